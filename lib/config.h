@@ -1,0 +1,100 @@
+/*
+ * config.h - the configuration every part reads, and its option table.
+ * One table serves the config file, PAM module arguments and kinde-auth's
+ * options, so a key means the same thing everywhere.
+ */
+#ifndef KINDE_CONFIG_H
+#define KINDE_CONFIG_H
+
+#include "kinde.h"
+#include "util.h"
+
+#ifndef KINDE_CACHE_DIR
+#define KINDE_CACHE_DIR "/var/cache/pam_kinde"
+#endif
+#ifndef KINDE_CONF_FILE
+#define KINDE_CONF_FILE "/etc/security/pam_kinde.conf"
+#endif
+
+#define KINDE_DEFAULT_PROMPT "Kinde access token or API key: "
+
+enum kinde_mode { MODE_AUTO, MODE_TOKEN, MODE_APIKEY, MODE_DEVICE };
+enum kinde_audit { AUDIT_TEXT, AUDIT_JSON };
+
+struct kinde_config {
+	/* Issuer and keys */
+	char *domain;		/* https://x.kinde.com, no trailing slash */
+	char *issuer;		/* byte-exact iss; defaults to domain */
+	char *jwks_uri;
+	char *jwks_file;
+
+	/* Token policy */
+	struct strlist audience;
+	unsigned algorithms;	/* ALG_BIT mask */
+	long leeway;
+	struct strlist require_scopes;
+	struct strlist require_permissions;
+	struct strlist allowed_orgs;
+	struct strlist allowed_client_ids;
+	unsigned token_types;	/* KINDE_TOKEN_* mask */
+
+	/* Login (PAM) */
+	char *user_claim;
+	char *user_map_file;
+	char *strip_domain;
+	int mode;		/* enum kinde_mode */
+	char *prompt;
+	bool use_first_pass;
+	bool try_first_pass;
+	bool account_requires_auth;
+	int audit;		/* enum kinde_audit */
+	bool debug;
+
+	/* M2M client and API keys */
+	char *client_id;
+	char *client_secret_file;
+	struct strlist m2m_audience;
+	struct strlist m2m_scope;
+	long apikey_cache_ttl;
+	long apikey_negative_ttl;
+
+	/* Network and caches */
+	char *cache_dir;
+	char *ca_file;
+	char *proxy;
+	long connect_timeout;
+	long timeout;
+	long jwks_max_stale;
+	long jwks_refetch_cooldown;
+	char *net_module;
+
+	/* Plumbing */
+	kinde_log_fn log_fn;
+	void *log_ctx;
+	unsigned source_gen;
+	char source[64];
+	char err[512];
+};
+
+enum opt_type {
+	OPT_STRING, OPT_URL, OPT_PATH, OPT_LIST, OPT_BOOL, OPT_INT,
+	OPT_ALGS, OPT_TOKEN_TYPES, OPT_MODE, OPT_AUDIT
+};
+
+struct kinde_option {
+	const char *name;
+	enum opt_type type;
+	size_t offset;
+	long min, max;		/* OPT_INT bounds */
+	const char *help;
+};
+
+/* The option table, for help texts and documentation checks. */
+const struct kinde_option *kinde_config_options(size_t *count);
+const struct kinde_option *kinde_config_option(const char *name);
+
+/* Records the first error's detail on cfg; returns err. */
+kinde_err_t config_error(kinde_config_t *cfg, kinde_err_t err,
+			 const char *fmt, ...) KINDE_PRINTF(3, 4);
+
+#endif

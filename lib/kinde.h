@@ -1,0 +1,236 @@
+/*
+ * kinde.h - public API of libkinde, the core shared by pam_kinde.so and
+ * kinde-auth.
+ *
+ * Handles are opaque, created by *_new and released by *_free (free of NULL
+ * is a no-op).  Every function says who owns what it returns.  Functions
+ * that can fail return a kinde_err_t; the handle involved keeps a human
+ * detail message for the first error.
+ */
+#ifndef KINDE_H
+#define KINDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum kinde_err {
+	KINDE_OK = 0,
+	KINDE_E_NOMEM,		/* out of memory */
+	KINDE_E_USAGE,		/* invalid argument or option value */
+	KINDE_E_CONFIG,		/* configuration file or option error */
+	KINDE_E_IO,		/* a file could not be read or written */
+	KINDE_E_UNSAFE,		/* a file's owner or mode was refused */
+	KINDE_E_REJECTED,	/* token or key refused: see the verdict */
+	KINDE_E_UNAVAILABLE,	/* issuer, network or key set unavailable */
+	KINDE_E_RATELIMITED,	/* the issuer asked us to slow down */
+	KINDE_E_INTERNAL	/* a bug or a library failure */
+} kinde_err_t;
+
+/* Static English text for an error code.  Never NULL. */
+const char *kinde_strerror(kinde_err_t err);
+
+/*
+ * Why a token or key was refused.  The names (kinde_reason_name) are a
+ * stable contract: scripts, logs and `kinde-auth --json` output use them.
+ */
+typedef enum kinde_reason {
+	KINDE_R_NONE = 0,	/* accepted */
+	KINDE_R_MALFORMED,	/* not a compact JWS, bad base64url/JSON, size */
+	KINDE_R_HEADER,		/* forbidden or unsupported header parameter */
+	KINDE_R_ALG,		/* algorithm not allowed or not the key's */
+	KINDE_R_KID,		/* no usable key for the token's kid */
+	KINDE_R_SIGNATURE,	/* signature does not verify */
+	KINDE_R_CLAIMS,		/* a claim has the wrong type or range */
+	KINDE_R_ISSUER,
+	KINDE_R_AUDIENCE,
+	KINDE_R_EXPIRED,
+	KINDE_R_NOT_YET_VALID,
+	KINDE_R_ISSUED_IN_FUTURE,
+	KINDE_R_TOKEN_TYPE,
+	KINDE_R_CLIENT,
+	KINDE_R_SCOPE,
+	KINDE_R_PERMISSION,
+	KINDE_R_ORG,
+	KINDE_R_KEY_INVALID,	/* API key unknown to the issuer */
+	KINDE_R_KEY_INACTIVE,	/* API key inactive or revoked */
+	KINDE_R_USER,		/* identity does not map to the local user */
+	KINDE_R_UNAVAILABLE,	/* could not be decided: issuer unreachable */
+	KINDE_R_RATE_LIMITED,	/* could not be decided: rate limited */
+	KINDE_R__COUNT
+} kinde_reason_t;
+
+/* Stable short code ("expired", "scope", ...).  Never NULL. */
+const char *kinde_reason_name(kinde_reason_t reason);
+
+/* Token types a policy may allow (bit mask). */
+#define KINDE_TOKEN_USER 0x1u
+#define KINDE_TOKEN_M2M 0x2u
+
+/* ------------------------------------------------------------------ */
+/* Logging: one sink, chosen by the caller (syslog in PAM, stderr in tools) */
+
+/* Priorities are syslog's LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG. */
+typedef void (*kinde_log_fn)(void *ctx, int priority, const char *message);
+
+/* ------------------------------------------------------------------ */
+/* Configuration: the option table shared by the file, module arguments
+ * and kinde-auth's command-line options. */
+
+typedef struct kinde_config kinde_config_t;
+
+/* A config with every default set.  Caller frees. */
+kinde_config_t *kinde_config_new(void);
+void kinde_config_free(kinde_config_t *cfg);
+
+/* Where log lines go; debug lines only when the `debug` option is set. */
+void kinde_config_set_log(kinde_config_t *cfg, kinde_log_fn fn, void *ctx);
+
+/*
+ * Sets one option.  value may be NULL for a bare boolean word ("debug").
+ * List options append; the first value a new source (see
+ * kinde_config_begin_source) gives a list option replaces what earlier
+ * sources gave, so module arguments win over the file.
+ * Unknown keys: KINDE_E_CONFIG when strict, else a logged warning and OK.
+ */
+kinde_err_t kinde_config_set(kinde_config_t *cfg, const char *key,
+			     const char *value, bool strict);
+
+/* Marks the start of a new source of options (file, arguments, CLI). */
+void kinde_config_begin_source(kinde_config_t *cfg, const char *name);
+
+/*
+ * Reads a `key = value` file.  The file must not be writable by group or
+ * others, nor be a symlink owned by another user; otherwise KINDE_E_UNSAFE.
+ * A missing file is KINDE_E_IO unless missing_ok.
+ */
+kinde_err_t kinde_config_load_file(kinde_config_t *cfg, const char *path,
+				   bool missing_ok);
+
+/* Checks cross-option consistency (e.g. an issuer is known).  */
+kinde_err_t kinde_config_finish(kinde_config_t *cfg);
+
+/* Detail message of the first error on this config.  Borrowed. */
+const char *kinde_config_error(const kinde_config_t *cfg);
+
+/* ------------------------------------------------------------------ */
+/* Key sets (JWKS) */
+
+typedef struct kinde_keyset kinde_keyset_t;
+
+/*
+ * Parses a JWKS document.  Unusable keys are skipped with a warning through
+ * the config's log sink; *out is set even if no key is usable (count 0),
+ * unless the document itself is malformed (KINDE_E_UNAVAILABLE with detail
+ * in errbuf).  Caller frees *out.
+ */
+kinde_err_t kinde_keyset_parse(const kinde_config_t *cfg, const char *json,
+			       size_t len, kinde_keyset_t **out, char *errbuf,
+			       size_t errlen);
+kinde_err_t kinde_keyset_load_file(const kinde_config_t *cfg,
+				   const char *path, kinde_keyset_t **out,
+				   char *errbuf, size_t errlen);
+void kinde_keyset_free(kinde_keyset_t *ks);
+size_t kinde_keyset_count(const kinde_keyset_t *ks);
+
+struct kinde_key_info {
+	const char *kid;	/* borrowed; NULL when the key has none */
+	const char *kty;	/* "RSA", "EC", "OKP" */
+	const char *alg;	/* borrowed; NULL when the key names none */
+	int bits;
+};
+/* Describes key i (0 <= i < count).  Strings borrowed from ks. */
+void kinde_keyset_key_info(const kinde_keyset_t *ks, size_t i,
+			   struct kinde_key_info *info);
+
+/* ------------------------------------------------------------------ */
+/* Verdicts */
+
+typedef struct kinde_verdict kinde_verdict_t;
+
+/*
+ * explain: record every check for kinde_verdict_check(); without it only
+ * the first failure is kept (cheaper).  Caller frees.
+ */
+kinde_verdict_t *kinde_verdict_new(bool explain);
+void kinde_verdict_free(kinde_verdict_t *v);
+/* Forgets the previous result so the verdict can be reused. */
+void kinde_verdict_reset(kinde_verdict_t *v);
+
+kinde_reason_t kinde_verdict_reason(const kinde_verdict_t *v);
+/* Human detail of the refusal, "" when accepted.  Borrowed. */
+const char *kinde_verdict_detail(const kinde_verdict_t *v);
+
+/* Explain records, in order.  Strings borrowed from v. */
+struct kinde_check {
+	const char *name;	/* "signature", "exp", ... */
+	int status;		/* 1 pass, 0 fail, -1 skipped / not checked */
+	const char *detail;
+};
+size_t kinde_verdict_check_count(const kinde_verdict_t *v);
+void kinde_verdict_check(const kinde_verdict_t *v, size_t i,
+			 struct kinde_check *out);
+
+/*
+ * The claims of the last token (even when refused, when they could be
+ * decoded).  A jansson json_t object, borrowed; NULL when unavailable.
+ */
+struct json_t;
+const struct json_t *kinde_verdict_claims(const kinde_verdict_t *v);
+/* A string claim of the last token, or NULL.  Borrowed. */
+const char *kinde_verdict_claim_string(const kinde_verdict_t *v,
+				       const char *name);
+/* The token header's kid, or NULL.  Borrowed. */
+const char *kinde_verdict_kid(const kinde_verdict_t *v);
+
+/* ------------------------------------------------------------------ */
+/* Token validation */
+
+typedef struct kinde_validator kinde_validator_t;
+
+/*
+ * A validator applying cfg's policy (issuer, audiences, algorithms,
+ * leeway, scopes, permissions, orgs, client ids, token types) with keys
+ * from ks.  cfg and ks are borrowed and must outlive the validator.
+ */
+kinde_err_t kinde_validator_new(const kinde_config_t *cfg,
+				const kinde_keyset_t *ks,
+				kinde_validator_t **out);
+void kinde_validator_free(kinde_validator_t *val);
+void kinde_validator_set_keyset(kinde_validator_t *val,
+				const kinde_keyset_t *ks);
+
+/* Fixes the clock (tests, --now); 0 returns to the system clock. */
+void kinde_validator_set_now(kinde_validator_t *val, int64_t now);
+
+/*
+ * Validates a compact JWS access token.  KINDE_OK when accepted,
+ * KINDE_E_REJECTED with the reason in v otherwise.  len is the token's
+ * length; the token need not be NUL-terminated.
+ */
+kinde_err_t kinde_validator_check(const kinde_validator_t *val,
+				  const char *token, size_t len,
+				  kinde_verdict_t *v);
+
+/*
+ * Decodes a compact JWS WITHOUT verifying anything: for display only.
+ * *header and *claims are new references the caller releases with
+ * json_decref.  KINDE_E_REJECTED (reason malformed) when it cannot be
+ * decoded.
+ */
+kinde_err_t kinde_token_decode(const char *token, size_t len,
+			       struct json_t **header, struct json_t **claims,
+			       kinde_verdict_t *v);
+
+/* Library version string ("0.1.0"). */
+const char *kinde_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KINDE_H */

@@ -1,0 +1,39 @@
+/*
+ * policy.h - authorization: token type, client id, scopes, permissions and
+ * organization.  Shared by access tokens and API keys.
+ */
+#ifndef KINDE_POLICY_H
+#define KINDE_POLICY_H
+
+#include "kinde.h"
+#include "util.h"
+
+#include <jansson.h>
+
+/*
+ * Every string of required must be in granted (all-of); else a verdict of
+ * reason r naming exactly the missing ones and what was granted.
+ */
+int policy_require_all(kinde_verdict_t *v, const char *check,
+		       kinde_reason_t r, const struct strlist *required,
+		       const struct strlist *granted, const char *what);
+
+/* value must be one of allowed (any-of) when allowed is not empty. */
+int policy_allow_any(kinde_verdict_t *v, const char *check, kinde_reason_t r,
+		     const struct strlist *allowed, const char *value,
+		     const char *what);
+
+/*
+ * The scopes a token grants: the `scope` string when present (an M2M
+ * token's granted scopes), else the `scp` array.  -1 on a type error.
+ */
+int policy_token_scopes(const json_t *claims, struct strlist *out);
+
+/* KINDE_TOKEN_M2M when gty holds "client_credentials", else USER. */
+unsigned policy_token_type(const json_t *claims);
+
+/* Applies cfg's policy to a token's claims.  0 when all pass. */
+int policy_check_token(const kinde_config_t *cfg, const json_t *claims,
+		       kinde_verdict_t *v);
+
+#endif

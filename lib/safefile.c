@@ -1,0 +1,115 @@
+/*
+ * safefile.c - ownership and mode checks, then a bounded read.
+ */
+#include "kinde-build.h"
+
+#include "safefile.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+kinde_err_t
+safefile_check_fd(int fd, const char *path, enum file_policy policy,
+		  char *err, size_t errlen)
+{
+	struct stat st;
+	mode_t forbidden = policy == FILE_SECRET ? 077 : 022;
+
+	if (fstat(fd, &st) != 0) {
+		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return KINDE_E_IO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kinde_fmt(err, errlen, "%s: not a regular file", path);
+		return KINDE_E_UNSAFE;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		kinde_fmt(err, errlen,
+			  "%s: owned by uid %u; must be owned by root", path,
+			  (unsigned)st.st_uid);
+		return KINDE_E_UNSAFE;
+	}
+	if (st.st_mode & forbidden) {
+		kinde_fmt(err, errlen,
+			  "%s: mode %04o is too open; %s (chmod %s)", path,
+			  (unsigned)(st.st_mode & 07777),
+			  policy == FILE_SECRET ?
+			  "a secret must not be readable by group or others" :
+			  "it must not be writable by group or others",
+			  policy == FILE_SECRET ? "600" : "644");
+		return KINDE_E_UNSAFE;
+	}
+	return KINDE_OK;
+}
+
+kinde_err_t
+safefile_read(const char *path, enum file_policy policy, size_t max,
+	      char **buf, size_t *len, bool *missing, char *err,
+	      size_t errlen)
+{
+	kinde_err_t rc;
+	char *b = NULL;
+	size_t used = 0;
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	if (missing != NULL)
+		*missing = false;
+	/* O_NONBLOCK: a FIFO planted at the path must not hang a login. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (missing != NULL && errno == ENOENT)
+			*missing = true;
+		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return KINDE_E_IO;
+	}
+	rc = safefile_check_fd(fd, path, policy, err, errlen);
+	if (rc != KINDE_OK)
+		goto out;
+	b = malloc(max + 1);
+	if (b == NULL) {
+		rc = KINDE_E_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, b + used, max + 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+			rc = KINDE_E_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > max) {
+			kinde_fmt(err, errlen, "%s: larger than %zu bytes",
+				  path, max);
+			rc = KINDE_E_CONFIG;
+			goto out;
+		}
+	}
+	b[used] = '\0';
+	if (memchr(b, '\0', used) != NULL) {
+		kinde_fmt(err, errlen, "%s: contains a NUL byte", path);
+		rc = KINDE_E_CONFIG;
+		goto out;
+	}
+	*buf = b;
+	*len = used;
+	b = NULL;
+out:
+	if (b != NULL) {
+		kinde_wipe(b, used);
+		free(b);
+	}
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/*
+ * cli.h - what the kinde-auth subcommands share: exit codes, the config
+ * options every subcommand takes, secret input and output helpers.
+ */
+#ifndef KINDE_CLI_H
+#define KINDE_CLI_H
+
+#include "kinde.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+/* Exit codes: the same for every subcommand (DESIGN.md §4). */
+#define EXIT_OK 0
+#define EXIT_REJECTED 1
+#define EXIT_USAGE 2
+#define EXIT_UNAVAILABLE 3
+
+#define PROG "kinde-auth"
+
+/* Long options that set a config key, shared by the subcommands. */
+enum {
+	OPT_CONFIG = 0x100, OPT_NO_CONFIG, OPT_SET, OPT_DOMAIN, OPT_ISSUER,
+	OPT_JWKS, OPT_AUDIENCE, OPT_SCOPE, OPT_PERMISSION, OPT_ORG,
+	OPT_LEEWAY, OPT_CA_FILE, OPT_CACHE_DIR, OPT_ALGORITHMS,
+	OPT_NOW, OPT_EXPLAIN, OPT_JSON, OPT_REPEAT, OPT_HELP, OPT_REFRESH,
+	OPT_TOKEN, OPT_API_KEY, OPT_SERVICE, OPT_CONFDIR,
+	OPT__LAST
+};
+
+/* getopt_long entries for the shared options; end a table with these. */
+#define CLI_CONFIG_LONGOPTS                                               \
+	{ "config", required_argument, NULL, OPT_CONFIG },                \
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },                \
+	{ "set", required_argument, NULL, 'o' },                          \
+	{ "domain", required_argument, NULL, OPT_DOMAIN },                \
+	{ "issuer", required_argument, NULL, OPT_ISSUER },                \
+	{ "jwks", required_argument, NULL, OPT_JWKS },                    \
+	{ "audience", required_argument, NULL, OPT_AUDIENCE },            \
+	{ "leeway", required_argument, NULL, OPT_LEEWAY },                \
+	{ "algorithms", required_argument, NULL, OPT_ALGORITHMS },        \
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },              \
+	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },          \
+	{ "help", no_argument, NULL, 'h' }
+
+/* Options gathered before the config is built (the file comes first). */
+struct cli_opts {
+	const char *config_path;	/* NULL: the system file if present */
+	bool no_config;
+	struct {
+		const char *key;
+		const char *value;
+	} sets[128];
+	size_t nsets;
+	bool json;
+	bool explain;
+	long long now;
+	long repeat;
+};
+
+/*
+ * Handles a shared option (config keys, --config, -o KEY=VALUE).
+ * Returns 1 when handled, 0 when not a shared option, -1 on a usage error
+ * (already reported).
+ */
+int cli_common_option(struct cli_opts *o, int opt, const char *arg);
+
+/* Builds the config: file, then the options.  EXIT_OK or EXIT_USAGE. */
+int cli_build_config(const struct cli_opts *o, kinde_config_t **cfg,
+		     bool require_issuer);
+
+/* Reads TOKEN (or "-" for stdin), trimmed.  Caller frees (secret). */
+int cli_read_secret(const char *arg, char **out);
+
+/* Maps a library error to the exit code contract. */
+int cli_exit_for(kinde_err_t err);
+
+/* "kinde-auth: <cmd>: message" on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Colour and symbols (only on a terminal). */
+bool cli_color(FILE *f);
+const char *cli_mark(int status, bool color);
+
+/* Prints the explain trace of v. */
+void cli_print_checks(const kinde_verdict_t *v, FILE *f);
+/* The checks of v as a JSON array. */
+json_t *cli_checks_json(const kinde_verdict_t *v);
+/* Prints j indented on stdout, with a newline. */
+void cli_print_json(const json_t *j);
+
+/* Human-readable lines for exp/nbf/iat of claims. */
+void cli_print_times(const json_t *claims, long long now, FILE *f);
+json_t *cli_times_json(const json_t *claims, long long now);
+
+int cmd_decode(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * cli_common.c - config building, secret input and output shared by the
+ * kinde-auth subcommands.
+ */
+#include "kinde-build.h"
+
+#include "cli.h"
+#include "config.h"
+#include "claims.h"
+#include "timefmt.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+/* Big enough to see that a pasted token is too long, then refuse it. */
+#define SECRET_MAX (64 * 1024)
+
+static void
+stderr_log(void *ctx, int priority, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, PROG ": %s%s\n",
+		priority <= LOG_ERR ? "error: " :
+		priority == LOG_WARNING ? "warning: " :
+		priority == LOG_DEBUG ? "debug: " : "", msg);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+static int
+add_set(struct cli_opts *o, const char *key, const char *value)
+{
+	if (o->nsets == KINDE_ARRAY_SIZE(o->sets)) {
+		cli_usage_error(NULL, "too many options");
+		return -1;
+	}
+	o->sets[o->nsets].key = key;
+	o->sets[o->nsets].value = value;
+	o->nsets++;
+	return 1;
+}
+
+int
+cli_common_option(struct cli_opts *o, int opt, const char *arg)
+{
+	static const struct {
+		int opt;
+		const char *key;
+	} map[] = {
+		{ OPT_DOMAIN, "domain" },
+		{ OPT_ISSUER, "issuer" },
+		{ OPT_AUDIENCE, "audience" },
+		{ OPT_SCOPE, "require_scopes" },
+		{ OPT_PERMISSION, "require_permissions" },
+		{ OPT_ORG, "allowed_orgs" },
+		{ OPT_LEEWAY, "leeway" },
+		{ OPT_CA_FILE, "ca_file" },
+		{ OPT_CACHE_DIR, "cache_dir" },
+		{ OPT_ALGORITHMS, "algorithms" },
+	};
+	static char keybuf[128][64];
+	const char *eq;
+	size_t i, klen;
+
+	switch (opt) {
+	case OPT_CONFIG:
+		o->config_path = arg;
+		return 1;
+	case OPT_NO_CONFIG:
+		o->no_config = true;
+		return 1;
+	case OPT_JWKS:
+		/* A URL is fetched; anything else is a pinned local file. */
+		return add_set(o, strncmp(arg, "https://", 8) == 0 ||
+				  strncmp(arg, "http://", 7) == 0 ?
+				  "jwks_uri" : "jwks_file", arg);
+	case 'o':
+		eq = strchr(arg, '=');
+		klen = eq ? (size_t)(eq - arg) : strlen(arg);
+		if (klen == 0 || klen >= sizeof(keybuf[0]) ||
+		    o->nsets >= KINDE_ARRAY_SIZE(keybuf)) {
+			cli_usage_error(NULL, "--set wants KEY=VALUE, got \"%s\"",
+					arg);
+			return -1;
+		}
+		memcpy(keybuf[o->nsets], arg, klen);
+		keybuf[o->nsets][klen] = '\0';
+		return add_set(o, keybuf[o->nsets], eq ? eq + 1 : NULL);
+	}
+	for (i = 0; i < KINDE_ARRAY_SIZE(map); i++)
+		if (map[i].opt == opt)
+			return add_set(o, map[i].key, arg);
+	return 0;
+}
+
+int
+cli_build_config(const struct cli_opts *o, kinde_config_t **out,
+		 bool require_issuer)
+{
+	kinde_config_t *cfg = kinde_config_new();
+	kinde_err_t rc;
+	size_t i;
+
+	*out = NULL;
+	if (cfg == NULL)
+		return cli_usage_error(NULL, "out of memory");
+	kinde_config_set_log(cfg, stderr_log, NULL);
+	if (!o->no_config) {
+		rc = kinde_config_load_file(cfg, o->config_path ? o->config_path :
+					    KINDE_CONF_FILE,
+					    o->config_path == NULL);
+		if (rc != KINDE_OK)
+			goto fail;
+	}
+	kinde_config_begin_source(cfg, "command line");
+	for (i = 0; i < o->nsets; i++) {
+		const struct kinde_option *opt = kinde_config_option(o->sets[i].key);
+		const char *value = o->sets[i].value;
+		char abs[4096], cwd[4000];
+
+		/* On the command line a relative path means the cwd's. */
+		if (opt != NULL && opt->type == OPT_PATH && value != NULL &&
+		    value[0] != '/' && value[0] != '\0' &&
+		    getcwd(cwd, sizeof(cwd)) != NULL) {
+			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
+			value = abs;
+		}
+		rc = kinde_config_set(cfg, o->sets[i].key, value, true);
+		if (rc != KINDE_OK)
+			goto fail;
+	}
+	if (require_issuer) {
+		rc = kinde_config_finish(cfg);
+		if (rc != KINDE_OK)
+			goto fail;
+	}
+	*out = cfg;
+	return EXIT_OK;
+fail:
+	cli_usage_error(NULL, "%s", kinde_config_error(cfg)[0] ?
+			kinde_config_error(cfg) : kinde_strerror(rc));
+	kinde_config_free(cfg);
+	return EXIT_USAGE;
+}
+
+int
+cli_read_secret(const char *arg, char **out)
+{
+	const char *start, *end;
+	char *buf = NULL;
+	size_t used = 0, n;
+
+	*out = NULL;
+	if (strcmp(arg, "-") == 0) {
+		buf = malloc(SECRET_MAX + 1);
+		if (buf == NULL)
+			return cli_usage_error(NULL, "out of memory");
+		while ((n = fread(buf + used, 1, SECRET_MAX - used, stdin)) > 0)
+			used += n;
+		if (ferror(stdin)) {
+			kinde_wipe(buf, used);
+			free(buf);
+			return cli_usage_error(NULL, "reading stdin: %s",
+					       strerror(errno));
+		}
+		buf[used] = '\0';
+		start = buf;
+	} else {
+		start = arg;
+		used = strlen(arg);
+	}
+	/* A trailing newline from a file or an echo is not part of it. */
+	end = start + strlen(start);
+	while (start < end && strchr(" \t\r\n", *start))
+		start++;
+	while (end > start && strchr(" \t\r\n", end[-1]))
+		end--;
+	*out = strndup(start, (size_t)(end - start));
+	if (buf != NULL) {
+		kinde_wipe(buf, used);
+		free(buf);
+	}
+	if (*out == NULL)
+		return cli_usage_error(NULL, "out of memory");
+	return EXIT_OK;
+}
+
+int
+cli_exit_for(kinde_err_t err)
+{
+	switch (err) {
+	case KINDE_OK:
+		return EXIT_OK;
+	case KINDE_E_REJECTED:
+		return EXIT_REJECTED;
+	case KINDE_E_UNAVAILABLE:
+	case KINDE_E_RATELIMITED:
+		return EXIT_UNAVAILABLE;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+bool
+cli_color(FILE *f)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fileno(f)) && getenv("NO_COLOR") == NULL &&
+	       term != NULL && strcmp(term, "dumb") != 0;
+}
+
+const char *
+cli_mark(int status, bool color)
+{
+	if (status > 0)
+		return color ? "\033[32m\u2714\033[0m" : "\u2714";
+	if (status == 0)
+		return color ? "\033[31m\u2718\033[0m" : "\u2718";
+	return color ? "\033[33m-\033[0m" : "-";
+}
+
+void
+cli_print_checks(const kinde_verdict_t *v, FILE *f)
+{
+	bool color = cli_color(f);
+	struct kinde_check c;
+	size_t i;
+
+	for (i = 0; i < kinde_verdict_check_count(v); i++) {
+		kinde_verdict_check(v, i, &c);
+		fprintf(f, "  %s %-11s %s\n", cli_mark(c.status, color), c.name,
+			c.detail);
+	}
+}
+
+json_t *
+cli_checks_json(const kinde_verdict_t *v)
+{
+	static const char *const st[] = { "skip", "fail", "pass" };
+	json_t *arr = json_array();
+	struct kinde_check c;
+	size_t i;
+
+	for (i = 0; i < kinde_verdict_check_count(v); i++) {
+		kinde_verdict_check(v, i, &c);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}",
+						     "check", c.name,
+						     "status", st[c.status + 1],
+						     "detail", c.detail));
+	}
+	return arr;
+}
+
+void
+cli_print_json(const json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s != NULL) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	}
+}
+
+static const char *const time_claims[] = { "exp", "nbf", "iat" };
+
+void
+cli_print_times(const json_t *claims, long long now, FILE *f)
+{
+	char utc[40], rel[40];
+	double t;
+	size_t i;
+	int r;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(time_claims); i++) {
+		r = claim_time(claims, time_claims[i], &t);
+		if (r == 0)
+			continue;
+		if (r < 0) {
+			fprintf(f, "  %-4s (not a valid time)\n", time_claims[i]);
+			continue;
+		}
+		kinde_fmt_utc((int64_t)t, utc, sizeof(utc));
+		kinde_fmt_relative((int64_t)t, now, rel, sizeof(rel));
+		fprintf(f, "  %-4s %s (%s%s)\n", time_claims[i], utc,
+			strcmp(time_claims[i], "exp") == 0 ?
+			((int64_t)t > now ? "expires " : "expired ") :
+			strcmp(time_claims[i], "iat") == 0 ? "issued " :
+			"valid from ", rel);
+	}
+}
+
+json_t *
+cli_times_json(const json_t *claims, long long now)
+{
+	json_t *o = json_object();
+	char utc[40], rel[40];
+	double t;
+	size_t i;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(time_claims); i++) {
+		if (claim_time(claims, time_claims[i], &t) <= 0)
+			continue;
+		kinde_fmt_utc((int64_t)t, utc, sizeof(utc));
+		kinde_fmt_relative((int64_t)t, now, rel, sizeof(rel));
+		json_object_set_new(o, time_claims[i],
+				    json_pack("{s:I, s:s, s:s}", "epoch",
+					      (json_int_t)t, "utc", utc,
+					      "relative", rel));
+	}
+	return o;
+}

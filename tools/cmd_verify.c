@@ -1,0 +1,206 @@
+/*
+ * cmd_verify.c - `kinde-auth verify`: would this token be accepted, and if
+ * not, why.
+ */
+#include "kinde-build.h"
+
+#include "cli.h"
+#include "config.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " verify [--config F] [--domain URL] [--issuer URL]\n"
+		"         [--jwks FILE|URL] [--audience A]... [--scope S]...\n"
+		"         [--permission P]... [--org O]... [--leeway N] [--now EPOCH]\n"
+		"         [--ca-file F] [--cache-dir D] [--explain] [--json]\n"
+		"         [--repeat N] [-o KEY=VALUE]... TOKEN|-\n\n"
+		"Validates an access token as pam_kinde would: signature against\n"
+		"the issuer's key set, issuer, audience, expiry, then the policy\n"
+		"(scopes, permissions, organizations).\n\n"
+		"  --config F      read F instead of " KINDE_CONF_FILE "\n"
+		"  --no-config     read no config file\n"
+		"  --jwks FILE     pinned key set (a URL is fetched)\n"
+		"  --scope S       require scope S (repeatable: all of)\n"
+		"  --permission P  require permission P (all of)\n"
+		"  --org O         allow org code O (any of)\n"
+		"  --now EPOCH     validate as if the time were EPOCH\n"
+		"  --explain       print every check with its result\n"
+		"  --json          print {\"valid\",\"reason\",\"detail\",\"claims\"}\n"
+		"  --repeat N      validate N times (benchmarking)\n"
+		"  -o KEY=VALUE    set any pam_kinde.conf option\n\n"
+		"Exit status: 0 accepted, 1 rejected, 2 usage or configuration\n"
+		"error, 3 keys unavailable.\n");
+}
+
+static int
+load_keys(kinde_config_t *cfg, kinde_keyset_t **ks)
+{
+	char err[512];
+	kinde_err_t rc;
+
+	if (cfg->jwks_file == NULL)
+		return cli_usage_error("verify",
+				       "no key set: give --jwks FILE (or jwks_file in the config)");
+	rc = kinde_keyset_load_file(cfg, cfg->jwks_file, ks, err, sizeof(err));
+	if (rc != KINDE_OK) {
+		fprintf(stderr, PROG ": verify: %s\n", err);
+		return cli_exit_for(rc);
+	}
+	if (kinde_keyset_count(*ks) == 0)
+		fprintf(stderr, PROG ": verify: warning: %s holds no usable key\n",
+			cfg->jwks_file);
+	return EXIT_OK;
+}
+
+static void
+report(const kinde_verdict_t *v, bool accepted, const struct cli_opts *o)
+{
+	const json_t *claims = kinde_verdict_claims(v);
+	const char *sub = kinde_verdict_claim_string(v, "sub");
+	json_t *out;
+
+	if (o->json) {
+		out = json_pack("{s:b, s:s?, s:s, s:O?}", "valid", accepted,
+				"reason", accepted ? NULL :
+				kinde_reason_name(kinde_verdict_reason(v)),
+				"detail", kinde_verdict_detail(v),
+				"claims", accepted || o->explain ? claims : NULL);
+		if (out != NULL && o->explain)
+			json_object_set_new(out, "checks", cli_checks_json(v));
+		cli_print_json(out);
+		json_decref(out);
+		return;
+	}
+	if (o->explain) {
+		printf("Checks:\n");
+		cli_print_checks(v, stdout);
+	}
+	if (accepted) {
+		char esc[160];
+
+		kinde_escape(sub ? sub : "(none)", esc, sizeof(esc));
+		printf("ACCEPTED: sub %s\n", esc);
+		if (claims != NULL)
+			cli_print_times(claims, o->now, stdout);
+	} else {
+		printf("REJECTED (%s): %s\n",
+		       kinde_reason_name(kinde_verdict_reason(v)),
+		       kinde_verdict_detail(v));
+	}
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "scope", required_argument, NULL, OPT_SCOPE },
+		{ "permission", required_argument, NULL, OPT_PERMISSION },
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		CLI_CONFIG_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_opts o = { .repeat = 1 };
+	kinde_config_t *cfg = NULL;
+	kinde_keyset_t *ks = NULL;
+	kinde_validator_t *val = NULL;
+	kinde_verdict_t *v = NULL;
+	kinde_err_t err = KINDE_E_INTERNAL;
+	struct timespec t0, t1;
+	char *token = NULL, *end;
+	int opt, rc;
+	long i;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		rc = cli_common_option(&o, opt, optarg);
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc > 0)
+			continue;
+		switch (opt) {
+		case OPT_NOW:
+			errno = 0;
+			o.now = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    o.now <= 0)
+				return cli_usage_error("verify",
+						       "--now wants seconds since the epoch");
+			break;
+		case OPT_EXPLAIN:
+			o.explain = true;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_REPEAT:
+			errno = 0;
+			o.repeat = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    o.repeat < 1)
+				return cli_usage_error("verify",
+						       "--repeat wants a positive count");
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	rc = cli_build_config(&o, &cfg, true);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = load_keys(cfg, &ks);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = cli_read_secret(argv[optind], &token);
+	if (rc != EXIT_OK)
+		goto out;
+	v = kinde_verdict_new(o.explain);
+	if (v == NULL || kinde_validator_new(cfg, ks, &val) != KINDE_OK) {
+		rc = cli_usage_error("verify", "out of memory");
+		goto out;
+	}
+	if (o.now == 0)
+		o.now = (long long)time(NULL);
+	else
+		kinde_validator_set_now(val, o.now);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < o.repeat; i++)
+		err = kinde_validator_check(val, token, strlen(token), v);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (o.repeat > 1) {
+		double s = (double)(t1.tv_sec - t0.tv_sec) +
+			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+		fprintf(stderr, PROG ": verify: %ld validations in %.3f s (%.0f/s)\n",
+			o.repeat, s, (double)o.repeat / s);
+	}
+	report(v, err == KINDE_OK, &o);
+	rc = cli_exit_for(err);
+out:
+	kinde_validator_free(val);
+	kinde_verdict_free(v);
+	kinde_keyset_free(ks);
+	kinde_config_free(cfg);
+	kinde_free_secret(token);
+	return rc;
+}
