@@ -226,6 +226,81 @@ kinde_err_t kinde_token_decode(const char *token, size_t len,
 			       struct json_t **header, struct json_t **claims,
 			       kinde_verdict_t *v);
 
+/* ------------------------------------------------------------------ */
+/* Talking to the issuer: key sets, M2M tokens, API keys */
+
+typedef struct kinde_client kinde_client_t;
+
+/*
+ * A client for cfg's issuer (borrowed; must outlive the client).  Opens
+ * the cache directory; an unusable one is logged and the client works
+ * without it.  Caller frees.
+ */
+kinde_err_t kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out);
+void kinde_client_free(kinde_client_t *c);
+/* Fixes the clock used for cache lifetimes (tests, --now). */
+void kinde_client_set_now(kinde_client_t *c, int64_t now);
+/* Detail of the last failure.  Borrowed. */
+const char *kinde_client_error(const kinde_client_t *c);
+
+/*
+ * The key set to validate with: the pinned jwks_file, a fresh cached copy,
+ * or a fetched one; a stale copy (logged) when the issuer is unreachable.
+ * Borrowed from c, valid until the next call on c.  KINDE_E_UNAVAILABLE or
+ * KINDE_E_RATELIMITED when no key set can be had; KINDE_E_CONFIG when
+ * discovery names another issuer.
+ */
+kinde_err_t kinde_client_keyset(kinde_client_t *c, const kinde_keyset_t **ks);
+/* Fetches the key set now, whatever the cache says. */
+kinde_err_t kinde_client_refresh_keyset(kinde_client_t *c);
+
+struct kinde_keyset_status {
+	const char *source;	/* "file", "cache", "network", "stale cache" */
+	const char *url;	/* where it came from */
+	int64_t fetched_at;	/* 0 for a file */
+	int64_t expires_at;
+};
+/* Describes the key set the last kinde_client_keyset returned. */
+void kinde_client_keyset_status(const kinde_client_t *c,
+				struct kinde_keyset_status *st);
+
+/*
+ * Validates a token with val's policy and c's key set, refetching the key
+ * set once when the token's kid is unknown (rotation).  As
+ * kinde_validator_check, plus KINDE_E_UNAVAILABLE / KINDE_E_RATELIMITED
+ * (reason unavailable / rate-limited) when keys cannot be had.
+ */
+kinde_err_t kinde_client_verify_token(kinde_client_t *c,
+				      kinde_validator_t *val,
+				      const char *token, size_t len,
+				      kinde_verdict_t *v);
+
+/*
+ * An M2M access token (client credentials) for audiences and scopes
+ * (NULL-terminated lists; NULL: cfg's m2m_audience, default <domain>/api,
+ * and m2m_scope), from the cache when fresh.  *token is a secret the
+ * caller frees with kinde_free_secret().  KINDE_E_CONFIG for credential
+ * problems (the message says what to fix).
+ */
+kinde_err_t kinde_client_m2m_token(kinde_client_t *c,
+				   const char *const *audiences,
+				   const char *const *scopes, bool force,
+				   char **token, int64_t *expires_at,
+				   bool *from_cache);
+
+/*
+ * Verifies a Kinde API key through the issuer (results cached under the
+ * key's SHA-256, never the key), then applies cfg's scope and org policy.
+ * KINDE_OK when accepted; KINDE_E_REJECTED with the reason in v;
+ * KINDE_E_UNAVAILABLE / KINDE_E_RATELIMITED / KINDE_E_CONFIG otherwise.
+ * The verdict's claims hold key_id, user_id, org_code and scopes.
+ */
+kinde_err_t kinde_client_verify_apikey(kinde_client_t *c, const char *key,
+				       kinde_verdict_t *v);
+
+/* Wipes and frees a secret string (NULL is a no-op). */
+void kinde_free_secret(char *s);
+
 /* Library version string ("0.1.0"). */
 const char *kinde_version(void);
 

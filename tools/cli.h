@@ -31,20 +31,23 @@ enum {
 	OPT__LAST
 };
 
-/* getopt_long entries for the shared options; end a table with these. */
-#define CLI_CONFIG_LONGOPTS                                               \
+/* getopt_long entries every subcommand that reads the config takes. */
+#define CLI_BASE_LONGOPTS                                                 \
 	{ "config", required_argument, NULL, OPT_CONFIG },                \
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },                \
 	{ "set", required_argument, NULL, 'o' },                          \
 	{ "domain", required_argument, NULL, OPT_DOMAIN },                \
 	{ "issuer", required_argument, NULL, OPT_ISSUER },                \
-	{ "jwks", required_argument, NULL, OPT_JWKS },                    \
-	{ "audience", required_argument, NULL, OPT_AUDIENCE },            \
-	{ "leeway", required_argument, NULL, OPT_LEEWAY },                \
-	{ "algorithms", required_argument, NULL, OPT_ALGORITHMS },        \
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },              \
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },          \
 	{ "help", no_argument, NULL, 'h' }
+
+/* ... and those that validate tokens. */
+#define CLI_POLICY_LONGOPTS                                               \
+	{ "jwks", required_argument, NULL, OPT_JWKS },                    \
+	{ "audience", required_argument, NULL, OPT_AUDIENCE },            \
+	{ "leeway", required_argument, NULL, OPT_LEEWAY },                \
+	{ "algorithms", required_argument, NULL, OPT_ALGORITHMS }
 
 /* Options gathered before the config is built (the file comes first). */
 struct cli_opts {
@@ -97,7 +100,16 @@ void cli_print_json(const json_t *j);
 void cli_print_times(const json_t *claims, long long now, FILE *f);
 json_t *cli_times_json(const json_t *claims, long long now);
 
+/* Builds the client (cache, transport) for cfg; EXIT_OK or EXIT_USAGE. */
+int cli_client(kinde_config_t *cfg, long long now, kinde_client_t **out);
+/* Reports a client failure on stderr; returns the exit code for it. */
+int cli_client_failure(const char *cmd, kinde_err_t err,
+		       const kinde_client_t *c);
+
 int cmd_decode(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_jwks(int argc, char **argv);
 
 #endif

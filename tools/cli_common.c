@@ -328,3 +328,22 @@ cli_times_json(const json_t *claims, long long now)
 	}
 	return o;
 }
+
+int
+cli_client(kinde_config_t *cfg, long long now, kinde_client_t **out)
+{
+	if (kinde_client_new(cfg, out) != KINDE_OK)
+		return cli_usage_error(NULL, "out of memory");
+	if (now > 0)
+		kinde_client_set_now(*out, now);
+	return EXIT_OK;
+}
+
+int
+cli_client_failure(const char *cmd, kinde_err_t err, const kinde_client_t *c)
+{
+	fprintf(stderr, PROG ": %s: %s\n", cmd,
+		kinde_client_error(c)[0] ? kinde_client_error(c) :
+		kinde_strerror(err));
+	return cli_exit_for(err);
+}

@@ -40,26 +40,6 @@ usage(FILE *f)
 		"error, 3 keys unavailable.\n");
 }
 
-static int
-load_keys(kinde_config_t *cfg, kinde_keyset_t **ks)
-{
-	char err[512];
-	kinde_err_t rc;
-
-	if (cfg->jwks_file == NULL)
-		return cli_usage_error("verify",
-				       "no key set: give --jwks FILE (or jwks_file in the config)");
-	rc = kinde_keyset_load_file(cfg, cfg->jwks_file, ks, err, sizeof(err));
-	if (rc != KINDE_OK) {
-		fprintf(stderr, PROG ": verify: %s\n", err);
-		return cli_exit_for(rc);
-	}
-	if (kinde_keyset_count(*ks) == 0)
-		fprintf(stderr, PROG ": verify: warning: %s holds no usable key\n",
-			cfg->jwks_file);
-	return EXIT_OK;
-}
-
 static void
 report(const kinde_verdict_t *v, bool accepted, const struct cli_opts *o)
 {
@@ -108,12 +88,13 @@ cmd_verify(int argc, char **argv)
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
-		CLI_CONFIG_LONGOPTS,
+		CLI_BASE_LONGOPTS,
+		CLI_POLICY_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_opts o = { .repeat = 1 };
 	kinde_config_t *cfg = NULL;
-	kinde_keyset_t *ks = NULL;
+	kinde_client_t *client = NULL;
 	kinde_validator_t *val = NULL;
 	kinde_verdict_t *v = NULL;
 	kinde_err_t err = KINDE_E_INTERNAL;
@@ -167,14 +148,14 @@ cmd_verify(int argc, char **argv)
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = load_keys(cfg, &ks);
+	rc = cli_client(cfg, o.now, &client);
 	if (rc != EXIT_OK)
 		goto out;
 	rc = cli_read_secret(argv[optind], &token);
 	if (rc != EXIT_OK)
 		goto out;
 	v = kinde_verdict_new(o.explain);
-	if (v == NULL || kinde_validator_new(cfg, ks, &val) != KINDE_OK) {
+	if (v == NULL || kinde_validator_new(cfg, NULL, &val) != KINDE_OK) {
 		rc = cli_usage_error("verify", "out of memory");
 		goto out;
 	}
@@ -185,7 +166,8 @@ cmd_verify(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < o.repeat; i++)
-		err = kinde_validator_check(val, token, strlen(token), v);
+		err = kinde_client_verify_token(client, val, token,
+						strlen(token), v);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (o.repeat > 1) {
 		double s = (double)(t1.tv_sec - t0.tv_sec) +
@@ -194,12 +176,19 @@ cmd_verify(int argc, char **argv)
 		fprintf(stderr, PROG ": verify: %ld validations in %.3f s (%.0f/s)\n",
 			o.repeat, s, (double)o.repeat / s);
 	}
+	if (err == KINDE_E_UNAVAILABLE || err == KINDE_E_RATELIMITED ||
+	    err == KINDE_E_CONFIG) {
+		if (o.json)
+			report(v, false, &o);
+		rc = cli_client_failure("verify", err, client);
+		goto out;
+	}
 	report(v, err == KINDE_OK, &o);
 	rc = cli_exit_for(err);
 out:
 	kinde_validator_free(val);
 	kinde_verdict_free(v);
-	kinde_keyset_free(ks);
+	kinde_client_free(client);
 	kinde_config_free(cfg);
 	kinde_free_secret(token);
 	return rc;

@@ -5,6 +5,8 @@
 #include "kinde-build.h"
 
 #include "cli.h"
+#include "http.h"
+#include "transport.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -17,6 +19,9 @@ static const struct {
 } commands[] = {
 	{ "decode", cmd_decode, "show a token's header and claims (no verification)" },
 	{ "verify", cmd_verify, "validate a token; --explain shows every check" },
+	{ "token", cmd_token, "print an M2M access token (client credentials)" },
+	{ "apikey", cmd_apikey, "verify a Kinde API key against the policy" },
+	{ "jwks", cmd_jwks, "show the issuer's key set, its source and age" },
 };
 
 static void
@@ -43,6 +48,8 @@ main(int argc, char **argv)
 	/* A closed pipe (kinde-auth ... | head) must not kill us mid-write
 	 * with a confusing status; write errors are reported instead. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The CLI links libcurl in; only the PAM module loads it lazily. */
+	kinde_transport_register(&kinde_net_v1);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

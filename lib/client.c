@@ -1,0 +1,180 @@
+/*
+ * client.c - the client handle and the rate-limit-aware request loop.
+ */
+#include "kinde-build.h"
+
+#include "client.h"
+#include "config.h"
+#include "jwks.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "timefmt.h"
+#include "transport.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+kinde_err_t
+kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
+{
+	kinde_client_t *c;
+	char err[512];
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return KINDE_E_NOMEM;
+	c->cfg = cfg;
+	/* A pinned key set needs no cache; anything else is better with
+	 * one, and works (slower, logged) without. */
+	if (cfg->jwks_file == NULL || cfg->client_id != NULL) {
+		if (cache_open(cfg, &c->cache, err, sizeof(err)) != KINDE_OK)
+			kinde_log(cfg, LOG_WARNING, "%s; going on without a cache",
+				  err);
+	} else {
+		c->cache.dirfd = -1;
+	}
+	*out = c;
+	return KINDE_OK;
+}
+
+void
+kinde_client_free(kinde_client_t *c)
+{
+	if (c == NULL)
+		return;
+	cache_close(&c->cache);
+	kinde_keyset_free(c->ks);
+	json_decref(c->discovery);
+	free(c);
+}
+
+void
+kinde_client_set_now(kinde_client_t *c, int64_t now)
+{
+	c->fixed_now = now;
+}
+
+int64_t
+client_now(const kinde_client_t *c)
+{
+	return c->fixed_now ? c->fixed_now : (int64_t)time(NULL);
+}
+
+const char *
+kinde_client_error(const kinde_client_t *c)
+{
+	return c->err;
+}
+
+kinde_err_t
+client_error(kinde_client_t *c, kinde_err_t err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->err[0] == '\0') {
+		va_start(ap, fmt);
+		kinde_vfmt(c->err, sizeof(c->err), fmt, ap);
+		va_end(ap);
+		c->err_code = err;
+	}
+	return err;
+}
+
+void
+client_clear_error(kinde_client_t *c)
+{
+	c->err[0] = '\0';
+	c->err_code = KINDE_OK;
+}
+
+void
+client_url(const kinde_client_t *c, const char *path, char *buf, size_t len)
+{
+	kinde_fmt(buf, len, "%s%s", c->cfg->domain ? c->cfg->domain :
+		  c->cfg->issuer, path);
+}
+
+long
+client_ttl(const struct http_response *resp)
+{
+	long t = resp->max_age;
+
+	if (t < 0)
+		return TTL_DEFAULT;
+	if (t < TTL_MIN)
+		return TTL_MIN;
+	return t > TTL_MAX ? TTL_MAX : t;
+}
+
+static long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+kinde_err_t
+client_request(kinde_client_t *c, struct http_request *req,
+	       struct http_response *resp)
+{
+	const kinde_config_t *cfg = c->cfg;
+	long deadline = monotonic_ms() + cfg->timeout * 1000, wait, left;
+	int64_t until, now;
+	char when[40];
+
+	for (;;) {
+		now = (int64_t)time(NULL);
+		until = ratelimit_until(&c->cache, req->url, now);
+		if (until > 0) {
+			wait = (long)(until - now) * 1000 +
+			       ratelimit_jitter_ms(500);
+			if (monotonic_ms() + wait >= deadline) {
+				kinde_fmt_utc(until, when, sizeof(when));
+				return client_error(c, KINDE_E_RATELIMITED,
+						    "the issuer rate-limited this host until %s (%llds from now); not retrying before then",
+						    when,
+						    (long long)(until - now));
+			}
+			kinde_log(cfg, LOG_INFO,
+				  "issuer rate limit: waiting %ld ms", wait);
+			sleep_ms(wait);
+		}
+		left = deadline - monotonic_ms();
+		if (left < 100)
+			return client_error(c, KINDE_E_UNAVAILABLE,
+					    "%s: out of time (timeout %lds)",
+					    req->url, cfg->timeout);
+		req->timeout_ms = left;
+		c->requests++;
+		if (transport_perform(cfg, req, resp) != KINDE_OK)
+			return client_error(c, KINDE_E_UNAVAILABLE, "%s",
+					    resp->errmsg);
+		if (resp->date > 0) {
+			c->server_date = resp->date;
+			c->server_date_local = (int64_t)time(NULL);
+		}
+		if (resp->status != 429)
+			return KINDE_OK;
+		wait = ratelimit_delay(resp);
+		kinde_log(cfg, LOG_WARNING,
+			  "%s: HTTP 429 rate limited; RateLimit-Reset %lds",
+			  req->url, wait);
+		ratelimit_record(&c->cache, req->url, (int64_t)time(NULL) + wait);
+		free(resp->body);
+		resp->body = NULL;
+	}
+}

@@ -1,0 +1,78 @@
+/*
+ * client.h - the state of one conversation with the issuer: the cache
+ * directory, the clock, the key set in use and the discovery document.
+ */
+#ifndef KINDE_CLIENT_H
+#define KINDE_CLIENT_H
+
+#include "kinde.h"
+#include "cache.h"
+#include "http.h"
+#include "util.h"
+
+#include <jansson.h>
+
+/* TTL bounds for what the issuer lets us cache. */
+#define TTL_MIN 60
+#define TTL_MAX 86400
+#define TTL_DEFAULT 3600
+
+struct kinde_client {
+	const kinde_config_t *cfg;
+	struct kcache cache;
+	int64_t fixed_now;
+	char err[512];
+	kinde_err_t err_code;
+
+	/* The key set in use (jwks_cache.c). */
+	kinde_keyset_t *ks;
+	char ks_source[24];	/* "file", "cache", "network", "stale cache" */
+	char ks_url[1024];
+	char ks_etag[256];
+	int64_t ks_fetched_at;
+	int64_t ks_expires_at;
+	int64_t ks_last_refetch;
+
+	/* The discovery document (discovery.c), or NULL. */
+	json_t *discovery;
+	bool discovery_loaded;
+
+	/* Clock of the issuer, from the Date header of the last reply. */
+	int64_t server_date;
+	int64_t server_date_local;
+
+	unsigned requests;	/* sent in this process (tests, diagnose) */
+};
+
+int64_t client_now(const kinde_client_t *c);
+
+/* Records err's detail (first one wins until client_clear_error). */
+kinde_err_t client_error(kinde_client_t *c, kinde_err_t err,
+			 const char *fmt, ...) KINDE_PRINTF(3, 4);
+void client_clear_error(kinde_client_t *c);
+
+/*
+ * One request to the issuer within cfg->timeout overall, honouring and
+ * recording 429 rate limits (retrying with jitter while the budget
+ * allows).  KINDE_OK when a final response arrived (any status but 429);
+ * KINDE_E_UNAVAILABLE / KINDE_E_RATELIMITED with the client error set.
+ * The caller frees resp->body.
+ */
+kinde_err_t client_request(kinde_client_t *c, struct http_request *req,
+			   struct http_response *resp);
+
+/* max-age bounded to [TTL_MIN, TTL_MAX], TTL_DEFAULT when absent. */
+long client_ttl(const struct http_response *resp);
+
+/* Discovery (discovery.c): the endpoint named field, or NULL. */
+kinde_err_t discovery_load(kinde_client_t *c);
+const char *discovery_endpoint(kinde_client_t *c, const char *field);
+
+/* Drops the cached M2M token for audiences (m2m.c). */
+void m2m_forget(kinde_client_t *c, const char *const *audiences);
+
+/* "<domain><path>" into buf. */
+void client_url(const kinde_client_t *c, const char *path, char *buf,
+		size_t len);
+
+#endif

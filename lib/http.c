@@ -1,0 +1,416 @@
+/*
+ * http.c - the hardened HTTPS client, on libcurl.
+ *
+ * Every setting that libcurl would otherwise take from the environment or
+ * leave lenient is set explicitly: a sudo or su caller controls the
+ * environment (http_proxy, SSL_CERT_FILE, CURL_CA_BUNDLE), and a login
+ * must never be decided by it.
+ */
+#include "kinde-build.h"
+
+#include "http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/x509.h>
+
+#define USER_AGENT "pam_kinde/" PACKAGE_VERSION
+
+/* Debian's bundle; used when curl reports no built-in default. */
+#define FALLBACK_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+/* Once per process; never cleaned up (other users of libcurl may live in
+ * the same process, e.g. inside sshd). */
+static void
+global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct sink {
+	struct http_response *resp;
+	size_t cap;
+	size_t max;
+	int too_big;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct sink *s = ud;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (s->resp->body_len + n > s->max) {
+		s->too_big = 1;
+		return 0;	/* aborts the transfer: CURLE_WRITE_ERROR */
+	}
+	if (s->resp->body_len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+
+		while (cap < s->resp->body_len + n + 1)
+			cap *= 2;
+		p = realloc(s->resp->body, cap);
+		if (p == NULL)
+			return 0;
+		s->resp->body = p;
+		s->cap = cap;
+	}
+	memcpy(s->resp->body + s->resp->body_len, data, n);
+	s->resp->body_len += n;
+	s->resp->body[s->resp->body_len] = '\0';
+	return n;
+}
+
+/* Copies the value of "Name: value\r\n" if the header is name. */
+static int
+header_value(const char *line, size_t len, const char *name, char *out,
+	     size_t outlen)
+{
+	size_t nlen = strlen(name), vlen;
+	const char *v, *end;
+
+	if (len <= nlen || line[nlen] != ':' ||
+	    strncasecmp(line, name, nlen) != 0)
+		return 0;
+	v = line + nlen + 1;
+	end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+			   end[-1] == ' '))
+		end--;
+	vlen = (size_t)(end - v);
+	if (vlen >= outlen)
+		vlen = outlen - 1;
+	memcpy(out, v, vlen);
+	out[vlen] = '\0';
+	return 1;
+}
+
+static long
+parse_seconds(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (s == end || errno != 0 || n < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	return *end == '\0' || *end == ';' || *end == ',' ? n : -1;
+}
+
+static long
+parse_max_age(const char *cc)
+{
+	const char *p = cc;
+
+	while ((p = strcasestr(p, "max-age")) != NULL) {
+		p += 7;
+		while (*p == ' ')
+			p++;
+		if (*p == '=')
+			return parse_seconds(p + 1);
+	}
+	return -1;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct http_response *r = ud;
+	size_t n = size * nmemb;
+	char v[256];
+
+	/* A redirect's headers must not leak into the final response. */
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		r->etag[0] = '\0';
+		r->content_type[0] = '\0';
+		r->max_age = r->ratelimit_reset = r->retry_after = -1;
+		r->date = 0;
+	} else if (header_value(data, n, "ETag", r->etag, sizeof(r->etag))) {
+	} else if (header_value(data, n, "Cache-Control", v, sizeof(v))) {
+		r->max_age = parse_max_age(v);
+	} else if (header_value(data, n, "RateLimit-Reset", v, sizeof(v))) {
+		r->ratelimit_reset = parse_seconds(v);
+	} else if (header_value(data, n, "Retry-After", v, sizeof(v))) {
+		r->retry_after = parse_seconds(v);
+		if (r->retry_after < 0) {
+			time_t t = curl_getdate(v, NULL);
+			time_t now = time(NULL);
+
+			if (t > 0)
+				r->retry_after = t > now ? (long)(t - now) : 0;
+		}
+	} else if (header_value(data, n, "Date", v, sizeof(v))) {
+		time_t t = curl_getdate(v, NULL);
+
+		r->date = t > 0 ? (int64_t)t : 0;
+	} else {
+		header_value(data, n, "Content-Type", r->content_type,
+			     sizeof(r->content_type));
+	}
+	return n;
+}
+
+static void set_err(struct http_response *r, enum http_err e,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(struct http_response *r, enum http_err e, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->err = e;
+	va_start(ap, fmt);
+	vsnprintf(r->errmsg, sizeof(r->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+static void
+map_error(CURL *h, CURLcode rc, const char *url, const char *ebuf,
+	  const struct sink *s, struct http_response *r)
+{
+	const char *detail = ebuf[0] ? ebuf : curl_easy_strerror(rc);
+	long verify = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		set_err(r, HTTP_E_DNS, "%s: name lookup failed (%s)", url,
+			detail);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		set_err(r, HTTP_E_CONNECT, "%s: cannot connect (%s)", url,
+			detail);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		set_err(r, HTTP_E_TIMEOUT, "%s: timed out (%s)", url, detail);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
+		if (verify != 0 && verify != X509_V_OK)
+			set_err(r, HTTP_E_TLS,
+				"%s: TLS certificate problem: %s", url,
+				X509_verify_cert_error_string(verify));
+		else
+			set_err(r, HTTP_E_TLS, "%s: TLS failed: %s", url,
+				detail);
+		break;
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (s->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+			set_err(r, HTTP_E_TOO_BIG,
+				"%s: response larger than %zu bytes refused",
+				url, s->max);
+		} else {
+			set_err(r, HTTP_E_INTERNAL, "%s: out of memory (%s)",
+				url, detail);
+		}
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_TOO_MANY_REDIRECTS:
+		set_err(r, HTTP_E_REDIRECT,
+			"%s: redirect refused: only https URLs are followed (%s)",
+			url, detail);
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+		set_err(r, HTTP_E_RESET,
+			"%s: connection closed or reset by the server (%s)", url,
+			detail);
+		break;
+	case CURLE_WEIRD_SERVER_REPLY:
+		set_err(r, HTTP_E_PROTOCOL, "%s: not an HTTP reply (%s)", url,
+			detail);
+		break;
+	default:
+		set_err(r, HTTP_E_INTERNAL, "%s: %s", url, detail);
+	}
+}
+
+static const char *
+default_ca_file(void)
+{
+	static const char *path;
+
+#if LIBCURL_VERSION_NUM >= 0x075400	/* 7.84: CURLINFO_CAINFO */
+	if (path == NULL) {
+		CURL *h = curl_easy_init();
+		char *p = NULL;
+
+		if (h != NULL &&
+		    curl_easy_getinfo(h, CURLINFO_CAINFO, &p) == CURLE_OK &&
+		    p != NULL)
+			path = strdup(p);
+		curl_easy_cleanup(h);
+	}
+#endif
+	return path ? path : FALLBACK_CA_FILE;
+}
+
+static void
+perform_locked(const struct http_request *req, struct http_response *r)
+{
+	struct curl_slist *hdrs = NULL;
+	char ebuf[CURL_ERROR_SIZE] = "", auth[8192];
+	struct sink s = { r, 0, req->max_response ? req->max_response :
+			  HTTP_MAX_RESPONSE, 0 };
+	CURLcode rc;
+	CURL *h;
+
+	h = curl_easy_init();
+	if (h == NULL) {
+		set_err(r, HTTP_E_INTERNAL, "%s: %s", req->url,
+			"cannot start libcurl");
+		return;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, req->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	/* Explicit CA and proxy: the environment must decide nothing. */
+	curl_easy_setopt(h, CURLOPT_CAINFO,
+			 req->ca_file ? req->ca_file : default_ca_file());
+	curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(h, CURLOPT_PROXY, req->proxy ? req->proxy : "");
+	curl_easy_setopt(h, CURLOPT_NOPROXY, req->proxy ? "" : "*");
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	/* No SIGALRM for DNS timeouts: we may run inside sshd. */
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+			 (curl_off_t)s.max);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
+
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (req->bearer != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+			 req->bearer);
+		hdrs = curl_slist_append(hdrs, auth);
+		explicit_bzero(auth, sizeof(auth));
+	}
+	if (req->if_none_match != NULL && req->if_none_match[0] != '\0') {
+		char inm[300];
+
+		snprintf(inm, sizeof(inm), "If-None-Match: %s",
+			 req->if_none_match);
+		hdrs = curl_slist_append(hdrs, inm);
+	}
+	if (req->body != NULL) {
+		char ct[160];
+
+		snprintf(ct, sizeof(ct), "Content-Type: %s",
+			 req->content_type ? req->content_type :
+			 "application/json");
+		hdrs = curl_slist_append(hdrs, ct);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)req->body_len);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
+	}
+	/* "Expect: 100-continue" would add a round trip for nothing. */
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+
+	rc = curl_easy_perform(h);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+		if (r->body == NULL) {
+			r->body = calloc(1, 1);
+			if (r->body == NULL)
+				set_err(r, HTTP_E_INTERNAL, "%s: %s", req->url,
+					"out of memory");
+		}
+	} else {
+		map_error(h, rc, req->url, ebuf, &s, r);
+		free(r->body);
+		r->body = NULL;
+		r->body_len = 0;
+	}
+	/* The slist holds a copy of the bearer token: wipe it. */
+	{
+		struct curl_slist *l;
+
+		for (l = hdrs; l != NULL; l = l->next)
+			explicit_bzero(l->data, strlen(l->data));
+	}
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+}
+
+static void
+perform(const struct http_request *req, struct http_response *r)
+{
+	sigset_t pipe_set, old;
+	struct timespec zero = { 0, 0 };
+
+	memset(r, 0, sizeof(*r));
+	r->max_age = r->ratelimit_reset = r->retry_after = -1;
+	if (strncmp(req->url, "https://", 8) != 0) {
+		set_err(r, HTTP_E_URL, "%s: %s", req->url,
+			"only https URLs are allowed");
+		return;
+	}
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK) {
+		set_err(r, HTTP_E_INTERNAL, "%s: %s", req->url,
+			"libcurl failed to initialise");
+		return;
+	}
+	/*
+	 * A peer closing the connection must not kill the caller (sshd) with
+	 * SIGPIPE: block it in this thread, then discard any that arrived.
+	 */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	perform_locked(req, r);
+	if (!sigismember(&old, SIGPIPE)) {
+		sigset_t pending;
+
+		sigpending(&pending);
+		if (sigismember(&pending, SIGPIPE))
+			sigtimedwait(&pipe_set, NULL, &zero);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+}
+
+const struct kinde_net kinde_net_v1 = {
+	KINDE_NET_ABI,
+	PACKAGE_VERSION,
+	perform,
+};

@@ -1,0 +1,364 @@
+/*
+ * jwks_cache.c - getting the issuer's key set: a pinned file, the on-disk
+ * cache, or the network, in that order of preference; a stale copy when
+ * the issuer is unreachable (up to jwks_max_stale); one refetch when a
+ * token names a kid the set lacks (key rotation), then at most one per
+ * cooldown across every process of the host.
+ *
+ * A burst of cold processes (sshd children) fetch once: the fetch happens
+ * under a lock, and each re-reads the cache after taking it.
+ */
+#include "kinde-build.h"
+
+#include "client.h"
+#include "config.h"
+#include "jwks.h"
+#include "log.h"
+#include "timefmt.h"
+#include "verdict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define JWKS_DEFAULT_PATH "/.well-known/jwks"
+
+static void
+cache_file_name(const kinde_client_t *c, char *name, size_t len)
+{
+	const kinde_config_t *cfg = c->cfg;
+
+	cache_name(name, len, "jwks", cfg->issuer,
+		   cfg->jwks_uri ? cfg->jwks_uri : "", NULL);
+}
+
+static int64_t
+meta_int(const json_t *meta, const char *key)
+{
+	const json_t *j = json_object_get(meta, key);
+
+	return json_is_integer(j) ? (int64_t)json_integer_value(j) : 0;
+}
+
+/* Makes the entry's key set the one in use.  -1 when it does not parse. */
+static int
+adopt(kinde_client_t *c, const struct cache_entry *e, const char *source)
+{
+	kinde_keyset_t *ks = NULL;
+	char err[256];
+	const char *url, *etag;
+
+	if (kinde_keyset_parse(c->cfg, e->body, e->body_len, &ks, err,
+			       sizeof(err)) != KINDE_OK)
+		return -1;
+	kinde_keyset_free(c->ks);
+	c->ks = ks;
+	kinde_fmt(c->ks_source, sizeof(c->ks_source), "%s", source);
+	url = json_string_value(json_object_get(e->meta, "url"));
+	etag = json_string_value(json_object_get(e->meta, "etag"));
+	kinde_fmt(c->ks_url, sizeof(c->ks_url), "%s", url ? url : "");
+	kinde_fmt(c->ks_etag, sizeof(c->ks_etag), "%s", etag ? etag : "");
+	c->ks_fetched_at = meta_int(e->meta, "fetched_at");
+	c->ks_expires_at = meta_int(e->meta, "expires_at");
+	c->ks_last_refetch = meta_int(e->meta, "last_refetch");
+	return 0;
+}
+
+static kinde_err_t
+jwks_url(kinde_client_t *c, char *url, size_t len)
+{
+	const char *u;
+	kinde_err_t rc;
+
+	if (c->cfg->jwks_uri != NULL) {
+		kinde_fmt(url, len, "%s", c->cfg->jwks_uri);
+		return KINDE_OK;
+	}
+	u = discovery_endpoint(c, "jwks_uri");
+	if (u != NULL) {
+		kinde_fmt(url, len, "%s", u);
+		return KINDE_OK;
+	}
+	rc = c->err_code;
+	if (rc == KINDE_E_CONFIG)
+		return rc;	/* a discovery document of another issuer */
+	kinde_log(c->cfg, LOG_DEBUG, "no discovery (%s); using %s",
+		  c->err[0] ? c->err : "no jwks_uri", JWKS_DEFAULT_PATH);
+	client_clear_error(c);
+	client_url(c, JWKS_DEFAULT_PATH, url, len);
+	return KINDE_OK;
+}
+
+/*
+ * Fetches the key set (revalidating prev's ETag when given) and stores it.
+ * On success the new set is in use.
+ */
+static kinde_err_t
+fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
+      bool refetch)
+{
+	struct http_request req = { 0 };
+	struct http_response resp;
+	struct cache_entry fresh = { 0 };
+	int64_t now = client_now(c);
+	char url[1024];
+	const char *prev_url = NULL;
+	kinde_err_t rc;
+
+	rc = jwks_url(c, url, sizeof(url));
+	if (rc != KINDE_OK)
+		return rc;
+	if (prev->meta != NULL)
+		prev_url = json_string_value(json_object_get(prev->meta, "url"));
+	req.method = "GET";
+	req.url = url;
+	/* No Authorization header: the key set is public (DESIGN §5). */
+	if (prev_url != NULL && strcmp(prev_url, url) == 0)
+		req.if_none_match =
+			json_string_value(json_object_get(prev->meta, "etag"));
+	rc = client_request(c, &req, &resp);
+	if (rc != KINDE_OK)
+		return rc;
+	if (resp.status == 304 && req.if_none_match != NULL) {
+		fresh.body = prev->body;
+		fresh.body_len = prev->body_len;
+	} else if (resp.status == 200) {
+		fresh.body = resp.body;
+		fresh.body_len = resp.body_len;
+	} else {
+		rc = client_error(c, KINDE_E_UNAVAILABLE,
+				  "%s: HTTP %ld from the key set endpoint", url,
+				  resp.status);
+		goto out;
+	}
+	fresh.meta = json_pack("{s:s, s:I, s:I, s:s, s:I}", "url", url,
+			       "fetched_at", (json_int_t)now, "expires_at",
+			       (json_int_t)(now + client_ttl(&resp)), "etag",
+			       resp.status == 304 ? req.if_none_match : resp.etag,
+			       "last_refetch",
+			       (json_int_t)(refetch ? now :
+					    meta_int(prev->meta, "last_refetch")));
+	if (fresh.meta == NULL) {
+		rc = KINDE_E_NOMEM;
+		goto out;
+	}
+	if (adopt(c, &fresh, "network") != 0) {
+		rc = client_error(c, KINDE_E_UNAVAILABLE,
+				  "%s: the reply is not a JWKS key set", url);
+		goto out;
+	}
+	if (kinde_keyset_count(c->ks) == 0)
+		kinde_log(c->cfg, LOG_WARNING, "%s: no usable key in the key set",
+			  url);
+	if (cache_put(&c->cache, name, fresh.meta, fresh.body,
+		      fresh.body_len) != KINDE_OK && c->cache.dirfd >= 0)
+		kinde_log(c->cfg, LOG_WARNING, "cannot write the key set cache in %s",
+			  c->cache.path);
+out:
+	json_decref(fresh.meta);
+	free(resp.body);
+	return rc;
+}
+
+static bool
+fresh_enough(const kinde_client_t *c, const struct cache_entry *e)
+{
+	return e->meta != NULL && client_now(c) < meta_int(e->meta, "expires_at");
+}
+
+/* Uses a stale copy within jwks_max_stale, loudly. */
+static kinde_err_t
+use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
+{
+	int64_t now = client_now(c), exp = meta_int(e->meta, "expires_at");
+	char age[32];
+
+	if (e->meta == NULL || now >= exp + c->cfg->jwks_max_stale ||
+	    adopt(c, e, "stale cache") != 0)
+		return why;
+	kinde_fmt_duration(now - meta_int(e->meta, "fetched_at"), age,
+			   sizeof(age));
+	kinde_log(c->cfg, LOG_WARNING,
+		  "key set unavailable (%s); using the copy fetched %s ago (stale)",
+		  c->err, age);
+	client_clear_error(c);
+	return KINDE_OK;
+}
+
+kinde_err_t
+kinde_client_keyset(kinde_client_t *c, const kinde_keyset_t **out)
+{
+	const kinde_config_t *cfg = c->cfg;
+	struct cache_entry e = { 0 };
+	char name[CACHE_NAME_MAX], err[512];
+	kinde_err_t rc = KINDE_OK;
+	int lock = -1;
+
+	*out = NULL;
+	if (cfg->jwks_file != NULL) {
+		if (c->ks == NULL) {
+			rc = kinde_keyset_load_file(cfg, cfg->jwks_file, &c->ks,
+						    err, sizeof(err));
+			if (rc != KINDE_OK)
+				return client_error(c, rc, "%s", err);
+			kinde_fmt(c->ks_source, sizeof(c->ks_source), "file");
+			kinde_fmt(c->ks_url, sizeof(c->ks_url), "%s",
+				  cfg->jwks_file);
+		}
+		*out = c->ks;
+		return KINDE_OK;
+	}
+	if (c->ks != NULL && client_now(c) < c->ks_expires_at) {
+		*out = c->ks;
+		return KINDE_OK;
+	}
+	cache_file_name(c, name, sizeof(name));
+	if (cache_get(&c->cache, name, &e) == KINDE_OK && fresh_enough(c, &e) &&
+	    adopt(c, &e, "cache") == 0)
+		goto done;
+	/* Cold or expired: one process fetches, the others wait and read. */
+	lock = cache_lock(&c->cache, name, cfg->timeout * 1000);
+	cache_entry_clear(&e);
+	if (cache_get(&c->cache, name, &e) == KINDE_OK && fresh_enough(c, &e) &&
+	    adopt(c, &e, "cache") == 0)
+		goto done;
+	rc = fetch(c, name, &e, false);
+	if (rc == KINDE_E_UNAVAILABLE || rc == KINDE_E_RATELIMITED)
+		rc = use_stale(c, &e, rc);
+done:
+	cache_unlock(lock);
+	cache_entry_clear(&e);
+	if (rc == KINDE_OK)
+		*out = c->ks;
+	return rc;
+}
+
+static bool
+has_kid(const kinde_keyset_t *ks, const char *kid)
+{
+	size_t i;
+
+	for (i = 0; ks != NULL && i < ks->n; i++)
+		if (ks->keys[i]->kid != NULL && strcmp(ks->keys[i]->kid, kid) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The token's kid is not in the set in use: maybe the issuer rotated its
+ * keys.  Returns KINDE_OK when the set now in use has the kid.
+ */
+static kinde_err_t
+refetch_for_kid(kinde_client_t *c, const char *kid)
+{
+	const kinde_config_t *cfg = c->cfg;
+	struct cache_entry e = { 0 };
+	char name[CACHE_NAME_MAX], esc[128];
+	int64_t now = client_now(c), last;
+	kinde_err_t rc = KINDE_E_REJECTED;
+	int lock;
+
+	if (cfg->jwks_file != NULL)
+		return KINDE_E_REJECTED;
+	kinde_escape(kid, esc, sizeof(esc));
+	cache_file_name(c, name, sizeof(name));
+	lock = cache_lock(&c->cache, name, cfg->timeout * 1000);
+	/* Another process may have refetched already. */
+	if (cache_get(&c->cache, name, &e) == KINDE_OK &&
+	    meta_int(e.meta, "fetched_at") > c->ks_fetched_at &&
+	    adopt(c, &e, "cache") == 0 && has_kid(c->ks, kid)) {
+		rc = KINDE_OK;
+		goto out;
+	}
+	last = e.meta ? meta_int(e.meta, "last_refetch") : c->ks_last_refetch;
+	if (last != 0 && now - last < cfg->jwks_refetch_cooldown) {
+		kinde_log(cfg, LOG_INFO,
+			  "kid \"%s\" is not in the key set; refetch suppressed (last one %llds ago, cooldown %lds)",
+			  esc, (long long)(now - last),
+			  cfg->jwks_refetch_cooldown);
+		goto out;
+	}
+	kinde_log(cfg, LOG_INFO,
+		  "kid \"%s\" is not in the key set; refetching (key rotation?)",
+		  esc);
+	rc = fetch(c, name, &e, true);
+	if (rc == KINDE_OK)
+		rc = has_kid(c->ks, kid) ? KINDE_OK : KINDE_E_REJECTED;
+out:
+	cache_unlock(lock);
+	cache_entry_clear(&e);
+	return rc;
+}
+
+kinde_err_t
+kinde_client_verify_token(kinde_client_t *c, kinde_validator_t *val,
+			  const char *token, size_t len, kinde_verdict_t *v)
+{
+	const kinde_keyset_t *ks;
+	kinde_err_t rc;
+
+	client_clear_error(c);
+	rc = kinde_client_keyset(c, &ks);
+	if (rc != KINDE_OK) {
+		kinde_verdict_reset(v);
+		verdict_fail(v, "keys", rc == KINDE_E_RATELIMITED ?
+			     KINDE_R_RATE_LIMITED : KINDE_R_UNAVAILABLE,
+			     "no key set: %s", c->err);
+		return rc == KINDE_E_CONFIG ? rc : KINDE_E_UNAVAILABLE;
+	}
+	kinde_validator_set_keyset(val, ks);
+	rc = kinde_validator_check(val, token, len, v);
+	if (rc != KINDE_E_REJECTED || v->reason != KINDE_R_KID ||
+	    v->kid == NULL || has_kid(ks, v->kid))
+		return rc;
+	switch (refetch_for_kid(c, v->kid)) {
+	case KINDE_OK:
+		kinde_validator_set_keyset(val, c->ks);
+		return kinde_validator_check(val, token, len, v);
+	case KINDE_E_REJECTED:
+		kinde_validator_set_keyset(val, c->ks);
+		return KINDE_E_REJECTED;
+	default: {
+		/* Cannot tell a rotated key from a forged kid: unavailable. */
+		char kid[128];
+
+		kinde_escape(v->kid, kid, sizeof(kid));
+		kinde_verdict_reset(v);
+		verdict_fail(v, "keys", KINDE_R_UNAVAILABLE,
+			     "kid \"%s\" is not in the key set and the issuer cannot be reached: %s",
+			     kid, c->err);
+		return KINDE_E_UNAVAILABLE;
+	}
+	}
+}
+
+kinde_err_t
+kinde_client_refresh_keyset(kinde_client_t *c)
+{
+	struct cache_entry e = { 0 };
+	char name[CACHE_NAME_MAX];
+	kinde_err_t rc;
+	int lock;
+
+	if (c->cfg->jwks_file != NULL) {
+		const kinde_keyset_t *ks;
+
+		return kinde_client_keyset(c, &ks);
+	}
+	cache_file_name(c, name, sizeof(name));
+	lock = cache_lock(&c->cache, name, c->cfg->timeout * 1000);
+	cache_get(&c->cache, name, &e);
+	rc = fetch(c, name, &e, false);
+	cache_unlock(lock);
+	cache_entry_clear(&e);
+	return rc;
+}
+
+void
+kinde_client_keyset_status(const kinde_client_t *c,
+			   struct kinde_keyset_status *st)
+{
+	st->source = c->ks_source;
+	st->url = c->ks_url;
+	st->fetched_at = c->ks_fetched_at;
+	st->expires_at = c->ks_expires_at;
+}

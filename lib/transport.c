@@ -1,0 +1,130 @@
+/*
+ * transport.c - chooses how to reach the issuer.
+ *
+ * Why a plugin: sshd starts a fresh process for every connection, so all a
+ * module links is loaded on every login.  libcurl and its ~30 dependencies
+ * cost about 5 ms a process; a login with warm caches needs no network at
+ * all.  So pam_kinde.so links only libcrypto and jansson, and loads the
+ * libcurl transport (kinde-net.so) with dlopen() the first time a request
+ * is actually needed: a cold cache, an API key, an M2M token.  systemd
+ * treats its optional libraries the same way; SSSD goes further and runs
+ * its network work in a child program.
+ */
+#include "kinde-build.h"
+
+#include "transport.h"
+#include "config.h"
+#include "log.h"
+#include "safefile.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef KINDE_NET_MODULE
+#define KINDE_NET_MODULE "/usr/lib/pam_kinde/kinde-net.so"
+#endif
+
+static const struct kinde_net *registered;
+static const struct kinde_net *loaded;
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+kinde_transport_register(const struct kinde_net *net)
+{
+	registered = net;
+}
+
+bool
+transport_plugin_loaded(void)
+{
+	return loaded != NULL;
+}
+
+/*
+ * Loads the plugin once per process and keeps it (RTLD_NODELETE): libcurl
+ * and OpenSSL do not support being unloaded.  The file must be trusted like
+ * the config: root-owned, not writable by others.
+ */
+static const struct kinde_net *
+load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
+{
+	const char *path = cfg->net_module ? cfg->net_module :
+			   KINDE_NET_MODULE;
+	const struct kinde_net *net = NULL;
+	void *h;
+	int fd;
+
+	pthread_mutex_lock(&load_lock);
+	if (loaded != NULL) {
+		net = loaded;
+		goto out;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		kinde_fmt(err, errlen, "cannot open the HTTPS transport %s: %m",
+			  path);
+		goto out;
+	}
+	if (safefile_check_fd(fd, path, FILE_TRUSTED, err, errlen) !=
+	    KINDE_OK) {
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (h == NULL) {
+		kinde_fmt(err, errlen, "cannot load the HTTPS transport: %s",
+			  dlerror());
+		goto out;
+	}
+	net = dlsym(h, KINDE_NET_SYMBOL);
+	if (net == NULL || net->abi != KINDE_NET_ABI ||
+	    strcmp(net->version, PACKAGE_VERSION) != 0) {
+		kinde_fmt(err, errlen,
+			  "%s is not the HTTPS transport of pam_kinde %s",
+			  path, PACKAGE_VERSION);
+		net = NULL;
+		goto out;
+	}
+	loaded = net;
+	kinde_log(cfg, LOG_DEBUG, "loaded the HTTPS transport %s", path);
+out:
+	pthread_mutex_unlock(&load_lock);
+	return net;
+}
+
+kinde_err_t
+transport_perform(const kinde_config_t *cfg, struct http_request *req,
+		  struct http_response *resp)
+{
+	const struct kinde_net *net = registered;
+
+	memset(resp, 0, sizeof(*resp));
+	if (net == NULL)
+		net = load_plugin(cfg, resp->errmsg, sizeof(resp->errmsg));
+	if (net == NULL) {
+		resp->err = HTTP_E_INTERNAL;
+		return KINDE_E_UNAVAILABLE;
+	}
+	req->ca_file = cfg->ca_file;
+	req->proxy = cfg->proxy;
+	req->connect_timeout_ms = cfg->connect_timeout * 1000;
+	if (req->timeout_ms <= 0)
+		req->timeout_ms = cfg->timeout * 1000;
+	if (req->max_response == 0)
+		req->max_response = HTTP_MAX_RESPONSE;
+	kinde_log(cfg, LOG_DEBUG, "%s %s", req->method, req->url);
+	net->perform(req, resp);
+	if (resp->err != HTTP_OK) {
+		free(resp->body);
+		resp->body = NULL;
+		return KINDE_E_UNAVAILABLE;
+	}
+	kinde_log(cfg, LOG_DEBUG, "%s %s: HTTP %ld, %zu bytes", req->method,
+		  req->url, resp->status, resp->body_len);
+	return KINDE_OK;
+}
