@@ -1,0 +1,399 @@
+/*
+ * pam_kinde.c - the PAM entry points.
+ *
+ *   auth     required  pam_kinde.so [key=value ...]
+ *   account  required  pam_kinde.so
+ *
+ * Authentication takes a Kinde access token or API key from the
+ * conversation, has the core verify it, maps the identity to the PAM user
+ * and logs the decision.  Every path that is not an explicit acceptance
+ * returns an error code: nothing fails open.
+ */
+#include "kinde-build.h"
+
+#include "pam_kinde.h"
+#include "b64url.h"
+#include "config.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+/* What sshd answers for a user that does not exist (auth-pam.c). */
+static const char sshd_sentinel[] = "\b\n\r\177INCORRECT";
+
+/* The OpenSSH client cuts keyboard-interactive answers here. */
+#define SSH_ANSWER_MAX 1023
+#define USER_MAX 256
+
+/* PAM environment the account stage reads (sshd forks between stages). */
+static const char *const env_names[] = {
+	"KINDE_SUB", "KINDE_ORG_CODE", "KINDE_SCOPES", "KINDE_EXP",
+	"KINDE_AUTH_METHOD",
+};
+
+/* A user name we refuse to look at: path tricks, control bytes, size. */
+static bool
+bad_user(const char *user)
+{
+	size_t len = strlen(user), i;
+
+	if (len == 0 || len > USER_MAX || strchr(user, '/') != NULL)
+		return true;
+	for (i = 0; i < len; i++)
+		if (iscntrl((unsigned char)user[i]))
+			return true;
+	return false;
+}
+
+/* Three dot-separated base64url segments: the shape of a JWS. */
+static bool
+looks_like_token(const char *s)
+{
+	unsigned dots = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '.')
+			dots++;
+		else if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	}
+	return dots == 2;
+}
+
+static int
+pam_code_for(kinde_err_t err)
+{
+	switch (err) {
+	case KINDE_OK:
+		return PAM_SUCCESS;
+	case KINDE_E_REJECTED:
+		return PAM_AUTH_ERR;
+	case KINDE_E_UNAVAILABLE:
+	case KINDE_E_RATELIMITED:
+		return PAM_AUTHINFO_UNAVAIL;
+	case KINDE_E_NOMEM:
+		return PAM_BUF_ERR;
+	default:
+		return PAM_SERVICE_ERR;
+	}
+}
+
+/* Drops KINDE_* from the PAM environment: only this auth may set them. */
+static void
+clear_env(pam_handle_t *pamh)
+{
+	size_t i;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(env_names); i++)
+		if (pam_getenv(pamh, env_names[i]) != NULL)
+			pam_putenv(pamh, env_names[i]);
+}
+
+static int
+put_env(pam_handle_t *pamh, const char *name, const char *value)
+{
+	char buf[1024], esc[900];
+
+	kinde_escape(value ? value : "", esc, sizeof(esc));
+	kinde_fmt(buf, sizeof(buf), "%s=%s", name, esc);
+	return pam_putenv(pamh, buf);
+}
+
+/* The scopes a verdict grants, space-separated. */
+static void
+scopes_of(const kinde_verdict_t *v, bool is_apikey, char *buf, size_t len)
+{
+	const json_t *claims = kinde_verdict_claims(v), *arr, *s;
+	const char *names[64];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (!is_apikey && json_is_string(json_object_get(claims, "scope"))) {
+		kinde_fmt(buf, len, "%s",
+			  json_string_value(json_object_get(claims, "scope")));
+		return;
+	}
+	arr = json_object_get(claims, is_apikey ? "scopes" : "scp");
+	json_array_foreach(arr, i, s)
+		if (json_is_string(s) && n < KINDE_ARRAY_SIZE(names))
+			names[n++] = json_string_value(s);
+	strlist_join(names, n, " ", buf, len);
+}
+
+static int
+export_env(pam_handle_t *pamh, const kinde_verdict_t *v, bool is_apikey)
+{
+	const json_t *exp = json_object_get(kinde_verdict_claims(v), "exp");
+	char scopes[800], expbuf[32] = "";
+	int rc;
+
+	scopes_of(v, is_apikey, scopes, sizeof(scopes));
+	if (!is_apikey && json_is_number(exp))
+		kinde_fmt(expbuf, sizeof(expbuf), "%lld",
+			  (long long)json_number_value(exp));
+	rc = put_env(pamh, "KINDE_SUB", kinde_verdict_claim_string(v, "sub"));
+	if (rc == PAM_SUCCESS)
+		rc = put_env(pamh, "KINDE_ORG_CODE",
+			     kinde_verdict_claim_string(v, "org_code"));
+	if (rc == PAM_SUCCESS)
+		rc = put_env(pamh, "KINDE_SCOPES", scopes);
+	if (rc == PAM_SUCCESS)
+		rc = put_env(pamh, "KINDE_EXP", expbuf);
+	if (rc == PAM_SUCCESS)
+		rc = put_env(pamh, "KINDE_AUTH_METHOD",
+			     is_apikey ? "apikey" : "token");
+	return rc;
+}
+
+/* Verifies the secret as a token or an API key, per mode. */
+static kinde_err_t
+verify_secret(const kinde_config_t *cfg, const char *secret, bool is_token,
+	      kinde_verdict_t *v, char *err, size_t errlen)
+{
+	kinde_client_t *client = NULL;
+	kinde_validator_t *val = NULL;
+	kinde_err_t rc;
+
+	rc = kinde_client_new(cfg, &client);
+	if (rc != KINDE_OK)
+		return rc;
+	if (is_token) {
+		rc = kinde_validator_new(cfg, NULL, &val);
+		if (rc == KINDE_OK)
+			rc = kinde_client_verify_token(client, val, secret,
+						       strlen(secret), v);
+	} else {
+		rc = kinde_client_verify_apikey(client, secret, v);
+	}
+	if (rc != KINDE_OK && rc != KINDE_E_REJECTED)
+		kinde_fmt(err, errlen, "%s", kinde_client_error(client)[0] ?
+			  kinde_client_error(client) : kinde_strerror(rc));
+	kinde_validator_free(val);
+	kinde_client_free(client);
+	return rc;
+}
+
+static int
+authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
+	     struct decision *d, kinde_verdict_t *v, char *detail,
+	     size_t detail_len)
+{
+	const char *user = NULL;
+	char *secret = NULL;
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[4096];
+	bool is_token;
+	kinde_err_t err;
+	size_t len;
+	int rc;
+
+	rc = pam_get_user(pamh, &user, NULL);
+	if (rc != PAM_SUCCESS || user == NULL) {
+		d->detail = "no user name";
+		return rc == PAM_CONV_ERR ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
+	}
+	if (bad_user(user)) {
+		d->detail = "user name refused: empty, too long, '/' or control characters";
+		return PAM_USER_UNKNOWN;
+	}
+	d->user = user;
+	if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 ||
+	    pwp == NULL) {
+		d->detail = "no such local user";
+		/* Still ask: not asking would tell who exists. */
+	}
+	rc = pk_get_secret(pamh, cfg, &secret);
+	if (rc != PAM_SUCCESS) {
+		d->detail = "could not read the token or API key";
+		return rc;
+	}
+	len = strlen(secret);
+	if (pwp == NULL) {
+		rc = PAM_USER_UNKNOWN;
+		goto out;
+	}
+	/* Cheap refusals: no network, no parsing. */
+	if (len == sizeof(sshd_sentinel) - 1 &&
+	    memcmp(secret, sshd_sentinel, len) == 0) {
+		d->detail = "sshd's unknown-user sentinel";
+		d->reason = KINDE_R_USER;
+		rc = PAM_AUTH_ERR;
+		goto out;
+	}
+	if (len == 0) {
+		d->detail = "empty token or API key";
+		d->reason = KINDE_R_MALFORMED;
+		rc = PAM_AUTH_ERR;
+		goto out;
+	}
+	is_token = looks_like_token(secret);
+	if (cfg->mode == MODE_TOKEN || cfg->mode == MODE_APIKEY) {
+		if (is_token != (cfg->mode == MODE_TOKEN)) {
+			d->detail = cfg->mode == MODE_TOKEN ?
+				    "mode=token: the answer is not a JWT access token" :
+				    "mode=apikey: the answer looks like a JWT, not an API key";
+			d->reason = KINDE_R_MALFORMED;
+			rc = PAM_AUTH_ERR;
+			goto out;
+		}
+	} else if (cfg->mode == MODE_DEVICE) {
+		d->detail = "mode=device is not supported by this build";
+		rc = PAM_SERVICE_ERR;
+		goto out;
+	}
+	d->method = is_token ? "token" : "apikey";
+	err = verify_secret(cfg, secret, is_token, v, detail, detail_len);
+	d->verdict = v;
+	d->reason = kinde_verdict_reason(v);
+	d->detail = detail[0] ? detail : kinde_verdict_detail(v);
+	rc = pam_code_for(err);
+	if (rc != PAM_SUCCESS) {
+		if (len == SSH_ANSWER_MAX)
+			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
+		goto out;
+	}
+	switch (pk_map_user(cfg, v, !is_token, user, detail, detail_len)) {
+	case 0:
+		break;
+	case -2:	/* the map file is unsafe or unreadable */
+		d->reason = KINDE_R_USER;
+		d->detail = detail;
+		rc = PAM_SERVICE_ERR;
+		goto out;
+	default:
+		d->reason = KINDE_R_USER;
+		d->detail = detail;
+		rc = PAM_AUTH_ERR;
+		goto out;
+	}
+	rc = export_env(pamh, v, !is_token);
+	if (rc != PAM_SUCCESS)
+		d->detail = "cannot set the PAM environment";
+out:
+	kinde_free_secret(secret);
+	return rc;
+}
+
+PAM_EXTERN int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+		    const char **argv)
+{
+	struct decision d = { .stage = "auth", .reason = KINDE_R_NONE };
+	kinde_config_t *cfg = NULL;
+	kinde_verdict_t *v = NULL;
+	char detail[512] = "";
+	int rc;
+
+	(void)flags;
+	clear_env(pamh);
+	rc = pk_config(pamh, argc, argv, &cfg);
+	if (rc != PAM_SUCCESS)
+		return rc;
+	v = kinde_verdict_new(cfg->debug);
+	if (v == NULL) {
+		rc = PAM_BUF_ERR;
+		goto out;
+	}
+	rc = authenticate(pamh, cfg, &d, v, detail, sizeof(detail));
+	if (rc != PAM_SUCCESS && d.reason == KINDE_R_NONE)
+		d.reason = rc == PAM_AUTHINFO_UNAVAIL ? KINDE_R_UNAVAILABLE :
+			   KINDE_R_USER;
+	if (rc != PAM_SUCCESS)
+		clear_env(pamh);
+	d.pam_rc = rc;
+	if (cfg->debug) {
+		struct kinde_check c;
+		size_t i;
+
+		for (i = 0; i < kinde_verdict_check_count(v); i++) {
+			kinde_verdict_check(v, i, &c);
+			pam_syslog(pamh, LOG_DEBUG, "check %s: %s: %s", c.name,
+				   c.status > 0 ? "pass" : c.status == 0 ?
+				   "FAIL" : "skipped", c.detail);
+		}
+	}
+	pk_log_decision(pamh, cfg, &d);
+out:
+	kinde_verdict_free(v);
+	kinde_config_free(cfg);
+	return rc;
+}
+
+PAM_EXTERN int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int
+pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct decision d = { .stage = "account", .reason = KINDE_R_NONE };
+	kinde_config_t *cfg = NULL;
+	const char *method, *exp, *user = NULL;
+	char *end;
+	long long e;
+	int rc;
+
+	(void)flags;
+	rc = pk_config(pamh, argc, argv, &cfg);
+	if (rc != PAM_SUCCESS)
+		return rc;
+	if (pam_get_item(pamh, PAM_USER, (const void **)&user) == PAM_SUCCESS)
+		d.user = user;
+	method = pam_getenv(pamh, "KINDE_AUTH_METHOD");
+	d.method = method;
+	if (method == NULL) {
+		/* Not our login (e.g. an SSH public key): not our call,
+		 * unless the administrator says every login must be ours. */
+		if (cfg->account_requires_auth) {
+			rc = PAM_PERM_DENIED;
+			d.reason = KINDE_R_USER;
+			d.detail = "account_requires_auth: this login did not authenticate with Kinde";
+			d.pam_rc = rc;
+			pk_log_decision(pamh, cfg, &d);
+		} else {
+			rc = PAM_IGNORE;
+		}
+		goto out;
+	}
+	rc = PAM_SUCCESS;
+	exp = pam_getenv(pamh, "KINDE_EXP");
+	if (strcmp(method, "token") == 0) {
+		e = exp ? strtoll(exp, &end, 10) : 0;
+		if (exp == NULL || *exp == '\0' || *end != '\0' || e <= 0) {
+			rc = PAM_PERM_DENIED;
+			d.reason = KINDE_R_CLAIMS;
+			d.detail = "no token expiry recorded by the auth stage";
+		} else if ((long long)time(NULL) >= e + cfg->leeway) {
+			rc = PAM_PERM_DENIED;
+			d.reason = KINDE_R_EXPIRED;
+			d.detail = "the token expired between authentication and the account check";
+		}
+	} else if (strcmp(method, "apikey") != 0) {
+		rc = PAM_PERM_DENIED;
+		d.reason = KINDE_R_USER;
+		d.detail = "unknown KINDE_AUTH_METHOD";
+	}
+	d.pam_rc = rc;
+	if (rc != PAM_SUCCESS || cfg->debug)
+		pk_log_decision(pamh, cfg, &d);
+out:
+	kinde_config_free(cfg);
+	return rc;
+}

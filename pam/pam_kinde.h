@@ -1,0 +1,58 @@
+/*
+ * pam_kinde.h - the pieces of the PAM module: configuration from the file
+ * and the module arguments, reading the secret, mapping the identity to the
+ * local user, and the decision log.
+ */
+#ifndef PAM_KINDE_H
+#define PAM_KINDE_H
+
+#include "kinde.h"
+
+#include <security/pam_modules.h>
+
+/* What a decision is logged with (one line per decision). */
+struct decision {
+	const char *stage;	/* "auth" or "account" */
+	const char *user;
+	const char *method;	/* "token", "apikey" or NULL */
+	int pam_rc;
+	kinde_reason_t reason;
+	const char *detail;
+	const kinde_verdict_t *verdict;	/* claims for sub/org/kid/jti, or NULL */
+	const char *hint;	/* extra advice for the administrator, or NULL */
+};
+
+/*
+ * Builds the config: the file (config=PATH, default KINDE_CONF_FILE; a
+ * missing default file is fine), then the module arguments, which win.
+ * PAM_SUCCESS, or PAM_SERVICE_ERR after logging which key is wrong.
+ */
+int pk_config(pam_handle_t *pamh, int argc, const char **argv,
+	      kinde_config_t **out);
+
+/*
+ * The secret for this login: PAM_AUTHTOK from an earlier module when
+ * use_first_pass / try_first_pass say so, else asked through the
+ * conversation with echo off.  *secret is a copy the caller frees with
+ * kinde_free_secret().
+ */
+int pk_get_secret(pam_handle_t *pamh, const kinde_config_t *cfg,
+		  char **secret);
+
+/*
+ * Maps the verified identity to a local user name and compares it with
+ * the PAM user.  0 when it maps to user; -1 with a reason detail in why
+ * (unmapped, another user's identity); -2 on a config problem (map file
+ * unsafe or unreadable), why says which.
+ */
+int pk_map_user(const kinde_config_t *cfg, const kinde_verdict_t *v,
+		bool is_apikey, const char *user, char *why, size_t whylen);
+
+/* Logs one decision line (text or JSON as cfg->audit says). */
+void pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
+		     const struct decision *d);
+
+/* The pam_syslog sink for the core's log lines. */
+void pk_log_sink(void *pamh, int priority, const char *message);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * usermap.c - which local user a verified identity may log in as.
+ *
+ * Explicit and never guessed: the identity's value (user_claim of a
+ * token, the user_id of an API key, "org:<org_code>" for an organization
+ * key) must be mapped to the PAM user by the map file, or equal it byte
+ * for byte.  A valid token for alice never logs in bob.
+ */
+#include "kinde-build.h"
+
+#include "pam_kinde.h"
+#include "config.h"
+#include "safefile.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#define MAP_FILE_MAX (1024 * 1024)
+
+/* The value that names the user, or NULL with why set. */
+static const char *
+identity(const kinde_config_t *cfg, const kinde_verdict_t *v, bool is_apikey,
+	 char *buf, size_t buflen, char *why, size_t whylen)
+{
+	const char *val, *org;
+
+	if (is_apikey) {
+		val = kinde_verdict_claim_string(v, "user_id");
+		if (val != NULL)
+			return val;
+		org = kinde_verdict_claim_string(v, "org_code");
+		if (org != NULL) {
+			kinde_fmt(buf, buflen, "org:%s", org);
+			return buf;
+		}
+		kinde_fmt(why, whylen,
+			  "the API key belongs to no user and no organization");
+		return NULL;
+	}
+	val = kinde_verdict_claim_string(v, cfg->user_claim);
+	if (val == NULL) {
+		kinde_fmt(why, whylen, "the token has no string claim \"%s\" (user_claim)",
+			  cfg->user_claim);
+		return NULL;
+	}
+	return val;
+}
+
+/* Whether `users` (comma-separated) names user. */
+static bool
+list_has(const char *users, const char *user)
+{
+	size_t ulen = strlen(user), n;
+
+	while (*users != '\0') {
+		n = strcspn(users, ",");
+		if (n == ulen && strncmp(users, user, n) == 0)
+			return true;
+		users += n;
+		if (*users == ',')
+			users++;
+	}
+	return false;
+}
+
+/*
+ * Looks value up in the map file.  1 mapped to user, 0 not (why says
+ * whether the value is unmapped or mapped elsewhere), -1 file error.
+ */
+static int
+map_lookup(const char *path, const char *value, const char *user,
+	   char *why, size_t whylen)
+{
+	char *buf = NULL, *line, *next, *sp, err[512], esc[128], uesc[128];
+	bool found = false;
+	size_t len;
+	int rc = 0;
+
+	if (safefile_read(path, FILE_TRUSTED, MAP_FILE_MAX, &buf, &len, NULL,
+			  err, sizeof(err)) != KINDE_OK) {
+		kinde_fmt(why, whylen, "user_map_file %s", err);
+		return -1;
+	}
+	for (line = buf; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		line += strspn(line, " \t");
+		if (*line == '#' || *line == '\0')
+			continue;
+		sp = line + strcspn(line, " \t");
+		if (*sp == '\0')
+			continue;	/* a value without users maps nobody */
+		*sp++ = '\0';
+		if (strcmp(line, value) != 0)
+			continue;
+		found = true;
+		sp += strspn(sp, " \t");
+		sp[strcspn(sp, " \t\r#")] = '\0';
+		if (list_has(sp, user)) {
+			rc = 1;
+			break;
+		}
+	}
+	if (rc == 0) {
+		kinde_escape(value, esc, sizeof(esc));
+		kinde_escape(user, uesc, sizeof(uesc));
+		if (found)
+			kinde_fmt(why, whylen,
+				  "identity %s is not mapped to local user %s in %s",
+				  esc, uesc, path);
+		else
+			kinde_fmt(why, whylen, "identity %s has no entry in %s",
+				  esc, path);
+	}
+	free(buf);
+	return rc;
+}
+
+int
+pk_map_user(const kinde_config_t *cfg, const kinde_verdict_t *v,
+	    bool is_apikey, const char *user, char *why, size_t whylen)
+{
+	char buf[512], esc[256], uesc[128];
+	const char *value;
+	size_t vlen, dlen;
+	int r;
+
+	value = identity(cfg, v, is_apikey, buf, sizeof(buf), why, whylen);
+	if (value == NULL)
+		return -1;
+	if (cfg->user_map_file != NULL) {
+		r = map_lookup(cfg->user_map_file, value, user, why, whylen);
+		return r == 1 ? 0 : r == 0 ? -1 : -2;
+	}
+	vlen = strlen(value);
+	if (!is_apikey && cfg->strip_domain != NULL) {
+		dlen = strlen(cfg->strip_domain);
+		if (vlen > dlen + 1 && value[vlen - dlen - 1] == '@' &&
+		    strcasecmp(value + vlen - dlen, cfg->strip_domain) == 0)
+			vlen -= dlen + 1;
+	}
+	if (vlen == strlen(user) && memcmp(value, user, vlen) == 0)
+		return 0;
+	kinde_escape(value, esc, sizeof(esc));
+	kinde_escape(user, uesc, sizeof(uesc));
+	kinde_fmt(why, whylen,
+		  "identity %s is not local user %s (no user_map_file; the value must equal the user name)",
+		  esc, uesc);
+	return -1;
+}

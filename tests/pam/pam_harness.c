@@ -1,0 +1,276 @@
+/*
+ * pam_harness.c - runs a real PAM stack (pam_start_confdir: no change to
+ * /etc/pam.d) like pamtester, answering the module's prompt with a given
+ * secret, and prints each stage's result, the PAM environment and the
+ * syslog lines the modules wrote.
+ *
+ * usage: pam_harness [--confdir DIR] [--secret S | --secret-file F]
+ *                    [--rhost H] [--no-acct] [--rounds N] [--log FILE]
+ *                    SERVICE USER
+ *
+ * Output (stdout): "auth PAM_xxx", "acct PAM_xxx", "env NAME=value";
+ * with --rounds N also "rss_kb_start/end" and "fds_start/end" measured
+ * after a warm-up, for the leak test.  Exit status: 0 when every stage
+ * succeeded, 1 otherwise, 2 on a usage error.
+ *
+ * The syslog lines are captured by defining __syslog_chk, syslog and
+ * vsyslog here: the executable's definitions win over libc's for libpam.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+static FILE *log_file;
+static char *secret;
+
+static void
+log_line(int pri, const char *fmt, va_list ap)
+{
+	FILE *f = log_file ? log_file : stderr;
+
+	fprintf(f, "syslog[%d]: ", pri & LOG_PRIMASK);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+void __syslog_chk(int pri, int flag, const char *fmt, ...);
+void
+__syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)flag;
+	va_start(ap, fmt);
+	log_line(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+syslog(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+vsyslog(int pri, const char *fmt, va_list ap)
+{
+	log_line(pri, fmt, ap);
+}
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp,
+     void *data)
+{
+	struct pam_response *r;
+	int i;
+
+	(void)data;
+	r = calloc((size_t)n, sizeof(*r));
+	if (r == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+		case PAM_PROMPT_ECHO_ON:
+			r[i].resp = strdup(secret ? secret : "");
+			if (r[i].resp == NULL)
+				goto fail;
+			break;
+		default:
+			fprintf(stderr, "conv: %s\n", msg[i]->msg);
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+fail:
+	for (i = 0; i < n; i++)
+		free(r[i].resp);
+	free(r);
+	return PAM_CONV_ERR;
+}
+
+static const char *
+rc_name(int rc)
+{
+	static const struct { int rc; const char *name; } names[] = {
+		{ PAM_SUCCESS, "PAM_SUCCESS" },
+		{ PAM_AUTH_ERR, "PAM_AUTH_ERR" },
+		{ PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL" },
+		{ PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN" },
+		{ PAM_SERVICE_ERR, "PAM_SERVICE_ERR" },
+		{ PAM_PERM_DENIED, "PAM_PERM_DENIED" },
+		{ PAM_IGNORE, "PAM_IGNORE" },
+		{ PAM_CONV_ERR, "PAM_CONV_ERR" },
+		{ PAM_BUF_ERR, "PAM_BUF_ERR" },
+		{ PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },
+		{ PAM_ACCT_EXPIRED, "PAM_ACCT_EXPIRED" },
+		{ PAM_MAXTRIES, "PAM_MAXTRIES" },
+		{ PAM_ABORT, "PAM_ABORT" },
+		{ PAM_MODULE_UNKNOWN, "PAM_MODULE_UNKNOWN" },
+		{ PAM_OPEN_ERR, "PAM_OPEN_ERR" },
+		{ PAM_SYMBOL_ERR, "PAM_SYMBOL_ERR" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].rc == rc)
+			return names[i].name;
+	return "PAM_(other)";
+}
+
+static long
+rss_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	return kb;
+}
+
+static int
+open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	if (d != NULL)
+		closedir(d);
+	return n - 1;	/* the DIR itself */
+}
+
+static char *
+read_file(const char *path)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return strdup(buf);
+}
+
+/* One transaction; prints results when verbose.  Returns 0 on success. */
+static int
+transaction(const char *confdir, const char *service, const char *user,
+	    const char *rhost, int acct, int verbose)
+{
+	struct pam_conv c = { conv, NULL };
+	pam_handle_t *pamh = NULL;
+	char **env, **e;
+	int rc, arc = PAM_SUCCESS;
+
+	rc = confdir ? pam_start_confdir(service, user, &c, confdir, &pamh) :
+	     pam_start(service, user, &c, &pamh);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "pam_start: %s\n", rc_name(rc));
+		return 1;
+	}
+	if (rhost != NULL)
+		pam_set_item(pamh, PAM_RHOST, rhost);
+	rc = pam_authenticate(pamh, 0);
+	if (verbose)
+		printf("auth %s\n", rc_name(rc));
+	if (rc == PAM_SUCCESS && acct) {
+		arc = pam_acct_mgmt(pamh, 0);
+		if (verbose)
+			printf("acct %s\n", rc_name(arc));
+	}
+	if (verbose) {
+		env = pam_getenvlist(pamh);
+		for (e = env; e != NULL && *e != NULL; e++) {
+			printf("env %s\n", *e);
+			free(*e);
+		}
+		free(env);
+	}
+	pam_end(pamh, rc);
+	return rc == PAM_SUCCESS && arc == PAM_SUCCESS ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *confdir = NULL, *rhost = NULL, *service, *user;
+	long rounds = 0, i, rss0 = 0;
+	int acct = 1, fds0 = 0, rc;
+
+	while (argc > 1 && strncmp(argv[1], "--", 2) == 0) {
+		if (strcmp(argv[1], "--confdir") == 0 && argc > 2) {
+			confdir = argv[2];
+		} else if (strcmp(argv[1], "--secret") == 0 && argc > 2) {
+			secret = strdup(argv[2]);
+		} else if (strcmp(argv[1], "--secret-file") == 0 && argc > 2) {
+			secret = read_file(argv[2]);
+			if (secret == NULL) {
+				perror(argv[2]);
+				return 2;
+			}
+		} else if (strcmp(argv[1], "--rhost") == 0 && argc > 2) {
+			rhost = argv[2];
+		} else if (strcmp(argv[1], "--rounds") == 0 && argc > 2) {
+			rounds = strtol(argv[2], NULL, 10);
+		} else if (strcmp(argv[1], "--log") == 0 && argc > 2) {
+			log_file = fopen(argv[2], "a");
+		} else if (strcmp(argv[1], "--no-acct") == 0) {
+			acct = 0;
+			argc--;
+			argv++;
+			continue;
+		} else {
+			fprintf(stderr, "pam_harness: bad option %s\n", argv[1]);
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "usage: pam_harness [options] SERVICE USER\n");
+		return 2;
+	}
+	service = argv[1];
+	user = argv[2];
+	if (rounds <= 0)
+		return transaction(confdir, service, user, rhost, acct, 1);
+
+	/* Warm up: the first rounds load modules and fill caches. */
+	for (i = 0; i < 100 && i < rounds; i++)
+		transaction(confdir, service, user, rhost, acct, 0);
+	rss0 = rss_kb();
+	fds0 = open_fds();
+	rc = 0;
+	for (i = 0; i < rounds; i++)
+		rc |= transaction(confdir, service, user, rhost, acct, 0);
+	printf("rounds %ld\nfailed %d\n", rounds, rc);
+	printf("rss_kb_start %ld\nrss_kb_end %ld\n", rss0, rss_kb());
+	printf("fds_start %d\nfds_end %d\n", fds0, open_fds());
+	free(secret);
+	return rc;
+}
