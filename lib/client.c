@@ -178,3 +178,32 @@ client_request(kinde_client_t *c, struct http_request *req,
 		resp->body = NULL;
 	}
 }
+
+void
+kinde_client_server_time(const kinde_client_t *c, int64_t *server,
+			 int64_t *local)
+{
+	*server = c->server_date;
+	*local = c->server_date_local;
+}
+
+const struct json_t *
+kinde_client_discovery(kinde_client_t *c)
+{
+	return discovery_load(c) == KINDE_OK ? c->discovery : NULL;
+}
+
+int64_t
+kinde_client_ratelimited_until(kinde_client_t *c)
+{
+	char url[1024];
+
+	client_url(c, "/", url, sizeof(url));
+	return ratelimit_until(&c->cache, url, (int64_t)time(NULL));
+}
+
+unsigned
+kinde_client_requests(const kinde_client_t *c)
+{
+	return c->requests;
+}

@@ -66,3 +66,32 @@ kinde_version(void)
 {
 	return PACKAGE_VERSION;
 }
+
+const char *
+kinde_reason_class(kinde_reason_t reason)
+{
+	switch (reason) {
+	case KINDE_R_NONE:
+		return "ok";
+	case KINDE_R_MALFORMED:
+	case KINDE_R_HEADER:
+		return "malformed";
+	case KINDE_R_SCOPE:
+	case KINDE_R_PERMISSION:
+		return "insufficient-scope";
+	case KINDE_R_ORG:
+		return "org-denied";
+	case KINDE_R_KEY_INVALID:
+	case KINDE_R_KEY_INACTIVE:
+		return "invalid-api-key";
+	case KINDE_R_RATE_LIMITED:
+		return "rate-limited";
+	case KINDE_R_UNAVAILABLE:
+		return "issuer-unreachable";
+	case KINDE_R_USER:
+		return "user-mapping";
+	default:
+		/* alg, kid, signature, claims, iss, aud, times, type, client */
+		return "token-invalid";
+	}
+}

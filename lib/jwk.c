@@ -17,6 +17,7 @@
 #include "b64url.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,42 @@ pkey_fromdata(const char *type, OSSL_PARAM_BLD *bld)
 	return pkey;
 }
 
+/*
+ * ROCA (CVE-2017-15361): moduli made by a flawed Infineon library, whose
+ * private keys can be recovered.  Their fingerprint: for each small prime
+ * p, n mod p is a power of 65537 mod p.  A random modulus fails this for
+ * some p almost surely (the test of the ROCA authors' detector).
+ */
+static bool
+roca_fingerprint(const BIGNUM *n)
+{
+	static const unsigned primes[] = {
+		3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59,
+		61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127,
+		131, 137, 139, 149, 151, 157, 163, 167,
+	};
+	unsigned long r, x, g;
+	size_t i;
+	bool found;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(primes); i++) {
+		r = BN_mod_word(n, primes[i]);
+		g = 65537UL % primes[i];
+		x = 1;
+		found = false;
+		do {
+			if (x == r) {
+				found = true;
+				break;
+			}
+			x = x * g % primes[i];
+		} while (x != 1);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 static int
 import_rsa(const json_t *obj, struct jwk *k, char *why, size_t whylen)
 {
@@ -156,6 +193,11 @@ import_rsa(const json_t *obj, struct jwk *k, char *why, size_t whylen)
 	if (k->bits > JWK_RSA_MAX_BITS) {
 		kinde_fmt(why, whylen, "RSA modulus of %d bits (maximum %d)",
 			  k->bits, JWK_RSA_MAX_BITS);
+		goto out;
+	}
+	if (roca_fingerprint(bn_n)) {
+		kinde_fmt(why, whylen,
+			  "RSA modulus has the ROCA weakness (CVE-2017-15361): its private key can be recovered");
 		goto out;
 	}
 	if (!BN_is_odd(bn_n)) {

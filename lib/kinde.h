@@ -67,6 +67,15 @@ typedef enum kinde_reason {
 /* Stable short code ("expired", "scope", ...).  Never NULL. */
 const char *kinde_reason_name(kinde_reason_t reason);
 
+/*
+ * The failure class of a reason, as kinde-auth diagnose names them (the
+ * classes of Kinde's API-key troubleshooting guide): "malformed",
+ * "token-invalid", "insufficient-scope", "org-denied", "invalid-api-key",
+ * "rate-limited", "issuer-unreachable", "user-mapping"; "ok" for none.
+ * Stable.  Never NULL.
+ */
+const char *kinde_reason_class(kinde_reason_t reason);
+
 /* Token types a policy may allow (bit mask). */
 #define KINDE_TOKEN_USER 0x1u
 #define KINDE_TOKEN_M2M 0x2u
@@ -263,6 +272,19 @@ struct kinde_keyset_status {
 /* Describes the key set the last kinde_client_keyset returned. */
 void kinde_client_keyset_status(const kinde_client_t *c,
 				struct kinde_keyset_status *st);
+
+/*
+ * What the last requests learned, for diagnosis: the issuer's clock (from
+ * the HTTP Date header; 0 when none was seen) and ours when it was read.
+ */
+void kinde_client_server_time(const kinde_client_t *c, int64_t *server,
+			      int64_t *local);
+/* The discovery document (loading it if needed), or NULL.  Borrowed. */
+const struct json_t *kinde_client_discovery(kinde_client_t *c);
+/* Until when this host is rate-limited by the issuer (0: it is not). */
+int64_t kinde_client_ratelimited_until(kinde_client_t *c);
+/* Requests sent by this client (tests, diagnose). */
+unsigned kinde_client_requests(const kinde_client_t *c);
 
 /*
  * Validates a token with val's policy and c's key set, refetching the key

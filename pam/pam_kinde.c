@@ -29,8 +29,11 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-/* What sshd answers for a user that does not exist (auth-pam.c). */
-static const char sshd_sentinel[] = "\b\n\r\177INCORRECT";
+/*
+ * What sshd answers for a user that does not exist: this junk repeated to
+ * the length of what the client sent (auth-pam.c, fake_password()).
+ */
+static const char sshd_junk[] = "\b\n\r\177INCORRECT";
 
 /* The OpenSSH client cuts keyboard-interactive answers here. */
 #define SSH_ANSWER_MAX 1023
@@ -54,6 +57,19 @@ bad_user(const char *user)
 		if (iscntrl((unsigned char)user[i]))
 			return true;
 	return false;
+}
+
+static bool
+is_sshd_sentinel(const char *secret, size_t len)
+{
+	size_t jl = sizeof(sshd_junk) - 1, i;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i < len; i++)
+		if (secret[i] != sshd_junk[i % jl])
+			return false;
+	return true;
 }
 
 /* Three dot-separated base64url segments: the shape of a JWS. */
@@ -224,8 +240,7 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		goto out;
 	}
 	/* Cheap refusals: no network, no parsing. */
-	if (len == sizeof(sshd_sentinel) - 1 &&
-	    memcmp(secret, sshd_sentinel, len) == 0) {
+	if (is_sshd_sentinel(secret, len)) {
 		d->detail = "sshd's unknown-user sentinel";
 		d->reason = KINDE_R_USER;
 		rc = PAM_AUTH_ERR;

@@ -1,0 +1,73 @@
+#!/bin/bash
+# make bench: the figures the issues set targets for, measured on this
+# machine, now.  Never a pass/fail test: machines are shared and noisy.
+#
+#  1. validation throughput: kinde-auth verify --repeat against a bare
+#     OpenSSL RS256 loop over the same signing input (target >= 0.8);
+#  2. a validation in a fresh process with the keys from the on-disk cache
+#     (issuer stopped), beside a pinned key file and an empty process;
+#  3. the cost of a login: a fresh process doing pam_start ->
+#     pam_authenticate -> pam_acct_mgmt -> pam_end with pam_kinde.so (warm
+#     cache, issuer stopped: no login touches the network) beside the same
+#     with pam_permit.so (target: at most 2.5 ms added).
+set -euo pipefail
+: "${top_builddir:?}" "${top_srcdir:?}"
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+N=${BENCH_PROCESSES:-300}
+B=$top_builddir
+tmp=$(mktemp -d /tmp/pam_kinde-bench.XXXXXX)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+echo "== 1. Validation throughput"
+"$B/tests/bench/bench_verify" "$B/tools/kinde-auth" "${BENCH_ROUNDS:-20000}"
+
+# A local issuer to warm the caches, stopped before anything is measured.
+mkfifo "$tmp/ready"
+"$PYTHON3" "$top_srcdir/tests/fake_kinde/fake_kinde.py" --state-dir "$tmp/fk" >"$tmp/ready" 2>/dev/null &
+pid=$!
+read -r _ _ <"$tmp/ready"
+iss=$(cat "$tmp/fk/issuer")
+user=$(id -un)
+mkdir -m 700 "$tmp/cache"
+cat >"$tmp/kinde.conf" <<EOT
+domain = $iss
+ca_file = $tmp/fk/ca.pem
+cache_dir = $tmp/cache
+require_scopes = ssh:login
+net_module = $B/.libs/kinde-net.so
+EOT
+"$PYTHON3" "$top_srcdir/tests/fake_kinde/mint.py" --state-dir "$tmp/fk" --sub "$user" \
+	--scp openid --scp ssh:login >"$tmp/token"
+curl -s --cacert "$tmp/fk/ca.pem" "$iss/.well-known/jwks" >"$tmp/jwks.json"
+mkdir "$tmp/pam.d"
+lib=$(dirname "$(find /lib /usr/lib -name pam_permit.so 2>/dev/null | head -n 1)")
+printf 'auth required %s/pam_kinde.so config=%s\naccount required %s/pam_kinde.so config=%s\n' \
+	"$B/pam/.libs" "$tmp/kinde.conf" "$B/pam/.libs" "$tmp/kinde.conf" >"$tmp/pam.d/kinde"
+printf 'auth required %s/pam_permit.so\naccount required %s/pam_permit.so\n' "$lib" "$lib" >"$tmp/pam.d/permit"
+# Warm: one login and one verify fetch discovery and the key set.
+"$B/tests/bench/login_once" "$tmp/pam.d" kinde "$user" "$tmp/token"
+"$B/tools/kinde-auth" verify --config "$tmp/kinde.conf" - <"$tmp/token" >/dev/null
+kill $pid; wait $pid 2>/dev/null || true; pid=
+
+ms() { "$B/tests/bench/spawn_time" "$N" "$@" | awk '{print $2}'; }
+tok=$(cat "$tmp/token")
+
+echo
+echo "== 2. A validation in a fresh process (issuer stopped), median of $N"
+t_empty=$(ms "$B/tools/kinde-auth" --version)
+t_file=$(ms "$B/tools/kinde-auth" verify --no-config --issuer "$iss" --jwks "$tmp/jwks.json" "$tok")
+t_cache=$(ms "$B/tools/kinde-auth" verify --config "$tmp/kinde.conf" "$tok")
+printf '  kinde-auth --version (process start):     %7.3f ms\n' "$t_empty"
+printf '  verify, keys from a pinned file:          %7.3f ms\n' "$t_file"
+printf '  verify, keys from the on-disk cache:      %7.3f ms\n' "$t_cache"
+awk -v a="$t_cache" -v b="$t_empty" 'BEGIN { printf "  the cached validation itself:             %7.3f ms\n", a - b }'
+
+echo
+echo "== 3. The cost of a login (fresh process, warm cache, issuer stopped), median of $N"
+t_permit=$(ms "$B/tests/bench/login_once" "$tmp/pam.d" permit "$user" "$tmp/token")
+t_kinde=$(ms "$B/tests/bench/login_once" "$tmp/pam.d" kinde "$user" "$tmp/token")
+printf '  pam_permit.so:  %7.3f ms\n' "$t_permit"
+printf '  pam_kinde.so:   %7.3f ms\n' "$t_kinde"
+awk -v a="$t_kinde" -v b="$t_permit" 'BEGIN { printf "  added by pam_kinde: %.3f ms per login (target <= 2.5 ms)\n", a - b }'
+grep -c . "$tmp/cache"/jwks-* >/dev/null
