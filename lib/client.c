@@ -88,6 +88,8 @@ client_clear_error(kinde_client_t *c)
 {
 	c->err[0] = '\0';
 	c->err_code = KINDE_OK;
+	c->oauth_error[0] = '\0';
+	c->http_err = HTTP_OK;
 }
 
 void
@@ -160,9 +162,12 @@ client_request(kinde_client_t *c, struct http_request *req,
 					    req->url, cfg->timeout);
 		req->timeout_ms = left;
 		c->requests++;
-		if (transport_perform(cfg, req, resp) != KINDE_OK)
+		if (transport_perform(cfg, req, resp) != KINDE_OK) {
+			c->http_err = resp->err;
 			return client_error(c, KINDE_E_UNAVAILABLE, "%s",
 					    resp->errmsg);
+		}
+		c->http_status = resp->status;
 		if (resp->date > 0) {
 			c->server_date = resp->date;
 			c->server_date_local = (int64_t)time(NULL);
@@ -206,4 +211,26 @@ unsigned
 kinde_client_requests(const kinde_client_t *c)
 {
 	return c->requests;
+}
+
+const char *
+kinde_client_oauth_error(const kinde_client_t *c)
+{
+	return c->oauth_error;
+}
+
+const char *
+kinde_client_network_failure(const kinde_client_t *c)
+{
+	static const char *const names[] = {
+		[HTTP_OK] = "", [HTTP_E_DNS] = "dns",
+		[HTTP_E_CONNECT] = "connect", [HTTP_E_TLS] = "tls",
+		[HTTP_E_TIMEOUT] = "timeout", [HTTP_E_TOO_BIG] = "too-big",
+		[HTTP_E_REDIRECT] = "redirect", [HTTP_E_RESET] = "reset",
+		[HTTP_E_PROTOCOL] = "protocol", [HTTP_E_URL] = "url",
+		[HTTP_E_INTERNAL] = "internal",
+	};
+
+	return (unsigned)c->http_err < KINDE_ARRAY_SIZE(names) ?
+	       names[c->http_err] : "internal";
 }

@@ -42,6 +42,9 @@ struct kinde_client {
 	int64_t server_date_local;
 
 	unsigned requests;	/* sent in this process (tests, diagnose) */
+	enum http_err http_err;	/* of the last failed request */
+	long http_status;	/* of the last response */
+	char oauth_error[64];	/* "invalid_client"..., of the last refusal */
 };
 
 int64_t client_now(const kinde_client_t *c);

@@ -146,3 +146,23 @@ discovery_endpoint(kinde_client_t *c, const char *field)
 	ep = json_object_get(c->discovery, field);
 	return json_is_string(ep) ? json_string_value(ep) : NULL;
 }
+
+kinde_err_t
+kinde_client_probe(kinde_client_t *c, long *status)
+{
+	struct http_request req = { 0 };
+	struct http_response resp;
+	char url[1024];
+	kinde_err_t rc;
+
+	client_clear_error(c);
+	client_url(c, DISCOVERY_PATH, url, sizeof(url));
+	req.method = "GET";
+	req.url = url;
+	rc = client_request(c, &req, &resp);
+	if (rc != KINDE_OK)
+		return rc;
+	*status = resp.status;
+	free(resp.body);
+	return KINDE_OK;
+}

@@ -283,6 +283,18 @@ void kinde_client_server_time(const kinde_client_t *c, int64_t *server,
 const struct json_t *kinde_client_discovery(kinde_client_t *c);
 /* Until when this host is rate-limited by the issuer (0: it is not). */
 int64_t kinde_client_ratelimited_until(kinde_client_t *c);
+/*
+ * A live request for the discovery document, bypassing the cache: can the
+ * issuer be reached (DNS, TCP, TLS), what HTTP status, what clock.
+ * KINDE_OK with *status when a reply arrived.
+ */
+kinde_err_t kinde_client_probe(kinde_client_t *c, long *status);
+
+/* The OAuth error code of the last refused token request, or "". */
+const char *kinde_client_oauth_error(const kinde_client_t *c);
+/* What failed in the last failed request: "dns", "connect", "tls",
+ * "timeout", "too-big", "redirect", "reset", "protocol", or "". */
+const char *kinde_client_network_failure(const kinde_client_t *c);
 /* Requests sent by this client (tests, diagnose). */
 unsigned kinde_client_requests(const kinde_client_t *c);
 

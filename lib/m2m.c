@@ -134,6 +134,7 @@ oauth_error(kinde_client_t *c, const struct http_response *resp)
 		return client_error(c, KINDE_E_UNAVAILABLE,
 				    "token endpoint: HTTP %ld", resp->status);
 	}
+	kinde_fmt(c->oauth_error, sizeof(c->oauth_error), "%s", error);
 	kinde_escape(error, e, sizeof(e));
 	kinde_escape(desc ? desc : "", d, sizeof(d));
 	for (i = 0; i < KINDE_ARRAY_SIZE(oauth_errors); i++)

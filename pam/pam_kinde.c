@@ -14,6 +14,7 @@
 #include "pam_kinde.h"
 #include "b64url.h"
 #include "config.h"
+#include "usermap.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -278,7 +279,7 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
 		goto out;
 	}
-	switch (pk_map_user(cfg, v, !is_token, user, detail, detail_len)) {
+	switch (usermap_check(cfg, v, !is_token, user, detail, detail_len)) {
 	case 0:
 		break;
 	case -2:	/* the map file is unsafe or unreadable */

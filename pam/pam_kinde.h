@@ -39,15 +39,6 @@ int pk_config(pam_handle_t *pamh, int argc, const char **argv,
 int pk_get_secret(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  char **secret);
 
-/*
- * Maps the verified identity to a local user name and compares it with
- * the PAM user.  0 when it maps to user; -1 with a reason detail in why
- * (unmapped, another user's identity); -2 on a config problem (map file
- * unsafe or unreadable), why says which.
- */
-int pk_map_user(const kinde_config_t *cfg, const kinde_verdict_t *v,
-		bool is_apikey, const char *user, char *why, size_t whylen);
-
 /* Logs one decision line (text or JSON as cfg->audit says). */
 void pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
 		     const struct decision *d);

@@ -27,7 +27,8 @@ enum {
 	OPT_JWKS, OPT_AUDIENCE, OPT_SCOPE, OPT_PERMISSION, OPT_ORG,
 	OPT_LEEWAY, OPT_CA_FILE, OPT_CACHE_DIR, OPT_ALGORITHMS,
 	OPT_NOW, OPT_EXPLAIN, OPT_JSON, OPT_REPEAT, OPT_HELP, OPT_REFRESH,
-	OPT_TOKEN, OPT_API_KEY, OPT_SERVICE, OPT_CONFDIR,
+	OPT_TOKEN, OPT_API_KEY, OPT_SERVICE, OPT_CONFDIR, OPT_USER,
+	OPT_SSHD_CONFIG, OPT_RHOST,
 	OPT__LAST
 };
 
@@ -111,5 +112,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_jwks(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+int cmd_pam_test(int argc, char **argv);
 
 #endif

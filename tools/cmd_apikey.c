@@ -33,9 +33,11 @@ report(const kinde_verdict_t *v, const char *key, bool accepted,
 
 	kinde_redact(key, shown, sizeof(shown));
 	if (o->json) {
-		out = json_pack("{s:b, s:s?, s:s, s:s, s:O?}", "valid", accepted,
-				"reason", accepted ? NULL :
+		out = json_pack("{s:b, s:s?, s:s?, s:s, s:s, s:O?}", "valid",
+				accepted, "reason", accepted ? NULL :
 				kinde_reason_name(kinde_verdict_reason(v)),
+				"class", accepted ? NULL :
+				kinde_reason_class(kinde_verdict_reason(v)),
 				"detail", kinde_verdict_detail(v), "key", shown,
 				"facts", claims);
 		if (out != NULL && o->explain)
@@ -61,8 +63,9 @@ report(const kinde_verdict_t *v, const char *key, bool accepted,
 			printf(" %s", json_string_value(s) ?: "?");
 		printf("\n");
 	} else {
-		printf("REJECTED (%s): key %s: %s\n",
-		       kinde_reason_name(kinde_verdict_reason(v)), shown,
+		printf("REJECTED (%s; class %s): key %s: %s\n",
+		       kinde_reason_name(kinde_verdict_reason(v)),
+		       kinde_reason_class(kinde_verdict_reason(v)), shown,
 		       kinde_verdict_detail(v));
 	}
 }

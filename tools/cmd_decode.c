@@ -72,13 +72,17 @@ cmd_decode(int argc, char **argv)
 	if (kinde_token_decode(token, strlen(token), (struct json_t **)&header,
 			       (struct json_t **)&claims, v) != KINDE_OK) {
 		if (json) {
-			out = json_pack("{s:b, s:s, s:s}", "decoded", 0,
+			out = json_pack("{s:b, s:s, s:s, s:s}", "decoded", 0,
 					"reason", kinde_reason_name(kinde_verdict_reason(v)),
+					"class", kinde_reason_class(kinde_verdict_reason(v)),
 					"detail", kinde_verdict_detail(v));
 			cli_print_json(out);
 			json_decref(out);
 		} else {
-			printf("cannot decode: %s\n", kinde_verdict_detail(v));
+			printf("cannot decode (%s; class %s): %s\n",
+			       kinde_reason_name(kinde_verdict_reason(v)),
+			       kinde_reason_class(kinde_verdict_reason(v)),
+			       kinde_verdict_detail(v));
 		}
 		rc = EXIT_REJECTED;
 		goto out;

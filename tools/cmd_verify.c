@@ -48,9 +48,11 @@ report(const kinde_verdict_t *v, bool accepted, const struct cli_opts *o)
 	json_t *out;
 
 	if (o->json) {
-		out = json_pack("{s:b, s:s?, s:s, s:O?}", "valid", accepted,
+		out = json_pack("{s:b, s:s?, s:s?, s:s, s:O?}", "valid", accepted,
 				"reason", accepted ? NULL :
 				kinde_reason_name(kinde_verdict_reason(v)),
+				"class", accepted ? NULL :
+				kinde_reason_class(kinde_verdict_reason(v)),
 				"detail", kinde_verdict_detail(v),
 				"claims", accepted || o->explain ? claims : NULL);
 		if (out != NULL && o->explain)
@@ -71,9 +73,12 @@ report(const kinde_verdict_t *v, bool accepted, const struct cli_opts *o)
 		if (claims != NULL)
 			cli_print_times(claims, o->now, stdout);
 	} else {
-		printf("REJECTED (%s): %s\n",
+		printf("REJECTED (%s; class %s): %s\n",
 		       kinde_reason_name(kinde_verdict_reason(v)),
+		       kinde_reason_class(kinde_verdict_reason(v)),
 		       kinde_verdict_detail(v));
+		if (o->explain)
+			printf("'" PROG " diagnose --token -' explains the cause and the fix.\n");
 	}
 }
 

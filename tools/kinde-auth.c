@@ -22,6 +22,8 @@ static const struct {
 	{ "token", cmd_token, "print an M2M access token (client credentials)" },
 	{ "apikey", cmd_apikey, "verify a Kinde API key against the policy" },
 	{ "jwks", cmd_jwks, "show the issuer's key set, its source and age" },
+	{ "diagnose", cmd_diagnose, "run every check and say what is wrong and how to fix it" },
+	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
 };
 
 static void

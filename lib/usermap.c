@@ -8,7 +8,7 @@
  */
 #include "kinde-build.h"
 
-#include "pam_kinde.h"
+#include "usermap.h"
 #include "config.h"
 #include "safefile.h"
 #include "util.h"
@@ -122,8 +122,8 @@ map_lookup(const char *path, const char *value, const char *user,
 }
 
 int
-pk_map_user(const kinde_config_t *cfg, const kinde_verdict_t *v,
-	    bool is_apikey, const char *user, char *why, size_t whylen)
+usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
+	      bool is_apikey, const char *user, char *why, size_t whylen)
 {
 	char buf[512], esc[256], uesc[128];
 	const char *value;

@@ -1,0 +1,72 @@
+/*
+ * diag.h - the findings of `kinde-auth diagnose`: each check with its
+ * stable code, result, measured value and, when it fails, the symptom an
+ * administrator sees, the likely cause and the fix.
+ */
+#ifndef KINDE_DIAG_H
+#define KINDE_DIAG_H
+
+#include "kinde.h"
+#include "util.h"
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+/* Stable codes: the failure classes of Kinde's troubleshooting guide... */
+#define DC_INVALID_API_KEY "invalid-api-key"	/* 1 */
+#define DC_TOKEN_INVALID "token-invalid"	/* 2 */
+#define DC_MALFORMED "malformed"		/* 3 */
+#define DC_SCOPE "insufficient-scope"		/* 4 */
+#define DC_ORG "org-denied"			/* 5 */
+#define DC_RATE_LIMITED "rate-limited"		/* 6 */
+#define DC_INVALID_SCOPE "invalid-scope"	/* 7 */
+/* ... and the host's side. */
+#define DC_CONFIG "config"
+#define DC_FILES "file-permissions"
+#define DC_CACHE "cache-dir"
+#define DC_TRANSPORT "transport"
+#define DC_UNREACHABLE "issuer-unreachable"
+#define DC_KEY_SET "key-set"
+#define DC_M2M "m2m-credentials"
+#define DC_SSHD "sshd-config"
+#define DC_PAM "pam-service"
+#define DC_USER "user-mapping"
+
+enum diag_status { DIAG_SKIP = -1, DIAG_FAIL = 0, DIAG_PASS = 1 };
+
+struct diag {
+	json_t *checks;		/* array of finding objects */
+	unsigned problems;
+	bool unreachable;	/* the issuer could not be reached */
+	kinde_config_t *cfg;	/* may be partial when the file is bad */
+	kinde_client_t *client;	/* NULL without a usable issuer */
+	bool config_ok;
+	const char *service;
+	const char *pam_dir;
+	const char *sshd_config;
+	const char *user;
+	/* What the issuer checks learned, for the later checks. */
+	int64_t skew;		/* issuer clock minus ours, seconds */
+	bool skew_known;
+};
+
+/*
+ * Records a finding.  value may be formatted; symptom, cause and fix are
+ * for failures (NULL otherwise).
+ */
+void diag_add(struct diag *d, const char *code, const char *check,
+	      enum diag_status status, const char *symptom, const char *cause,
+	      const char *fix, const char *value_fmt, ...) KINDE_PRINTF(8, 9);
+
+/* Prints the findings (text, colour on a terminal) or the JSON object. */
+void diag_print(const struct diag *d, bool json);
+
+/* The check groups, in the order they run. */
+void diag_host(struct diag *d);
+void diag_issuer(struct diag *d);
+void diag_sshd(struct diag *d);
+void diag_token(struct diag *d, const char *token);
+void diag_apikey(struct diag *d, const char *key);
+
+#endif
