@@ -458,26 +458,16 @@ trim(char *s)
 	return s;
 }
 
-kinde_err_t
-kinde_config_load_file(kinde_config_t *cfg, const char *path, bool missing_ok)
+/* Parses `key = value` lines of buf (modified in place), naming errors
+ * after path. */
+static kinde_err_t
+parse_lines(kinde_config_t *cfg, const char *path, char *buf)
 {
-	char *buf = NULL, *line, *next, *key, *value, *eq;
-	char err[512], src[64];
+	char *line, *next, *key, *value, *eq, err[512];
+	kinde_err_t rc = KINDE_OK;
 	unsigned lineno = 0;
-	kinde_err_t rc;
-	bool missing;
-	size_t len, vlen;
+	size_t vlen;
 
-	rc = safefile_read(path, FILE_TRUSTED, CONFIG_MAX_SIZE, &buf, &len,
-			   &missing, err, sizeof(err));
-	if (rc != KINDE_OK) {
-		if (missing && missing_ok)
-			return KINDE_OK;
-		return config_error(cfg, rc == KINDE_E_IO ? KINDE_E_CONFIG : rc,
-				    "%s", err);
-	}
-	kinde_fmt(src, sizeof(src), "%s", path);
-	kinde_config_begin_source(cfg, src);
 	for (line = buf; line != NULL && rc == KINDE_OK; line = next) {
 		lineno++;
 		next = strchr(line, '\n');
@@ -513,6 +503,52 @@ kinde_config_load_file(kinde_config_t *cfg, const char *path, bool missing_ok)
 			kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
 		}
 	}
+	return rc;
+}
+
+kinde_err_t
+config_parse_buffer(kinde_config_t *cfg, const char *name, const char *text,
+		    size_t len)
+{
+	kinde_err_t rc;
+	char *buf;
+
+	if (len > CONFIG_MAX_SIZE)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: larger than %d bytes", name,
+				    CONFIG_MAX_SIZE);
+	if (memchr(text, '\0', len) != NULL)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: contains a NUL byte", name);
+	buf = malloc(len + 1);
+	if (buf == NULL)
+		return KINDE_E_NOMEM;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	kinde_config_begin_source(cfg, name);
+	rc = parse_lines(cfg, name, buf);
+	free(buf);
+	return rc;
+}
+
+kinde_err_t
+kinde_config_load_file(kinde_config_t *cfg, const char *path, bool missing_ok)
+{
+	char *buf = NULL, err[512];
+	kinde_err_t rc;
+	bool missing;
+	size_t len;
+
+	rc = safefile_read(path, FILE_TRUSTED, CONFIG_MAX_SIZE, &buf, &len,
+			   &missing, err, sizeof(err));
+	if (rc != KINDE_OK) {
+		if (missing && missing_ok)
+			return KINDE_OK;
+		return config_error(cfg, rc == KINDE_E_IO ? KINDE_E_CONFIG : rc,
+				    "%s", err);
+	}
+	kinde_config_begin_source(cfg, path);
+	rc = parse_lines(cfg, path, buf);
 	free(buf);
 	return rc;
 }

@@ -93,6 +93,14 @@ struct kinde_option {
 const struct kinde_option *kinde_config_options(size_t *count);
 const struct kinde_option *kinde_config_option(const char *name);
 
+/*
+ * Parses config text as if read from a file called name (a new source).
+ * The fuzz target and the tests use it; kinde_config_load_file adds the
+ * file safety checks.
+ */
+kinde_err_t config_parse_buffer(kinde_config_t *cfg, const char *name,
+				const char *text, size_t len);
+
 /* Records the first error's detail on cfg; returns err. */
 kinde_err_t config_error(kinde_config_t *cfg, kinde_err_t err,
 			 const char *fmt, ...) KINDE_PRINTF(3, 4);
