@@ -78,6 +78,14 @@ static const struct kinde_option options[] = {
 	  "seconds an accepted API key is remembered (default 60)" },
 	{ "apikey_negative_ttl", OPT_INT, OFF(apikey_negative_ttl), 0, 3600,
 	  "seconds a refused API key is remembered (default 10)" },
+	{ "device_client_id", OPT_STRING, OFF(device_client_id), 0, 0,
+	  "client id of the application used for device logins" },
+	{ "device_scope", OPT_LIST, OFF(device_scope), 0, 0,
+	  "scopes a device login requests (default: openid and require_scopes)" },
+	{ "device_audience", OPT_LIST, OFF(device_audience), 0, 0,
+	  "audiences a device login requests (default: audience)" },
+	{ "device_timeout", OPT_INT, OFF(device_timeout), 10, 600,
+	  "seconds a device login waits for approval (default 90)" },
 	{ "cache_dir", OPT_PATH, OFF(cache_dir), 0, 0,
 	  "on-disk cache directory (default " KINDE_CACHE_DIR ")" },
 	{ "ca_file", OPT_PATH, OFF(ca_file), 0, 0,
@@ -147,6 +155,7 @@ kinde_config_new(void)
 	cfg->audit = AUDIT_TEXT;
 	cfg->apikey_cache_ttl = 60;
 	cfg->apikey_negative_ttl = 10;
+	cfg->device_timeout = 90;
 	cfg->connect_timeout = 5;
 	cfg->timeout = 10;
 	cfg->jwks_max_stale = 86400;
@@ -573,6 +582,9 @@ kinde_config_finish(kinde_config_t *cfg)
 	    cfg->client_secret_file != NULL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "client_secret_file is set but client_id is not");
+	if (cfg->mode == MODE_DEVICE && cfg->device_client_id == NULL)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "mode=device needs device_client_id");
 	if (cfg->use_first_pass && cfg->try_first_pass)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "use_first_pass and try_first_pass exclude each other");

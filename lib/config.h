@@ -58,6 +58,12 @@ struct kinde_config {
 	long apikey_cache_ttl;
 	long apikey_negative_ttl;
 
+	/* Device login (RFC 8628) */
+	char *device_client_id;
+	struct strlist device_scope;
+	struct strlist device_audience;
+	long device_timeout;
+
 	/* Network and caches */
 	char *cache_dir;
 	char *ca_file;

@@ -42,6 +42,7 @@ static const char *const reasons[KINDE_R__COUNT] = {
 	[KINDE_R_USER] = "user",
 	[KINDE_R_UNAVAILABLE] = "unavailable",
 	[KINDE_R_RATE_LIMITED] = "rate-limited",
+	[KINDE_R_DENIED] = "denied",
 };
 
 const char *

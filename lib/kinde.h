@@ -61,6 +61,7 @@ typedef enum kinde_reason {
 	KINDE_R_USER,		/* identity does not map to the local user */
 	KINDE_R_UNAVAILABLE,	/* could not be decided: issuer unreachable */
 	KINDE_R_RATE_LIMITED,	/* could not be decided: rate limited */
+	KINDE_R_DENIED,		/* a device login was denied or not approved */
 	KINDE_R__COUNT
 } kinde_reason_t;
 
@@ -331,6 +332,35 @@ kinde_err_t kinde_client_m2m_token(kinde_client_t *c,
  */
 kinde_err_t kinde_client_verify_apikey(kinde_client_t *c, const char *key,
 				       kinde_verdict_t *v);
+
+/* A device login in progress (RFC 8628). */
+struct kinde_device_auth {
+	char device_code[512];		/* secret: never shown or logged */
+	char user_code[64];		/* what the user types */
+	char verification_uri[512];	/* where the user goes */
+	char verification_uri_complete[1024];	/* ... with the code, or "" */
+	long expires_in;
+	long interval;
+	int64_t deadline;		/* monotonic seconds */
+};
+
+/*
+ * Starts a device login for device_client_id, requesting device_scope and
+ * device_audience.  The strings of *d are printable ASCII, safe to show.
+ */
+kinde_err_t kinde_client_device_start(kinde_client_t *c,
+				      struct kinde_device_auth *d);
+
+/*
+ * Polls the token endpoint (honouring interval and slow_down) until the
+ * user approves (KINDE_OK, *token a secret the caller frees with
+ * kinde_free_secret), denies or lets the code expire (KINDE_E_REJECTED),
+ * or device_timeout passes (KINDE_E_REJECTED).  The token is NOT yet
+ * validated: pass it to kinde_client_verify_token.
+ */
+kinde_err_t kinde_client_device_poll(kinde_client_t *c,
+				     struct kinde_device_auth *d,
+				     char **token);
 
 /* Wipes and frees a secret string (NULL is a no-op). */
 void kinde_free_secret(char *s);

@@ -15,6 +15,7 @@
 #include "b64url.h"
 #include "config.h"
 #include "usermap.h"
+#include "verdict.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -39,6 +40,10 @@ static const char sshd_junk[] = "\b\n\r\177INCORRECT";
 /* The OpenSSH client cuts keyboard-interactive answers here. */
 #define SSH_ANSWER_MAX 1023
 #define USER_MAX 256
+
+enum method { METHOD_TOKEN, METHOD_APIKEY, METHOD_DEVICE };
+
+static const char *const method_names[] = { "token", "apikey", "device" };
 
 /* PAM environment the account stage reads (sshd forks between stages). */
 static const char *const env_names[] = {
@@ -149,8 +154,9 @@ scopes_of(const kinde_verdict_t *v, bool is_apikey, char *buf, size_t len)
 }
 
 static int
-export_env(pam_handle_t *pamh, const kinde_verdict_t *v, bool is_apikey)
+export_env(pam_handle_t *pamh, const kinde_verdict_t *v, enum method method)
 {
+	bool is_apikey = method == METHOD_APIKEY;
 	const json_t *exp = json_object_get(kinde_verdict_claims(v), "exp");
 	char scopes[800], expbuf[32] = "";
 	int rc;
@@ -168,37 +174,110 @@ export_env(pam_handle_t *pamh, const kinde_verdict_t *v, bool is_apikey)
 	if (rc == PAM_SUCCESS)
 		rc = put_env(pamh, "KINDE_EXP", expbuf);
 	if (rc == PAM_SUCCESS)
-		rc = put_env(pamh, "KINDE_AUTH_METHOD",
-			     is_apikey ? "apikey" : "token");
+		rc = put_env(pamh, "KINDE_AUTH_METHOD", method_names[method]);
 	return rc;
 }
 
-/* Verifies the secret as a token or an API key, per mode. */
+/*
+ * The device login: show where to approve, wait for the Enter that says
+ * it is done (sshd shows PAM messages only with a prompt), then poll for
+ * the access token.  *token is the caller's to free.
+ */
 static kinde_err_t
-verify_secret(const kinde_config_t *cfg, const char *secret, bool is_token,
-	      kinde_verdict_t *v, char *err, size_t errlen)
+device_login(pam_handle_t *pamh, kinde_client_t *client, kinde_verdict_t *v,
+	     char **token)
+{
+	struct kinde_device_auth da;
+	char *resp = NULL;
+	kinde_err_t rc;
+
+	rc = kinde_client_device_start(client, &da);
+	if (rc != KINDE_OK)
+		return rc;
+	if (da.verification_uri_complete[0] != '\0')
+		pam_info(pamh, "To log in, open %s\n(or open %s and enter the code %s).",
+			 da.verification_uri_complete, da.verification_uri,
+			 da.user_code);
+	else
+		pam_info(pamh, "To log in, open %s and enter the code %s.",
+			 da.verification_uri, da.user_code);
+	if (pam_prompt(pamh, PAM_PROMPT_ECHO_ON, &resp,
+		       "Press Enter once you have approved the login: ") !=
+	    PAM_SUCCESS) {
+		kinde_free_secret(resp);
+		return KINDE_E_REJECTED;
+	}
+	kinde_free_secret(resp);
+	rc = kinde_client_device_poll(client, &da, token);
+	kinde_wipe(da.device_code, sizeof(da.device_code));
+	if (rc == KINDE_E_REJECTED) {
+		kinde_verdict_reset(v);
+		verdict_fail(v, "device", KINDE_R_DENIED, "%s",
+			     kinde_client_error(client));
+	}
+	return rc;
+}
+
+/* Verifies the secret (or runs the device login) with the core. */
+static kinde_err_t
+verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
+       const char *secret, kinde_verdict_t *v, char *err, size_t errlen)
 {
 	kinde_client_t *client = NULL;
 	kinde_validator_t *val = NULL;
+	char *device_token = NULL;
 	kinde_err_t rc;
 
 	rc = kinde_client_new(cfg, &client);
 	if (rc != KINDE_OK)
 		return rc;
-	if (is_token) {
+	if (method == METHOD_DEVICE) {
+		rc = device_login(pamh, client, v, &device_token);
+		secret = device_token;
+	}
+	if (rc == KINDE_OK && method != METHOD_APIKEY) {
 		rc = kinde_validator_new(cfg, NULL, &val);
 		if (rc == KINDE_OK)
 			rc = kinde_client_verify_token(client, val, secret,
 						       strlen(secret), v);
-	} else {
+	} else if (rc == KINDE_OK) {
 		rc = kinde_client_verify_apikey(client, secret, v);
 	}
 	if (rc != KINDE_OK && rc != KINDE_E_REJECTED)
 		kinde_fmt(err, errlen, "%s", kinde_client_error(client)[0] ?
 			  kinde_client_error(client) : kinde_strerror(rc));
+	kinde_free_secret(device_token);
 	kinde_validator_free(val);
 	kinde_client_free(client);
 	return rc;
+}
+
+/* Which kind of login the answer is, or -1 (d says why). */
+static int
+choose_method(const kinde_config_t *cfg, const char *secret,
+	      struct decision *d)
+{
+	bool is_token = looks_like_token(secret);
+
+	if (secret[0] == '\0' && cfg->mode == MODE_AUTO &&
+	    cfg->device_client_id != NULL)
+		return METHOD_DEVICE;	/* an empty answer asks for it */
+	if (secret[0] == '\0') {
+		d->detail = "empty token or API key";
+		d->reason = KINDE_R_MALFORMED;
+		return -1;
+	}
+	if (cfg->mode == MODE_TOKEN && !is_token) {
+		d->detail = "mode=token: the answer is not a JWT access token";
+		d->reason = KINDE_R_MALFORMED;
+		return -1;
+	}
+	if (cfg->mode == MODE_APIKEY && is_token) {
+		d->detail = "mode=apikey: the answer looks like a JWT, not an API key";
+		d->reason = KINDE_R_MALFORMED;
+		return -1;
+	}
+	return is_token ? METHOD_TOKEN : METHOD_APIKEY;
 }
 
 static int
@@ -210,10 +289,9 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	char *secret = NULL;
 	struct passwd pw, *pwp = NULL;
 	char pwbuf[4096];
-	bool is_token;
 	kinde_err_t err;
+	int rc, method;
 	size_t len;
-	int rc;
 
 	rc = pam_get_user(pamh, &user, NULL);
 	if (rc != PAM_SUCCESS || user == NULL) {
@@ -228,12 +306,20 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 ||
 	    pwp == NULL) {
 		d->detail = "no such local user";
+		if (cfg->mode == MODE_DEVICE)
+			return PAM_USER_UNKNOWN;
 		/* Still ask: not asking would tell who exists. */
 	}
-	rc = pk_get_secret(pamh, cfg, &secret);
-	if (rc != PAM_SUCCESS) {
-		d->detail = "could not read the token or API key";
-		return rc;
+	if (cfg->mode == MODE_DEVICE) {
+		secret = strdup("");
+		if (secret == NULL)
+			return PAM_BUF_ERR;
+	} else {
+		rc = pk_get_secret(pamh, cfg, &secret);
+		if (rc != PAM_SUCCESS) {
+			d->detail = "could not read the token or API key";
+			return rc;
+		}
 	}
 	len = strlen(secret);
 	if (pwp == NULL) {
@@ -247,29 +333,15 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		rc = PAM_AUTH_ERR;
 		goto out;
 	}
-	if (len == 0) {
-		d->detail = "empty token or API key";
-		d->reason = KINDE_R_MALFORMED;
+	method = cfg->mode == MODE_DEVICE ? METHOD_DEVICE :
+		 choose_method(cfg, secret, d);
+	if (method < 0) {
 		rc = PAM_AUTH_ERR;
 		goto out;
 	}
-	is_token = looks_like_token(secret);
-	if (cfg->mode == MODE_TOKEN || cfg->mode == MODE_APIKEY) {
-		if (is_token != (cfg->mode == MODE_TOKEN)) {
-			d->detail = cfg->mode == MODE_TOKEN ?
-				    "mode=token: the answer is not a JWT access token" :
-				    "mode=apikey: the answer looks like a JWT, not an API key";
-			d->reason = KINDE_R_MALFORMED;
-			rc = PAM_AUTH_ERR;
-			goto out;
-		}
-	} else if (cfg->mode == MODE_DEVICE) {
-		d->detail = "mode=device is not supported by this build";
-		rc = PAM_SERVICE_ERR;
-		goto out;
-	}
-	d->method = is_token ? "token" : "apikey";
-	err = verify_secret(cfg, secret, is_token, v, detail, detail_len);
+	d->method = method_names[method];
+	err = verify(pamh, cfg, (enum method)method, secret, v, detail,
+		     detail_len);
 	d->verdict = v;
 	d->reason = kinde_verdict_reason(v);
 	d->detail = detail[0] ? detail : kinde_verdict_detail(v);
@@ -279,7 +351,8 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
 		goto out;
 	}
-	switch (usermap_check(cfg, v, !is_token, user, detail, detail_len)) {
+	switch (usermap_check(cfg, v, method == METHOD_APIKEY, user, detail,
+			      detail_len)) {
 	case 0:
 		break;
 	case -2:	/* the map file is unsafe or unreadable */
@@ -293,7 +366,7 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		rc = PAM_AUTH_ERR;
 		goto out;
 	}
-	rc = export_env(pamh, v, !is_token);
+	rc = export_env(pamh, v, (enum method)method);
 	if (rc != PAM_SUCCESS)
 		d->detail = "cannot set the PAM environment";
 out:
@@ -390,7 +463,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	}
 	rc = PAM_SUCCESS;
 	exp = pam_getenv(pamh, "KINDE_EXP");
-	if (strcmp(method, "token") == 0) {
+	if (strcmp(method, "token") == 0 || strcmp(method, "device") == 0) {
 		e = exp ? strtoll(exp, &end, 10) : 0;
 		if (exp == NULL || *exp == '\0' || *end != '\0' || e <= 0) {
 			rc = PAM_PERM_DENIED;

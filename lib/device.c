@@ -1,0 +1,262 @@
+/*
+ * device.c - the device login (RFC 8628), for SSH clients that cannot
+ * carry a long token: the module shows a URL and a code, the user approves
+ * in a browser, the module polls the token endpoint for an access token
+ * and validates it like any other.
+ */
+#include "kinde-build.h"
+
+#include "client.h"
+#include "config.h"
+#include "form.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
+
+static int64_t
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Copies a reply string that will be shown to the user: printable ASCII
+ * only, so a hostile reply cannot write escape sequences to a terminal. */
+static int
+copy_shown(const json_t *j, char *out, size_t len)
+{
+	const char *s = json_string_value(j);
+	size_t i, n;
+
+	if (s == NULL)
+		return -1;
+	n = strlen(s);
+	if (n == 0 || n >= len)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+			return -1;
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+static void
+device_endpoint(kinde_client_t *c, const char *field, const char *fallback,
+		char *url, size_t len)
+{
+	const char *ep = discovery_endpoint(c, field);
+
+	if (c->err_code != KINDE_E_CONFIG)
+		client_clear_error(c);
+	if (ep != NULL)
+		kinde_fmt(url, len, "%s", ep);
+	else
+		client_url(c, fallback, url, len);
+}
+
+kinde_err_t
+kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
+{
+	const kinde_config_t *cfg = c->cfg;
+	struct http_request req = { 0 };
+	struct http_response resp = { 0 };
+	struct form f = { 0 };
+	struct strlist scope = { 0 };
+	char url[1024], scopes[1024];
+	const struct strlist *aud;
+	json_t *doc = NULL;
+	kinde_err_t rc;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	client_clear_error(c);
+	if (cfg->device_client_id == NULL)
+		return client_error(c, KINDE_E_CONFIG,
+				    "device logins need device_client_id");
+	device_endpoint(c, "device_authorization_endpoint",
+			"/oauth2/device/auth", url, sizeof(url));
+	if (c->err_code == KINDE_E_CONFIG)
+		return c->err_code;
+	/* By default ask for what the policy will require. */
+	if (cfg->device_scope.n > 0) {
+		for (i = 0; i < cfg->device_scope.n; i++)
+			strlist_add(&scope, cfg->device_scope.v[i]);
+	} else {
+		strlist_add(&scope, "openid");
+		for (i = 0; i < cfg->require_scopes.n; i++)
+			if (!strlist_has(&scope, cfg->require_scopes.v[i]))
+				strlist_add(&scope, cfg->require_scopes.v[i]);
+	}
+	strlist_join((const char *const *)scope.v, scope.n, " ", scopes,
+		     sizeof(scopes));
+	strlist_clear(&scope);
+	aud = cfg->device_audience.n > 0 ? &cfg->device_audience :
+	      &cfg->audience;
+	form_add(&f, "client_id", cfg->device_client_id);
+	form_add(&f, "scope", scopes);
+	for (i = 0; i < aud->n; i++)
+		form_add(&f, "audience", aud->v[i]);
+	if (f.failed) {
+		rc = KINDE_E_NOMEM;
+		goto out;
+	}
+	req.method = "POST";
+	req.url = url;
+	req.content_type = "application/x-www-form-urlencoded";
+	req.body = f.buf;
+	req.body_len = f.len;
+	rc = client_request(c, &req, &resp);
+	if (rc != KINDE_OK)
+		goto out;
+	doc = json_loadb(resp.body ? resp.body : "", resp.body_len, 0, NULL);
+	if (resp.status != 200) {
+		const char *e = json_string_value(json_object_get(doc, "error"));
+
+		kinde_fmt(c->oauth_error, sizeof(c->oauth_error), "%s",
+			  e ? e : "");
+		rc = client_error(c, resp.status >= 500 ? KINDE_E_UNAVAILABLE :
+				  KINDE_E_CONFIG,
+				  "device authorization refused: HTTP %ld %s: check device_client_id (an application with the device grant) and device_scope",
+				  resp.status, e ? e : "");
+		goto out;
+	}
+	if (copy_shown(json_object_get(doc, "device_code"), d->device_code,
+		       sizeof(d->device_code)) != 0 ||
+	    copy_shown(json_object_get(doc, "user_code"), d->user_code,
+		       sizeof(d->user_code)) != 0 ||
+	    copy_shown(json_object_get(doc, "verification_uri"),
+		       d->verification_uri, sizeof(d->verification_uri)) != 0 ||
+	    strncmp(d->verification_uri, "https://", 8) != 0) {
+		rc = client_error(c, KINDE_E_UNAVAILABLE,
+				  "%s: the reply is not a device authorization", url);
+		goto out;
+	}
+	if (copy_shown(json_object_get(doc, "verification_uri_complete"),
+		       d->verification_uri_complete,
+		       sizeof(d->verification_uri_complete)) != 0 ||
+	    strncmp(d->verification_uri_complete, "https://", 8) != 0)
+		d->verification_uri_complete[0] = '\0';
+	d->expires_in = json_is_integer(json_object_get(doc, "expires_in")) ?
+			(long)json_integer_value(json_object_get(doc, "expires_in")) :
+			600;
+	d->interval = json_is_integer(json_object_get(doc, "interval")) ?
+		      (long)json_integer_value(json_object_get(doc, "interval")) :
+		      5;
+	if (d->interval < 1)
+		d->interval = 1;
+	if (d->interval > 60)
+		d->interval = 60;
+	d->deadline = mono_s() + (d->expires_in < cfg->device_timeout ?
+				  d->expires_in : cfg->device_timeout);
+out:
+	json_decref(doc);
+	free(resp.body);
+	form_free(&f);
+	return rc;
+}
+
+kinde_err_t
+kinde_client_device_poll(kinde_client_t *c, struct kinde_device_auth *d,
+			 char **token)
+{
+	const kinde_config_t *cfg = c->cfg;
+	struct http_request req = { 0 };
+	struct http_response resp;
+	struct timespec pause;
+	struct form f = { 0 };
+	char url[1024];
+	const char *err, *type;
+	json_t *doc;
+	kinde_err_t rc;
+
+	*token = NULL;
+	client_clear_error(c);
+	device_endpoint(c, "token_endpoint", "/oauth2/token", url, sizeof(url));
+	form_add(&f, "grant_type", DEVICE_GRANT);
+	form_add(&f, "device_code", d->device_code);
+	form_add(&f, "client_id", cfg->device_client_id);
+	if (f.failed) {
+		form_free(&f);
+		return KINDE_E_NOMEM;
+	}
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		req.method = "POST";
+		req.url = url;
+		req.content_type = "application/x-www-form-urlencoded";
+		req.body = f.buf;
+		req.body_len = f.len;
+		rc = client_request(c, &req, &resp);
+		if (rc != KINDE_OK)
+			break;
+		doc = json_loadb(resp.body ? resp.body : "", resp.body_len, 0,
+				 NULL);
+		if (resp.status == 200) {
+			type = json_string_value(json_object_get(doc,
+								 "token_type"));
+			if (json_is_string(json_object_get(doc, "access_token")) &&
+			    type != NULL && strcasecmp(type, "bearer") == 0)
+				*token = strdup(json_string_value(
+					json_object_get(doc, "access_token")));
+			rc = *token ? KINDE_OK :
+			     client_error(c, KINDE_E_UNAVAILABLE,
+					  "token endpoint: the reply holds no bearer access_token");
+		} else {
+			err = json_string_value(json_object_get(doc, "error"));
+			if (err == NULL || resp.status >= 500) {
+				rc = client_error(c, KINDE_E_UNAVAILABLE,
+						  "token endpoint: HTTP %ld",
+						  resp.status);
+			} else if (strcmp(err, "authorization_pending") == 0 ||
+				   strcmp(err, "slow_down") == 0) {
+				if (strcmp(err, "slow_down") == 0)
+					d->interval += 5;	/* RFC 8628 §3.5 */
+				rc = KINDE_OK;
+			} else if (strcmp(err, "access_denied") == 0) {
+				rc = client_error(c, KINDE_E_REJECTED,
+						  "the login was denied in the browser");
+			} else if (strcmp(err, "expired_token") == 0) {
+				rc = client_error(c, KINDE_E_REJECTED,
+						  "the code expired before the login was approved");
+			} else {
+				kinde_fmt(c->oauth_error, sizeof(c->oauth_error),
+					  "%s", err);
+				rc = client_error(c, KINDE_E_CONFIG,
+						  "device login refused: %s", err);
+			}
+		}
+		if (doc != NULL) {
+			json_t *t = json_object_get(doc, "access_token");
+
+			if (json_is_string(t))
+				kinde_wipe((char *)json_string_value(t),
+					   json_string_length(t));
+		}
+		json_decref(doc);
+		if (resp.body != NULL) {
+			kinde_wipe(resp.body, resp.body_len);
+			free(resp.body);
+		}
+		if (rc != KINDE_OK || *token != NULL)
+			break;
+		if (mono_s() + d->interval > d->deadline) {
+			rc = client_error(c, KINDE_E_REJECTED,
+					  "the login was not approved within %lds",
+					  cfg->device_timeout);
+			break;
+		}
+		pause.tv_sec = d->interval;
+		pause.tv_nsec = 0;
+		while (nanosleep(&pause, &pause) != 0)
+			;
+	}
+	form_free(&f);
+	return rc;
+}
