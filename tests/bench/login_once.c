@@ -3,11 +3,15 @@
  * every connection: pam_start_confdir, pam_authenticate, pam_acct_mgmt,
  * pam_end.  The answer to the prompt comes from the file SECRET.
  *
- * usage: login_once CONFDIR SERVICE USER SECRET
+ * usage: login_once [--sshd-like] CONFDIR SERVICE USER SECRET
  *
  * Links libpam only, so whatever a module loads is paid for by the module:
- * that is what the per-login benchmark measures.  Exit 0 on success.
+ * that is what the per-login benchmark measures.  --sshd-like first does
+ * what sshd has always done before PAM runs: load libcrypto and use it
+ * (digests, RSA), so only what the module adds to sshd is measured.
+ * Exit 0 on success.
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +38,28 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 	return PAM_SUCCESS;
 }
 
+/* sshd's own use of libcrypto before authentication (KEX, host keys). */
+static int
+like_sshd(void)
+{
+	void *h = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_GLOBAL);
+	int (*init)(unsigned long long, const void *);
+	void *(*md_fetch)(void *, const char *, const char *);
+	void *(*ctx_new)(void *, const char *, const char *);
+
+	if (h == NULL)
+		return -1;
+	init = (int (*)(unsigned long long, const void *))dlsym(h, "OPENSSL_init_crypto");
+	md_fetch = (void *(*)(void *, const char *, const char *))dlsym(h, "EVP_MD_fetch");
+	ctx_new = (void *(*)(void *, const char *, const char *))dlsym(h, "EVP_PKEY_CTX_new_from_name");
+	if (init == NULL || md_fetch == NULL || ctx_new == NULL)
+		return -1;
+	init(0, NULL);
+	md_fetch(NULL, "SHA256", NULL);
+	ctx_new(NULL, "RSA", NULL);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -43,8 +69,14 @@ main(int argc, char **argv)
 	FILE *f;
 	int rc;
 
+	if (argc == 6 && strcmp(argv[1], "--sshd-like") == 0) {
+		if (like_sshd() != 0)
+			return 2;
+		argc--;
+		argv++;
+	}
 	if (argc != 5) {
-		fprintf(stderr, "usage: login_once CONFDIR SERVICE USER SECRET\n");
+		fprintf(stderr, "usage: login_once [--sshd-like] CONFDIR SERVICE USER SECRET\n");
 		return 2;
 	}
 	f = fopen(argv[4], "r");

@@ -70,4 +70,12 @@ t_kinde=$(ms "$B/tests/bench/login_once" "$tmp/pam.d" kinde "$user" "$tmp/token"
 printf '  pam_permit.so:  %7.3f ms\n' "$t_permit"
 printf '  pam_kinde.so:   %7.3f ms\n' "$t_kinde"
 awk -v a="$t_kinde" -v b="$t_permit" 'BEGIN { printf "  added by pam_kinde: %.3f ms per login (target <= 2.5 ms)\n", a - b }'
+
+echo
+echo "== 3b. The same inside an sshd-like process (libcrypto already loaded and used, as sshd has before PAM runs)"
+t_permit=$(ms "$B/tests/bench/login_once" --sshd-like "$tmp/pam.d" permit "$user" "$tmp/token")
+t_kinde=$(ms "$B/tests/bench/login_once" --sshd-like "$tmp/pam.d" kinde "$user" "$tmp/token")
+printf '  pam_permit.so:  %7.3f ms\n' "$t_permit"
+printf '  pam_kinde.so:   %7.3f ms\n' "$t_kinde"
+awk -v a="$t_kinde" -v b="$t_permit" 'BEGIN { printf "  added by pam_kinde: %.3f ms per login\n", a - b }'
 grep -c . "$tmp/cache"/jwks-* >/dev/null
