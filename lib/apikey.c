@@ -109,6 +109,17 @@ judge(const kinde_config_t *cfg, const json_t *facts, kinde_verdict_t *v)
 	int rc = 0;
 
 	set_claims(v, facts);
+	/* Kinde answers a revoked key with is_valid false and its status:
+	 * say revoked, not unknown. */
+	if (status != NULL && (strcmp(status, "revoked") == 0 ||
+			       strcmp(status, "inactive") == 0)) {
+		char esc[64];
+
+		kinde_escape(status, esc, sizeof(esc));
+		verdict_fail(v, "key", KINDE_R_KEY_INACTIVE,
+			     "the API key is %s, not active", esc);
+		return KINDE_E_REJECTED;
+	}
 	if (!json_is_true(valid)) {
 		verdict_fail(v, "key", KINDE_R_KEY_INVALID,
 			     "the issuer does not know this API key: copied wrong, truncated, or from another Kinde environment?");
@@ -129,6 +140,20 @@ judge(const kinde_config_t *cfg, const json_t *facts, kinde_verdict_t *v)
 			strlist_add(&granted, json_string_value(s));
 	rc |= policy_require_all(v, "scope", KINDE_R_SCOPE,
 				 &cfg->require_scopes, &granted, "key");
+	/*
+	 * An API key carries no permissions and no client id: a policy that
+	 * requires them cannot be met by a key.  Refuse rather than skip.
+	 */
+	if (rc == 0 || v->explain) {
+		struct strlist none = { 0 };
+
+		rc |= policy_require_all(v, "permission", KINDE_R_PERMISSION,
+					 &cfg->require_permissions, &none,
+					 "an API key");
+		rc |= policy_allow_any(v, "client", KINDE_R_CLIENT,
+				       &cfg->allowed_client_ids, NULL,
+				       "an API key");
+	}
 	if (rc == 0 || v->explain)
 		rc |= policy_allow_any(v, "org", KINDE_R_ORG, &cfg->allowed_orgs,
 				       v->org_code, "key");

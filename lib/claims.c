@@ -83,12 +83,14 @@ check_aud(const kinde_config_t *cfg, const json_t *claims, kinde_verdict_t *v)
 	}
 	if (json_is_string(aud) &&
 	    strlist_has(&cfg->audience, json_string_value(aud))) {
-		verdict_pass(v, "aud", "%s", json_string_value(aud));
+		kinde_escape(json_string_value(aud), have, sizeof(have));
+		verdict_pass(v, "aud", "%s", have);
 		return 0;
 	}
 	json_array_foreach(aud, i, a) {
 		if (strlist_has(&cfg->audience, json_string_value(a))) {
-			verdict_pass(v, "aud", "%s", json_string_value(a));
+			kinde_escape(json_string_value(a), have, sizeof(have));
+			verdict_pass(v, "aud", "%s", have);
 			return 0;
 		}
 		if (n < KINDE_ARRAY_SIZE(names))
@@ -96,9 +98,9 @@ check_aud(const kinde_config_t *cfg, const json_t *claims, kinde_verdict_t *v)
 	}
 	if (json_is_string(aud))
 		names[n++] = json_string_value(aud);
-	strlist_join(names, n, ", ", have, sizeof(have));
-	strlist_join((const char *const *)cfg->audience.v, cfg->audience.n,
-		     ", ", want, sizeof(want));
+	strlist_join_escaped(names, n, ", ", have, sizeof(have));
+	strlist_join_escaped((const char *const *)cfg->audience.v,
+			     cfg->audience.n, ", ", want, sizeof(want));
 	verdict_fail(v, "aud", KINDE_R_AUDIENCE,
 		     "token audience [%s] does not include %s%s", have,
 		     cfg->audience.n > 1 ? "any of " : "", want);

@@ -136,6 +136,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 	const kinde_config_t *cfg = c->cfg;
 	long deadline = monotonic_ms() + cfg->timeout * 1000, wait, left;
 	int64_t until, now;
+	kinde_err_t rc;
 	char when[40];
 
 	for (;;) {
@@ -162,10 +163,10 @@ client_request(kinde_client_t *c, struct http_request *req,
 					    req->url, cfg->timeout);
 		req->timeout_ms = left;
 		c->requests++;
-		if (transport_perform(cfg, req, resp) != KINDE_OK) {
+		rc = transport_perform(cfg, req, resp);
+		if (rc != KINDE_OK) {
 			c->http_err = resp->err;
-			return client_error(c, KINDE_E_UNAVAILABLE, "%s",
-					    resp->errmsg);
+			return client_error(c, rc, "%s", resp->errmsg);
 		}
 		c->http_status = resp->status;
 		if (resp->date > 0) {

@@ -58,7 +58,8 @@ void client_clear_error(kinde_client_t *c);
  * One request to the issuer within cfg->timeout overall, honouring and
  * recording 429 rate limits (retrying with jitter while the budget
  * allows).  KINDE_OK when a final response arrived (any status but 429);
- * KINDE_E_UNAVAILABLE / KINDE_E_RATELIMITED with the client error set.
+ * KINDE_E_UNAVAILABLE / KINDE_E_RATELIMITED / KINDE_E_CONFIG (no
+ * transport) with the client error set.
  * The caller frees resp->body.
  */
 kinde_err_t client_request(kinde_client_t *c, struct http_request *req,

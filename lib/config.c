@@ -419,8 +419,13 @@ kinde_config_set(kinde_config_t *cfg, const char *key, const char *value,
 					    "%s: \"%s\" is not an integer in %ld..%ld",
 					    key, value, o->min, o->max);
 		break;
-	case OPT_ALGS:
-		if (alg_parse_set(value, field, bad, sizeof(bad)) != 0) {
+	case OPT_ALGS: {
+		unsigned set;
+
+		/* Parsed aside: a refused value leaves the allowlist as it
+		 * was, never empty (an empty one would allow nothing, and
+		 * jws_parse reads 0 as "decode only"). */
+		if (alg_parse_set(value, &set, bad, sizeof(bad)) != 0) {
 			bool sym = strncasecmp(bad, "HS", 2) == 0 ||
 				   strcasecmp(bad, "none") == 0;
 
@@ -429,13 +434,19 @@ kinde_config_set(kinde_config_t *cfg, const char *key, const char *value,
 					    bad, sym ? "never accepted" :
 					    "not supported");
 		}
+		*(unsigned *)field = set;
 		break;
-	case OPT_TOKEN_TYPES:
-		if (parse_token_types(value, field) != 0)
+	}
+	case OPT_TOKEN_TYPES: {
+		unsigned types;
+
+		if (parse_token_types(value, &types) != 0)
 			return config_error(cfg, KINDE_E_CONFIG,
 					    "token_types: \"%s\" is not a list of user, m2m",
 					    value);
+		*(unsigned *)field = types;
 		break;
+	}
 	case OPT_MODE:
 	case OPT_AUDIT:
 		e = o->type == OPT_MODE ?

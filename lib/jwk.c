@@ -32,6 +32,14 @@ static const char *const private_members[] = {
 	"d", "p", "q", "dp", "dq", "qi", "oth", "k",
 };
 
+/* A value from the key set, escaped for a message that will be logged. */
+static const char *
+shown(const char *s, char *buf, size_t len)
+{
+	kinde_escape(s, buf, len);
+	return buf;
+}
+
 static const char *
 str_member(const json_t *obj, const char *name, int *bad)
 {
@@ -86,13 +94,14 @@ check_usage(const json_t *obj, char *why, size_t whylen)
 {
 	const json_t *ops, *op;
 	const char *use;
+	char e[64];
 	int bad = 0;
 	size_t i;
 
 	use = str_member(obj, "use", &bad);
 	if (bad || (use != NULL && strcmp(use, "sig") != 0)) {
 		kinde_fmt(why, whylen, "\"use\" is %s, not \"sig\"",
-			  use ? use : "not a string");
+			  use ? shown(use, e, sizeof(e)) : "not a string");
 		return -1;
 	}
 	ops = json_object_get(obj, "key_ops");
@@ -238,6 +247,7 @@ import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
 {
 	unsigned char *x = NULL, *y = NULL, point[1 + 2 * 66];
 	size_t xlen, ylen, clen;
+	char e[64];
 	const char *group;
 	OSSL_PARAM_BLD *bld = NULL;
 	EVP_PKEY_CTX *chk = NULL;
@@ -252,7 +262,8 @@ import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
 		clen = 48;
 		k->curve = "P-384";
 	} else {
-		kinde_fmt(why, whylen, "unsupported EC curve \"%s\"", crv);
+		kinde_fmt(why, whylen, "unsupported EC curve \"%s\"",
+			  shown(crv, e, sizeof(e)));
 		return -1;
 	}
 	if (b64_member(obj, "x", &x, &xlen, why, whylen) ||
@@ -260,7 +271,8 @@ import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
 		goto out;
 	if (xlen != clen || ylen != clen) {
 		kinde_fmt(why, whylen,
-			  "EC coordinates must be %zu bytes for %s", clen, crv);
+			  "EC coordinates must be %zu bytes for %s", clen,
+			  k->curve);
 		goto out;
 	}
 	point[0] = 0x04;	/* uncompressed */
@@ -277,13 +289,13 @@ import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
 	}
 	k->pkey = pkey_fromdata("EC", bld);
 	if (k->pkey == NULL) {
-		kinde_fmt(why, whylen, "EC point is not on curve %s", crv);
+		kinde_fmt(why, whylen, "EC point is not on curve %s", k->curve);
 		goto out;
 	}
 	/* Belt and braces: the import checks the point, this says so. */
 	chk = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
 	if (chk == NULL || EVP_PKEY_public_check(chk) != 1) {
-		kinde_fmt(why, whylen, "EC point is not on curve %s", crv);
+		kinde_fmt(why, whylen, "EC point is not on curve %s", k->curve);
 		goto out;
 	}
 	k->bits = (int)clen * 8;
@@ -302,10 +314,12 @@ import_okp(const json_t *obj, struct jwk *k, const char *crv, char *why,
 {
 	unsigned char *x = NULL;
 	size_t xlen;
+	char e[64];
 	int rc = -1;
 
 	if (strcmp(crv, "Ed25519") != 0) {
-		kinde_fmt(why, whylen, "unsupported OKP curve \"%s\"", crv);
+		kinde_fmt(why, whylen, "unsupported OKP curve \"%s\"",
+			  shown(crv, e, sizeof(e)));
 		return -1;
 	}
 	k->curve = "Ed25519";
@@ -344,6 +358,7 @@ int
 jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 {
 	const char *kty, *kid, *alg, *crv;
+	char e[64], e2[64];
 	struct jwk *k;
 	int bad = 0, rc = -1;
 	size_t i;
@@ -391,7 +406,8 @@ jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 			goto nomem;
 		k->alg = alg_from_name(alg);
 		if (k->alg < 0) {
-			kinde_fmt(why, whylen, "unsupported key alg \"%s\"", alg);
+			kinde_fmt(why, whylen, "unsupported key alg \"%s\"",
+				  shown(alg, e, sizeof(e)));
 			goto out;
 		}
 	}
@@ -409,11 +425,12 @@ jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 		if (crv == NULL)
 			kinde_fmt(why, whylen, "OKP key without \"crv\"");
 	} else {
-		kinde_fmt(why, whylen, "unsupported key type \"%s\"", kty);
+		kinde_fmt(why, whylen, "unsupported key type \"%s\"",
+			  shown(kty, e, sizeof(e)));
 	}
 	if (rc == 0 && k->alg >= 0 && !jwk_fits_alg(k, (enum jws_alg)k->alg)) {
 		kinde_fmt(why, whylen, "key alg %s does not fit a %s key",
-			  alg, kty);
+			  shown(alg, e, sizeof(e)), shown(kty, e2, sizeof(e2)));
 		rc = -1;
 	}
 	goto out;

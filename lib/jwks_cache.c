@@ -198,8 +198,12 @@ kinde_client_keyset(kinde_client_t *c, const kinde_keyset_t **out)
 		if (c->ks == NULL) {
 			rc = kinde_keyset_load_file(cfg, cfg->jwks_file, &c->ks,
 						    err, sizeof(err));
+			/* A pinned file that cannot be used is the
+			 * configuration's fault, not the issuer's. */
 			if (rc != KINDE_OK)
-				return client_error(c, rc, "%s", err);
+				return client_error(c, rc == KINDE_E_NOMEM ? rc :
+						    KINDE_E_CONFIG,
+						    "jwks_file %s", err);
 			kinde_fmt(c->ks_source, sizeof(c->ks_source), "file");
 			kinde_fmt(c->ks_url, sizeof(c->ks_url), "%s",
 				  cfg->jwks_file);
@@ -303,7 +307,8 @@ kinde_client_verify_token(kinde_client_t *c, kinde_validator_t *val,
 		verdict_fail(v, "keys", rc == KINDE_E_RATELIMITED ?
 			     KINDE_R_RATE_LIMITED : KINDE_R_UNAVAILABLE,
 			     "no key set: %s", c->err);
-		return rc == KINDE_E_CONFIG ? rc : KINDE_E_UNAVAILABLE;
+		return rc == KINDE_E_CONFIG || rc == KINDE_E_NOMEM ||
+		       rc == KINDE_E_RATELIMITED ? rc : KINDE_E_UNAVAILABLE;
 	}
 	kinde_validator_set_keyset(val, ks);
 	rc = kinde_validator_check(val, token, len, v);

@@ -114,9 +114,11 @@ kinde_err_t kinde_config_set(kinde_config_t *cfg, const char *key,
 void kinde_config_begin_source(kinde_config_t *cfg, const char *name);
 
 /*
- * Reads a `key = value` file.  The file must not be writable by group or
- * others, nor be a symlink owned by another user; otherwise KINDE_E_UNSAFE.
- * A missing file is KINDE_E_IO unless missing_ok.
+ * Reads a `key = value` file.  The file (a symlink is followed) must be
+ * owned by root or the running user and not be writable by group or
+ * others; otherwise KINDE_E_UNSAFE.
+ * A missing or unreadable file is KINDE_E_CONFIG (OK for a missing one
+ * when missing_ok).
  */
 kinde_err_t kinde_config_load_file(kinde_config_t *cfg, const char *path,
 				   bool missing_ok);

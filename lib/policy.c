@@ -27,17 +27,17 @@ policy_require_all(kinde_verdict_t *v, const char *check, kinde_reason_t r,
 		    n < KINDE_ARRAY_SIZE(missing))
 			missing[n++] = required->v[i];
 	if (n == 0) {
-		strlist_join((const char *const *)required->v, required->n,
-			     ", ", have, sizeof(have));
+		strlist_join_escaped((const char *const *)required->v,
+				     required->n, ", ", have, sizeof(have));
 		verdict_pass(v, check, "has %s", have);
 		return 0;
 	}
-	strlist_join(missing, n, ", ", miss, sizeof(miss));
+	strlist_join_escaped(missing, n, ", ", miss, sizeof(miss));
 	if (granted->n == 0)
 		kinde_fmt(have, sizeof(have), "none");
 	else
-		strlist_join((const char *const *)granted->v, granted->n,
-			     ", ", have, sizeof(have));
+		strlist_join_escaped((const char *const *)granted->v,
+				     granted->n, ", ", have, sizeof(have));
 	verdict_fail(v, check, r, "missing %s %s; %s has %s", check, miss,
 		     what, have);
 	return -1;
@@ -54,8 +54,8 @@ policy_allow_any(kinde_verdict_t *v, const char *check, kinde_reason_t r,
 		verdict_skip(v, check, "any allowed");
 		return 0;
 	}
-	strlist_join((const char *const *)allowed->v, allowed->n, ", ", list,
-		     sizeof(list));
+	strlist_join_escaped((const char *const *)allowed->v, allowed->n, ", ",
+			     list, sizeof(list));
 	if (value == NULL) {
 		verdict_fail(v, check, r, "%s has no %s; allowed: %s", what,
 			     check, list);

@@ -107,8 +107,10 @@ transport_perform(const kinde_config_t *cfg, struct http_request *req,
 	if (net == NULL)
 		net = load_plugin(cfg, resp->errmsg, sizeof(resp->errmsg));
 	if (net == NULL) {
+		/* An installation problem: PAM_SERVICE_ERR, not "issuer
+		 * unavailable". */
 		resp->err = HTTP_E_INTERNAL;
-		return KINDE_E_UNAVAILABLE;
+		return KINDE_E_CONFIG;
 	}
 	req->ca_file = cfg->ca_file;
 	req->proxy = cfg->proxy;

@@ -18,7 +18,8 @@ void kinde_transport_register(const struct kinde_net *net);
 /*
  * Sends req with cfg's CA file, proxy and timeouts filled in.  Returns
  * KINDE_OK when a response arrived (resp->status says which), else
- * KINDE_E_UNAVAILABLE with resp->errmsg set (no plugin, DNS, TLS, ...).
+ * KINDE_E_UNAVAILABLE (DNS, TLS, ...) or KINDE_E_CONFIG (the transport
+ * plugin cannot be loaded) with resp->errmsg set.
  * The caller frees resp->body.
  */
 kinde_err_t transport_perform(const kinde_config_t *cfg,

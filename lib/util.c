@@ -98,6 +98,22 @@ strlist_join(const char *const *v, size_t n, const char *sep, char *buf,
 }
 
 void
+strlist_join_escaped(const char *const *v, size_t n, const char *sep,
+		     char *buf, size_t buflen)
+{
+	char *raw = malloc(buflen);
+
+	if (raw == NULL) {
+		if (buflen > 0)
+			buf[0] = '\0';
+		return;
+	}
+	strlist_join(v, n, sep, raw, buflen);
+	kinde_escape(raw, buf, buflen);
+	free(raw);
+}
+
+void
 kinde_vfmt(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	int n;

@@ -34,6 +34,11 @@ void strlist_clear(struct strlist *l);
 void strlist_join(const char *const *v, size_t n, const char *sep, char *buf,
 		  size_t buflen);
 
+/* The same, with control characters and quotes escaped (kinde_escape):
+ * for values from a token that end up in a message or a log line. */
+void strlist_join_escaped(const char *const *v, size_t n, const char *sep,
+			  char *buf, size_t buflen);
+
 /* snprintf that never fails: truncates, always NUL-terminates. */
 void kinde_fmt(char *buf, size_t len, const char *fmt, ...) KINDE_PRINTF(3, 4);
 void kinde_vfmt(char *buf, size_t len, const char *fmt, va_list ap)

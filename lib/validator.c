@@ -12,6 +12,7 @@
 #include "verdict.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct kinde_validator {
@@ -90,6 +91,13 @@ kinde_validator_check(const kinde_validator_t *val, const char *token,
 	int64_t now = val->now ? val->now : (int64_t)time(NULL);
 
 	kinde_verdict_reset(v);
+	memset(&j, 0, sizeof(j));
+	/* An empty allowlist allows nothing (and must never reach jws_parse,
+	 * for which 0 means "decode only"). */
+	if (cfg->algorithms == 0) {
+		verdict_fail(v, "alg", KINDE_R_ALG, "no algorithm is allowed");
+		goto out;
+	}
 	if (jws_parse(&j, token, len, cfg->algorithms, v) != 0)
 		goto out;
 	if (j.kid != NULL)

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,8 +45,10 @@ cmd_decode(int argc, char **argv)
 			json = true;
 			break;
 		case OPT_NOW:
+			errno = 0;
 			now = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0')
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    now <= 0)
 				return cli_usage_error("decode",
 						       "--now wants seconds since the epoch");
 			break;
