@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -262,9 +263,23 @@ out:
 	return rc;
 }
 
+static kinde_err_t verify_apikey(kinde_client_t *c, const char *key,
+				 kinde_verdict_t *v);
+
 kinde_err_t
 kinde_client_verify_apikey(kinde_client_t *c, const char *key,
 			   kinde_verdict_t *v)
+{
+	kinde_err_t rc;
+
+	client_op_begin(c);
+	rc = verify_apikey(c, key, v);
+	client_op_end(c);
+	return rc;
+}
+
+static kinde_err_t
+verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 {
 	const kinde_config_t *cfg = c->cfg;
 	struct cache_entry e = { 0 };
@@ -306,8 +321,8 @@ kinde_client_verify_apikey(kinde_client_t *c, const char *key,
 			     "active") == 0 ?
 		      cfg->apikey_cache_ttl : cfg->apikey_negative_ttl;
 		meta = json_pack("{s:s, s:I, s:O}", "key_sha256", digest,
-				 "expires_at", (json_int_t)(now + ttl), "facts",
-				 facts);
+				 "expires_at", (json_int_t)(time(NULL) + ttl),
+				 "facts", facts);
 		if (ttl > 0 && meta != NULL)
 			cache_put(&c->cache, name, meta, "", 0);
 		json_decref(meta);

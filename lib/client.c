@@ -129,12 +129,52 @@ sleep_ms(long ms)
 		;
 }
 
+void
+client_op_begin(kinde_client_t *c)
+{
+	if (c->op_depth++ == 0)
+		c->op_deadline_ms = monotonic_ms() + c->cfg->timeout * 1000;
+}
+
+void
+client_op_end(kinde_client_t *c)
+{
+	if (--c->op_depth <= 0) {
+		c->op_depth = 0;
+		c->op_deadline_ms = 0;
+	}
+}
+
+kinde_err_t
+client_endpoint(kinde_client_t *c, const char *field,
+		const char *fallback_path, char *url, size_t len)
+{
+	const char *ep = discovery_endpoint(c, field);
+
+	if (ep != NULL) {
+		kinde_fmt(url, len, "%s", ep);
+		return KINDE_OK;
+	}
+	if (c->err_code == KINDE_E_CONFIG)
+		return c->err_code;
+	if (c->http_err != HTTP_OK || c->err_code == KINDE_E_RATELIMITED)
+		return c->err_code ? c->err_code : KINDE_E_UNAVAILABLE;
+	/* No discovery document (404, not JSON, no such field): Kinde's
+	 * well-known paths. */
+	kinde_log(c->cfg, LOG_DEBUG, "no %s from discovery (%s); using %s",
+		  field, c->err[0] ? c->err : "absent", fallback_path);
+	client_clear_error(c);
+	client_url(c, fallback_path, url, len);
+	return KINDE_OK;
+}
+
 kinde_err_t
 client_request(kinde_client_t *c, struct http_request *req,
 	       struct http_response *resp)
 {
 	const kinde_config_t *cfg = c->cfg;
-	long deadline = monotonic_ms() + cfg->timeout * 1000, wait, left;
+	long deadline = c->op_deadline_ms ? c->op_deadline_ms :
+			monotonic_ms() + cfg->timeout * 1000, wait, left;
 	int64_t until, now;
 	kinde_err_t rc;
 	char when[40];
@@ -157,10 +197,12 @@ client_request(kinde_client_t *c, struct http_request *req,
 			sleep_ms(wait);
 		}
 		left = deadline - monotonic_ms();
-		if (left < 100)
+		if (left < 100) {
+			c->http_err = HTTP_E_TIMEOUT;
 			return client_error(c, KINDE_E_UNAVAILABLE,
-					    "%s: out of time (timeout %lds)",
+					    "%s: not attempted: the operation's time (timeout %lds) is spent",
 					    req->url, cfg->timeout);
+		}
 		req->timeout_ms = left;
 		c->requests++;
 		rc = transport_perform(cfg, req, resp);
@@ -196,7 +238,12 @@ kinde_client_server_time(const kinde_client_t *c, int64_t *server,
 const struct json_t *
 kinde_client_discovery(kinde_client_t *c)
 {
-	return discovery_load(c) == KINDE_OK ? c->discovery : NULL;
+	kinde_err_t rc;
+
+	client_op_begin(c);
+	rc = discovery_load(c);
+	client_op_end(c);
+	return rc == KINDE_OK ? c->discovery : NULL;
 }
 
 int64_t

@@ -42,12 +42,39 @@ struct kinde_client {
 	int64_t server_date_local;
 
 	unsigned requests;	/* sent in this process (tests, diagnose) */
+	/* One timeout for a whole operation (keys, M2M token, API key), not
+	 * for each of its requests: see client_op_begin. */
+	long op_deadline_ms;
+	int op_depth;
 	enum http_err http_err;	/* of the last failed request */
 	long http_status;	/* of the last response */
 	char oauth_error[64];	/* "invalid_client"..., of the last refusal */
 };
 
+/*
+ * The clock for decisions (is a cached entry still fresh?): fixed by
+ * kinde_client_set_now in tests and --now.  Entries are always stamped
+ * with the real clock (time(NULL)): a fixed clock must never post-date
+ * what other processes will read.
+ */
 int64_t client_now(const kinde_client_t *c);
+
+/*
+ * Brackets a public operation: every request inside shares one deadline,
+ * cfg->timeout from the outermost begin.  Nested operations (an API key
+ * needing an M2M token needing the key set) stay within it.
+ */
+void client_op_begin(kinde_client_t *c);
+void client_op_end(kinde_client_t *c);
+
+/*
+ * The URL of a discovery endpoint field, else fallback_path on the
+ * domain when there is no usable discovery document.  A network failure
+ * is returned (KINDE_E_UNAVAILABLE), not papered over by the fallback;
+ * a document of another issuer is KINDE_E_CONFIG.
+ */
+kinde_err_t client_endpoint(kinde_client_t *c, const char *field,
+			    const char *fallback_path, char *url, size_t len);
 
 /* Records err's detail (first one wins until client_clear_error). */
 kinde_err_t client_error(kinde_client_t *c, kinde_err_t err,

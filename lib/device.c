@@ -47,20 +47,6 @@ copy_shown(const json_t *j, char *out, size_t len)
 	return 0;
 }
 
-static void
-device_endpoint(kinde_client_t *c, const char *field, const char *fallback,
-		char *url, size_t len)
-{
-	const char *ep = discovery_endpoint(c, field);
-
-	if (c->err_code != KINDE_E_CONFIG)
-		client_clear_error(c);
-	if (ep != NULL)
-		kinde_fmt(url, len, "%s", ep);
-	else
-		client_url(c, fallback, url, len);
-}
-
 kinde_err_t
 kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 {
@@ -80,10 +66,12 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 	if (cfg->device_client_id == NULL)
 		return client_error(c, KINDE_E_CONFIG,
 				    "device logins need device_client_id");
-	device_endpoint(c, "device_authorization_endpoint",
-			"/oauth2/device/auth", url, sizeof(url));
-	if (c->err_code == KINDE_E_CONFIG)
-		return c->err_code;
+	client_op_begin(c);
+	rc = client_endpoint(c, "device_authorization_endpoint",
+			     "/oauth2/device/auth", url, sizeof(url));
+	client_op_end(c);
+	if (rc != KINDE_OK)
+		return rc;
 	/* By default ask for what the policy will require. */
 	if (cfg->device_scope.n > 0) {
 		for (i = 0; i < cfg->device_scope.n; i++)
@@ -112,7 +100,9 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 	req.content_type = "application/x-www-form-urlencoded";
 	req.body = f.buf;
 	req.body_len = f.len;
+	client_op_begin(c);
 	rc = client_request(c, &req, &resp);
+	client_op_end(c);
 	if (rc != KINDE_OK)
 		goto out;
 	doc = json_loadb(resp.body ? resp.body : "", resp.body_len, 0, NULL);
@@ -178,7 +168,12 @@ kinde_client_device_poll(kinde_client_t *c, struct kinde_device_auth *d,
 
 	*token = NULL;
 	client_clear_error(c);
-	device_endpoint(c, "token_endpoint", "/oauth2/token", url, sizeof(url));
+	client_op_begin(c);
+	rc = client_endpoint(c, "token_endpoint", "/oauth2/token", url,
+			     sizeof(url));
+	client_op_end(c);
+	if (rc != KINDE_OK)
+		return rc;
 	form_add(&f, "grant_type", DEVICE_GRANT);
 	form_add(&f, "device_code", d->device_code);
 	form_add(&f, "client_id", cfg->device_client_id);

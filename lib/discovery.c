@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DISCOVERY_PATH "/.well-known/openid-configuration"
 
@@ -73,7 +74,7 @@ discovery_load(kinde_client_t *c)
 	struct cache_entry e;
 	char name[CACHE_NAME_MAX], url[1024];
 	const char *etag = NULL;
-	int64_t now = client_now(c), exp = 0;
+	int64_t now = client_now(c), stamp = (int64_t)time(NULL), exp = 0;
 	kinde_err_t rc;
 	json_t *meta;
 
@@ -103,16 +104,16 @@ discovery_load(kinde_client_t *c)
 		rc = accept_doc(c, e.body, e.body_len);
 		if (rc == KINDE_OK) {
 			json_object_set_new(e.meta, "expires_at",
-					    json_integer(now + client_ttl(&resp)));
+					    json_integer(stamp + client_ttl(&resp)));
 			cache_put(&c->cache, name, e.meta, e.body, e.body_len);
 		}
 	} else if (resp.status == 200) {
 		rc = accept_doc(c, resp.body, resp.body_len);
 		if (rc == KINDE_OK) {
 			meta = json_pack("{s:s, s:I, s:I, s:s}", "url", url,
-					 "fetched_at", (json_int_t)now,
+					 "fetched_at", (json_int_t)stamp,
 					 "expires_at",
-					 (json_int_t)(now + client_ttl(&resp)),
+					 (json_int_t)(stamp + client_ttl(&resp)),
 					 "etag", resp.etag);
 			if (meta != NULL)
 				cache_put(&c->cache, name, meta, resp.body,
@@ -159,7 +160,9 @@ kinde_client_probe(kinde_client_t *c, long *status)
 	client_url(c, DISCOVERY_PATH, url, sizeof(url));
 	req.method = "GET";
 	req.url = url;
+	client_op_begin(c);
 	rc = client_request(c, &req, &resp);
+	client_op_end(c);
 	if (rc != KINDE_OK)
 		return rc;
 	*status = resp.status;

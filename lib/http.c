@@ -210,13 +210,15 @@ map_error(CURL *h, CURLcode rc, const char *url, const char *ebuf,
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 		curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
-		if (verify != 0 && verify != X509_V_OK)
+		/* OpenSSL's reason when it has a specific one; curl's text
+		 * otherwise (a name mismatch is curl's own check). */
+		if (verify != X509_V_OK && verify != X509_V_ERR_UNSPECIFIED)
 			set_err(r, HTTP_E_TLS,
 				"%s: TLS certificate problem: %s", url,
 				X509_verify_cert_error_string(verify));
 		else
-			set_err(r, HTTP_E_TLS, "%s: TLS failed: %s", url,
-				detail);
+			set_err(r, HTTP_E_TLS,
+				"%s: TLS certificate problem: %s", url, detail);
 		break;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:

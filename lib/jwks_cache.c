@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define JWKS_DEFAULT_PATH "/.well-known/jwks"
 
@@ -66,26 +67,11 @@ adopt(kinde_client_t *c, const struct cache_entry *e, const char *source)
 static kinde_err_t
 jwks_url(kinde_client_t *c, char *url, size_t len)
 {
-	const char *u;
-	kinde_err_t rc;
-
 	if (c->cfg->jwks_uri != NULL) {
 		kinde_fmt(url, len, "%s", c->cfg->jwks_uri);
 		return KINDE_OK;
 	}
-	u = discovery_endpoint(c, "jwks_uri");
-	if (u != NULL) {
-		kinde_fmt(url, len, "%s", u);
-		return KINDE_OK;
-	}
-	rc = c->err_code;
-	if (rc == KINDE_E_CONFIG)
-		return rc;	/* a discovery document of another issuer */
-	kinde_log(c->cfg, LOG_DEBUG, "no discovery (%s); using %s",
-		  c->err[0] ? c->err : "no jwks_uri", JWKS_DEFAULT_PATH);
-	client_clear_error(c);
-	client_url(c, JWKS_DEFAULT_PATH, url, len);
-	return KINDE_OK;
+	return client_endpoint(c, "jwks_uri", JWKS_DEFAULT_PATH, url, len);
 }
 
 /*
@@ -99,7 +85,7 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 	struct http_request req = { 0 };
 	struct http_response resp;
 	struct cache_entry fresh = { 0 };
-	int64_t now = client_now(c);
+	int64_t now = (int64_t)time(NULL);	/* stamps: the real clock */
 	char url[1024];
 	const char *prev_url = NULL;
 	kinde_err_t rc;
@@ -172,9 +158,19 @@ use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
 	int64_t now = client_now(c), exp = meta_int(e->meta, "expires_at");
 	char age[32];
 
-	if (e->meta == NULL || now >= exp + c->cfg->jwks_max_stale ||
-	    adopt(c, e, "stale cache") != 0)
+	if (e->meta == NULL || adopt(c, e, "stale cache") != 0)
 		return why;
+	if (now >= exp + c->cfg->jwks_max_stale) {
+		kinde_fmt_duration(now - meta_int(e->meta, "fetched_at"), age,
+				   sizeof(age));
+		kinde_keyset_free(c->ks);
+		c->ks = NULL;
+		c->ks_expires_at = 0;
+		kinde_fmt(c->err + strlen(c->err), sizeof(c->err) - strlen(c->err),
+			  "; the cached key set (fetched %s ago) is past jwks_max_stale (%lds)",
+			  age, c->cfg->jwks_max_stale);
+		return why;
+	}
 	kinde_fmt_duration(now - meta_int(e->meta, "fetched_at"), age,
 			   sizeof(age));
 	kinde_log(c->cfg, LOG_WARNING,
@@ -184,8 +180,21 @@ use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
 	return KINDE_OK;
 }
 
+static kinde_err_t keyset_get(kinde_client_t *c, const kinde_keyset_t **out);
+
 kinde_err_t
 kinde_client_keyset(kinde_client_t *c, const kinde_keyset_t **out)
+{
+	kinde_err_t rc;
+
+	client_op_begin(c);
+	rc = keyset_get(c, out);
+	client_op_end(c);
+	return rc;
+}
+
+static kinde_err_t
+keyset_get(kinde_client_t *c, const kinde_keyset_t **out)
 {
 	const kinde_config_t *cfg = c->cfg;
 	struct cache_entry e = { 0 };
@@ -257,7 +266,7 @@ refetch_for_kid(kinde_client_t *c, const char *kid)
 	const kinde_config_t *cfg = c->cfg;
 	struct cache_entry e = { 0 };
 	char name[CACHE_NAME_MAX], esc[128];
-	int64_t now = client_now(c), last;
+	int64_t now = (int64_t)time(NULL), last;
 	kinde_err_t rc = KINDE_E_REJECTED;
 	int lock;
 
@@ -266,14 +275,16 @@ refetch_for_kid(kinde_client_t *c, const char *kid)
 	kinde_escape(kid, esc, sizeof(esc));
 	cache_file_name(c, name, sizeof(name));
 	lock = cache_lock(&c->cache, name, cfg->timeout * 1000);
-	/* Another process may have refetched already. */
+	/* Another process may have refetched already (perhaps within the
+	 * same second as our own read: compare contents, not times). */
 	if (cache_get(&c->cache, name, &e) == KINDE_OK &&
-	    meta_int(e.meta, "fetched_at") > c->ks_fetched_at &&
 	    adopt(c, &e, "cache") == 0 && has_kid(c->ks, kid)) {
 		rc = KINDE_OK;
 		goto out;
 	}
 	last = e.meta ? meta_int(e.meta, "last_refetch") : c->ks_last_refetch;
+	if (last > now)
+		last = 0;	/* from a clock gone wrong: no cooldown */
 	if (last != 0 && now - last < cfg->jwks_refetch_cooldown) {
 		kinde_log(cfg, LOG_INFO,
 			  "kid \"%s\" is not in the key set; refetch suppressed (last one %llds ago, cooldown %lds)",
@@ -293,9 +304,25 @@ out:
 	return rc;
 }
 
+static kinde_err_t verify_token(kinde_client_t *c, kinde_validator_t *val,
+				const char *token, size_t len,
+				kinde_verdict_t *v);
+
 kinde_err_t
 kinde_client_verify_token(kinde_client_t *c, kinde_validator_t *val,
 			  const char *token, size_t len, kinde_verdict_t *v)
+{
+	kinde_err_t rc;
+
+	client_op_begin(c);
+	rc = verify_token(c, val, token, len, v);
+	client_op_end(c);
+	return rc;
+}
+
+static kinde_err_t
+verify_token(kinde_client_t *c, kinde_validator_t *val, const char *token,
+	     size_t len, kinde_verdict_t *v)
 {
 	const kinde_keyset_t *ks;
 	kinde_err_t rc;
@@ -349,12 +376,14 @@ kinde_client_refresh_keyset(kinde_client_t *c)
 
 		return kinde_client_keyset(c, &ks);
 	}
+	client_op_begin(c);
 	cache_file_name(c, name, sizeof(name));
 	lock = cache_lock(&c->cache, name, c->cfg->timeout * 1000);
 	cache_get(&c->cache, name, &e);
 	rc = fetch(c, name, &e, false);
 	cache_unlock(lock);
 	cache_entry_clear(&e);
+	client_op_end(c);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define SECRET_FILE_MAX 4096
 
@@ -156,7 +157,7 @@ request_token(kinde_client_t *c, const struct strlist *aud,
 	struct http_response resp = { 0 };
 	struct form f = { 0 };
 	char *secret = NULL, url[1024];
-	const char *ep, *type;
+	const char *type;
 	json_t *doc = NULL;
 	kinde_err_t rc;
 	size_t i;
@@ -164,16 +165,10 @@ request_token(kinde_client_t *c, const struct strlist *aud,
 	rc = read_secret(c, &secret);
 	if (rc != KINDE_OK)
 		return rc;
-	ep = discovery_endpoint(c, "token_endpoint");
-	if (ep == NULL && c->err_code == KINDE_E_CONFIG) {
-		rc = c->err_code;
+	rc = client_endpoint(c, "token_endpoint", "/oauth2/token", url,
+			     sizeof(url));
+	if (rc != KINDE_OK)
 		goto out;
-	}
-	client_clear_error(c);
-	if (ep != NULL)
-		kinde_fmt(url, sizeof(url), "%s", ep);
-	else
-		client_url(c, "/oauth2/token", url, sizeof(url));
 	form_add(&f, "grant_type", "client_credentials");
 	form_add(&f, "client_id", c->cfg->client_id);
 	form_add(&f, "client_secret", secret);
@@ -315,13 +310,32 @@ cached_token(kinde_client_t *c, const char *name, int64_t *expires_at)
 	return tok;
 }
 
+static kinde_err_t m2m_token(kinde_client_t *c, const char *const *audiences,
+			     const char *const *scopes, bool force,
+			     char **token, int64_t *expires_at,
+			     bool *from_cache);
+
 kinde_err_t
 kinde_client_m2m_token(kinde_client_t *c, const char *const *audiences,
 		       const char *const *scopes, bool force, char **token,
 		       int64_t *expires_at, bool *from_cache)
 {
+	kinde_err_t rc;
+
+	client_op_begin(c);
+	rc = m2m_token(c, audiences, scopes, force, token, expires_at,
+		       from_cache);
+	client_op_end(c);
+	return rc;
+}
+
+static kinde_err_t
+m2m_token(kinde_client_t *c, const char *const *audiences,
+	  const char *const *scopes, bool force, char **token,
+	  int64_t *expires_at, bool *from_cache)
+{
 	const kinde_config_t *cfg = c->cfg;
-	int64_t now = client_now(c), exp = 0;
+	int64_t now = (int64_t)time(NULL), exp = 0;
 	struct m2m_req r;
 	json_t *meta;
 	kinde_err_t rc;

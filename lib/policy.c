@@ -93,9 +93,30 @@ policy_token_scopes(const json_t *claims, struct strlist *out)
 	const json_t *scp = json_object_get(claims, "scp");
 
 	if (scope != NULL) {
+		const char *p, *sp;
+		char word[512];
+		size_t n;
+
 		if (!json_is_string(scope))
 			return -1;
-		return strlist_add_words(out, json_string_value(scope)) ? -1 : 0;
+		/* RFC 6749 §3.3: space-delimited; a comma belongs to a name. */
+		for (p = json_string_value(scope); *p != '\0'; p = sp) {
+			sp = strchr(p, ' ');
+			if (sp == NULL)
+				sp = p + strlen(p);
+			n = (size_t)(sp - p);
+			if (n >= sizeof(word))
+				return -1;
+			if (n > 0) {
+				memcpy(word, p, n);
+				word[n] = '\0';
+				if (strlist_add(out, word) != 0)
+					return -1;
+			}
+			if (*sp == ' ')
+				sp++;
+		}
+		return 0;
 	}
 	if (scp == NULL || json_is_null(scp))
 		return 0;

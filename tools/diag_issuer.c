@@ -296,12 +296,28 @@ check_m2m(struct diag *d)
 		return;
 	}
 	oauth = kinde_client_oauth_error(d->client);
-	if (rc == KINDE_E_UNAVAILABLE || rc == KINDE_E_RATELIMITED) {
+	if (rc == KINDE_E_RATELIMITED ||
+	    (rc == KINDE_E_UNAVAILABLE &&
+	     kinde_client_network_failure(d->client)[0] != '\0')) {
 		diag_add(d, rc == KINDE_E_RATELIMITED ? DC_RATE_LIMITED :
 			 DC_UNREACHABLE, "m2m", DIAG_FAIL,
 			 "API-key logins fail with PAM_AUTHINFO_UNAVAIL",
 			 "the token endpoint could not be used",
 			 "see the error; check the network and the issuer",
+			 "%s", kinde_client_error(d->client));
+		return;
+	}
+	if (rc == KINDE_E_UNAVAILABLE) {
+		/* The issuer answered, but its token did not validate here. */
+		bool skewed = d->skew_known &&
+			      llabs((long long)d->skew) > d->cfg->leeway;
+
+		diag_add(d, DC_TOKEN_INVALID, "m2m", DIAG_FAIL,
+			 "API-key logins fail with PAM_AUTHINFO_UNAVAIL",
+			 skewed ? "the M2M token the issuer sent looks expired or issued in the future: this host's clock is off (see clock-skew)" :
+			 "the M2M token the issuer sent does not validate on this host",
+			 skewed ? "synchronise the clock (timedatectl set-ntp true, chrony)" :
+			 "the error names the failing check; compare issuer, algorithms and the key set",
 			 "%s", kinde_client_error(d->client));
 		return;
 	}
@@ -329,9 +345,12 @@ diag_issuer(struct diag *d)
 		check_keys(d);
 		return;
 	}
-	check_ratelimit(d);
-	if (!check_dns(d) || !check_reach(d))
+	if (!check_dns(d) || !check_reach(d)) {
+		check_ratelimit(d);
 		return;
+	}
+	/* After the probe: a 429 it met is part of the state. */
+	check_ratelimit(d);
 	check_discovery(d);
 	check_keys(d);
 	check_scopes(d);

@@ -129,8 +129,13 @@ explain_failure(struct diag *d, const struct kinde_check *c,
 			 "its lifetime is over: Kinde access tokens are short-lived";
 		*fix = "log in again (or refresh) for a new token";
 	} else if (strcmp(n, "nbf") == 0 || strcmp(n, "iat") == 0) {
-		*cause = "this host's clock is behind the issuer's (clock skew)";
-		*fix = "synchronise the clock (timedatectl set-ntp true, chrony)";
+		if (d->skew_known && llabs((long long)d->skew) <= d->cfg->leeway) {
+			*cause = "this host's clock agrees with the issuer's, so the token's own times are in the future: it was made with a wrong clock";
+			*fix = "get a token from the configured issuer; check the clock of whatever minted this one";
+		} else {
+			*cause = "this host's clock is behind the issuer's (clock skew)";
+			*fix = "synchronise the clock (timedatectl set-ntp true, chrony)";
+		}
 	} else if (strcmp(n, "token-type") == 0) {
 		*cause = "user and M2M tokens are told apart by gty; this type is not in token_types";
 		*fix = "use the other kind of token, or change token_types";
@@ -158,6 +163,13 @@ explain_failure(struct diag *d, const struct kinde_check *c,
 	}
 }
 
+/*
+ * Without a key set (the issuer unreachable and nothing cached), kid and
+ * signature cannot be judged: report them as not checked, not as the
+ * token's fault.
+ */
+static bool keys_missing;
+
 static void
 report_checks(struct diag *d, const kinde_verdict_t *v, const char *prefix)
 {
@@ -179,6 +191,11 @@ report_checks(struct diag *d, const kinde_verdict_t *v, const char *prefix)
 		} else if (c.status < 0) {
 			diag_add(d, "ok", name, DIAG_SKIP, NULL, NULL, NULL, "%s",
 				 c.detail);
+		} else if (keys_missing && (strcmp(c.name, "kid") == 0 ||
+					    strcmp(c.name, "signature") == 0)) {
+			diag_add(d, "ok", name, DIAG_SKIP, NULL,
+				 "no key set: the issuer cannot be reached and nothing is cached",
+				 NULL, "not checked");
 		} else {
 			explain_failure(d, &c, v, &code, &symptom, &cause, &fix);
 			diag_add(d, code, name, DIAG_FAIL, symptom, cause, fix,
@@ -258,10 +275,18 @@ diag_token(struct diag *d, const char *raw)
 	}
 	if (kinde_validator_new(d->cfg, NULL, &val) != KINDE_OK)
 		goto out;
-	if (d->client != NULL && !d->unreachable) {
-		rc = kinde_client_verify_token(d->client, val, tok, len, v);
-	} else {
-		/* No key set: still explain the claims (unverified). */
+	/* The key set may still come from the cache when the issuer is
+	 * down; without one, the claims are explained unverified. */
+	rc = d->client ? kinde_client_verify_token(d->client, val, tok, len, v) :
+	     KINDE_E_UNAVAILABLE;
+	keys_missing = rc != KINDE_OK && rc != KINDE_E_REJECTED;
+	if (keys_missing) {
+		diag_add(d, DC_UNREACHABLE, "token-keys", DIAG_FAIL,
+			 "token logins fail with PAM_AUTHINFO_UNAVAIL",
+			 "no key set to verify the token with: the issuer cannot be reached and nothing usable is cached",
+			 "see the issuer checks above",
+			 "%s", d->client ? kinde_client_error(d->client) :
+			 "no issuer configured");
 		rc = kinde_validator_check(val, tok, len, v);
 	}
 	report_checks(d, v, "token");
@@ -383,8 +408,10 @@ diag_apikey(struct diag *d, const char *raw)
 			}
 			explain_failure(d, &c, v, &rcode, &symptom, &rcause,
 					&rfix);
-			if (strcmp(c.name, "scope") == 0)
+			if (strcmp(c.name, "scope") == 0) {
+				rcause = "the API key was not granted every required scope";
 				rfix = "in Kinde, give the API key the scope, or change require_scopes";
+			}
 			else if (strcmp(c.name, "org") == 0) {
 				rcause = kinde_verdict_claim_string(v, "org_code") == NULL ?
 					 "the key belongs to no organization; an organization key is required" :

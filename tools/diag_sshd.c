@@ -112,11 +112,13 @@ diag_sshd(struct diag *d)
 	argv[i] = NULL;
 	st = run_capture(argv, out, sizeof(out));
 	if (st != 0) {
-		kinde_fmt(first, sizeof(first), "%.*s", (int)strcspn(out, "\n"),
-			  out);
+		kinde_fmt(first, sizeof(first), "%.*s",
+			  (int)strcspn(out, "\r\n"), out);
 		diag_add(d, DC_SSHD, "sshd", DIAG_SKIP, NULL,
-			 "sshd -T needs root and the host keys", NULL,
-			 "sshd -T failed: %s", first[0] ? first : "(no output)");
+			 geteuid() != 0 ? "sshd -T needs root (to read the host keys)" :
+			 "sshd could not print its configuration; the checks of sshd were not run",
+			 NULL, "sshd -T failed: %s",
+			 first[0] ? first : "(no output)");
 		return;
 	}
 	if (setting(out, "usepam", v, sizeof(v)) == NULL ||

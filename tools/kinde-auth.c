@@ -9,6 +9,7 @@
 #include "transport.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -66,9 +67,16 @@ main(int argc, char **argv)
 		printf(PROG " (pam_kinde) %s\n", kinde_version());
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			/* getopt names the program after argv[0]. */
+			static char name[64];
+
+			snprintf(name, sizeof(name), PROG " %s", argv[1]);
+			argv[1] = name;
 			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
 	cli_usage_error(NULL, "unknown command \"%s\"", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

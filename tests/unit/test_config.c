@@ -1,0 +1,867 @@
+/*
+ * test_config.c - the option table (lib/config.c): every option type,
+ * sources and list replacement, unknown keys, the config file reader and
+ * its safety rules, and kinde_config_finish.
+ */
+#include "kinde-build.h"
+
+#include "config.h"
+#include "alg.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* Log capture */
+
+#define MAXLOG 64
+static struct {
+	int prio[MAXLOG];
+	char *msg[MAXLOG];
+	size_t n;
+} logs;
+
+static void
+capture(void *ctx, int priority, const char *message)
+{
+	(void)ctx;
+	if (logs.n < MAXLOG) {
+		logs.prio[logs.n] = priority;
+		logs.msg[logs.n] = strdup(message);
+		logs.n++;
+	}
+}
+
+static void
+logs_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < logs.n; i++)
+		free(logs.msg[i]);
+	logs.n = 0;
+}
+
+static kinde_config_t *
+fresh(void)
+{
+	kinde_config_t *cfg = kinde_config_new();
+
+	if (cfg == NULL)
+		abort();
+	kinde_config_set_log(cfg, capture, NULL);
+	return cfg;
+}
+
+static char *
+joined(const struct strlist *l)
+{
+	static char buf[512];
+
+	strlist_join((const char *const *)l->v, l->n, "|", buf, sizeof(buf));
+	return buf;
+}
+
+/* Sets key=value on a fresh config; returns rc, error copied out. */
+static kinde_err_t
+set1(kinde_config_t *cfg, const char *key, const char *value, char *err,
+     size_t errlen)
+{
+	kinde_err_t rc;
+
+	cfg->err[0] = '\0';
+	rc = kinde_config_set(cfg, key, value, true);
+	snprintf(err, errlen, "%s", kinde_config_error(cfg));
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+defaults(void)
+{
+	kinde_config_t *cfg = kinde_config_new();
+	size_t n;
+
+	ok(cfg != NULL, "kinde_config_new");
+	is_int(cfg->algorithms, ALG_BIT(ALG_RS256), "default algorithms RS256");
+	is_int(cfg->leeway, 60, "default leeway 60");
+	is_int(cfg->token_types, KINDE_TOKEN_USER | KINDE_TOKEN_M2M,
+	       "default token types: user and m2m");
+	is_str(cfg->user_claim, "sub", "default user_claim sub");
+	is_int(cfg->mode, MODE_AUTO, "default mode auto");
+	is_int(cfg->connect_timeout, 5, "default connect_timeout 5");
+	is_int(cfg->timeout, 10, "default timeout 10");
+	ok(cfg->issuer == NULL && cfg->domain == NULL, "no issuer by default");
+	ok(cfg->audience.n == 0 && cfg->require_scopes.n == 0,
+	   "no audience, no required scopes");
+	ok(!cfg->debug && !cfg->use_first_pass, "booleans off");
+	is_str(kinde_config_error(cfg), "", "no error");
+	kinde_config_options(&n);
+	ok(n >= 30, "option table has every option (%zu)", n);
+	ok(kinde_config_option("domain") != NULL &&
+	   kinde_config_option("nope") == NULL, "kinde_config_option lookup");
+	kinde_config_free(cfg);
+	kinde_config_free(NULL);
+	ok(1, "kinde_config_free(NULL) is a no-op");
+}
+
+static void
+booleans(void)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", "YES",
+					   "True", "ON" };
+	static const char *const no[] = { "no", "false", "off", "0", "NO",
+					  "False" };
+	kinde_config_t *cfg = fresh();
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		cfg->debug = false;
+		ok(set1(cfg, "debug", yes[i], err, sizeof(err)) == KINDE_OK &&
+		   cfg->debug, "debug=%s is true", yes[i]);
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		cfg->debug = true;
+		ok(set1(cfg, "debug", no[i], err, sizeof(err)) == KINDE_OK &&
+		   !cfg->debug, "debug=%s is false", no[i]);
+	}
+	cfg->debug = false;
+	ok(set1(cfg, "debug", NULL, err, sizeof(err)) == KINDE_OK &&
+	   cfg->debug, "bare debug (no value) is true");
+	cfg->debug = true;
+	is_int(set1(cfg, "debug", "maybe", err, sizeof(err)), KINDE_E_CONFIG,
+	       "debug=maybe refused");
+	is_str(err, "debug: \"maybe\" is not a boolean (yes/no)", "  message");
+	ok(cfg->debug, "  value unchanged");
+	is_int(set1(cfg, "debug", "", err, sizeof(err)), KINDE_E_CONFIG,
+	       "debug= (empty) refused");
+	is_int(set1(cfg, "debug", "yes ", err, sizeof(err)), KINDE_E_CONFIG,
+	       "debug=\"yes \" refused");
+	is_int(set1(cfg, "debug", "2", err, sizeof(err)), KINDE_E_CONFIG,
+	       "debug=2 refused");
+	ok(set1(cfg, "use_first_pass", "yes", err, sizeof(err)) == KINDE_OK &&
+	   cfg->use_first_pass, "use_first_pass=yes");
+	ok(set1(cfg, "account_requires_auth", NULL, err, sizeof(err)) ==
+	   KINDE_OK && cfg->account_requires_auth,
+	   "bare account_requires_auth");
+	kinde_config_free(cfg);
+}
+
+static void
+integers(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	ok(set1(cfg, "leeway", "0", err, sizeof(err)) == KINDE_OK &&
+	   cfg->leeway == 0, "leeway=0 (minimum)");
+	ok(set1(cfg, "leeway", "3600", err, sizeof(err)) == KINDE_OK &&
+	   cfg->leeway == 3600, "leeway=3600 (maximum)");
+	ok(set1(cfg, "leeway", "30", err, sizeof(err)) == KINDE_OK &&
+	   cfg->leeway == 30, "leeway=30");
+	is_int(set1(cfg, "leeway", "3601", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=3601 refused");
+	is_str(err, "leeway: \"3601\" is not an integer in 0..3600",
+	       "  message names the bounds");
+	is_int(cfg->leeway, 30, "  value unchanged");
+	is_int(set1(cfg, "leeway", "-1", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=-1 refused");
+	is_int(set1(cfg, "leeway", "abc", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=abc refused");
+	is_int(set1(cfg, "leeway", "", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway= (empty) refused");
+	is_int(set1(cfg, "leeway", "10s", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=10s refused");
+	is_int(set1(cfg, "leeway", " 5", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=\" 5\" refused");
+	is_int(set1(cfg, "leeway", "+5", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=+5 refused");
+	is_int(set1(cfg, "leeway", "0x10", err, sizeof(err)), KINDE_E_CONFIG,
+	       "leeway=0x10 refused");
+	is_int(set1(cfg, "leeway", "99999999999999999999", err, sizeof(err)),
+	       KINDE_E_CONFIG, "leeway out of long range refused");
+	is_int(set1(cfg, "leeway", NULL, err, sizeof(err)), KINDE_E_CONFIG,
+	       "bare leeway (no value) refused");
+	is_str(err, "leeway: needs a value (leeway=...)", "  message");
+	is_int(cfg->leeway, 30, "leeway still 30 after every refusal");
+	is_int(set1(cfg, "connect_timeout", "0", err, sizeof(err)),
+	       KINDE_E_CONFIG, "connect_timeout=0 refused (minimum 1)");
+	ok(set1(cfg, "connect_timeout", "60", err, sizeof(err)) == KINDE_OK &&
+	   cfg->connect_timeout == 60, "connect_timeout=60");
+	is_int(set1(cfg, "connect_timeout", "61", err, sizeof(err)),
+	       KINDE_E_CONFIG, "connect_timeout=61 refused");
+	ok(set1(cfg, "timeout", "110", err, sizeof(err)) == KINDE_OK &&
+	   cfg->timeout == 110, "timeout=110 (maximum)");
+	is_int(set1(cfg, "timeout", "111", err, sizeof(err)), KINDE_E_CONFIG,
+	       "timeout=111 refused (under sshd's LoginGraceTime)");
+	kinde_config_free(cfg);
+}
+
+static void
+urls(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	ok(set1(cfg, "domain", "acme.kinde.com", err, sizeof(err)) ==
+	   KINDE_OK, "domain as a bare host");
+	is_str(cfg->domain, "https://acme.kinde.com", "  gets https://");
+	ok(set1(cfg, "domain", "https://acme.kinde.com/", err, sizeof(err)) ==
+	   KINDE_OK, "domain with a trailing slash");
+	is_str(cfg->domain, "https://acme.kinde.com", "  slash stripped");
+	set1(cfg, "domain", "https://acme.kinde.com///", err, sizeof(err));
+	is_str(cfg->domain, "https://acme.kinde.com", "  every slash stripped");
+	set1(cfg, "domain", "auth.example.com/", err, sizeof(err));
+	is_str(cfg->domain, "https://auth.example.com",
+	       "  bare host with a slash");
+	ok(set1(cfg, "issuer", "https://acme.kinde.com/", err, sizeof(err)) ==
+	   KINDE_OK, "issuer with a trailing slash");
+	is_str(cfg->issuer, "https://acme.kinde.com/",
+	       "  issuer kept byte for byte");
+	set1(cfg, "issuer", "acme.kinde.com", err, sizeof(err));
+	is_str(cfg->issuer, "https://acme.kinde.com", "  bare issuer host");
+	set1(cfg, "jwks_uri", "https://acme.kinde.com/.well-known/jwks",
+	     err, sizeof(err));
+	is_str(cfg->jwks_uri, "https://acme.kinde.com/.well-known/jwks",
+	       "jwks_uri kept");
+
+	is_int(set1(cfg, "domain", "http://acme.kinde.com", err, sizeof(err)),
+	       KINDE_E_CONFIG, "http:// refused");
+	is_str(err, "domain: http://acme.kinde.com uses http; only https is allowed",
+	       "  message");
+	is_str(cfg->domain, "https://auth.example.com", "  domain unchanged");
+	is_int(set1(cfg, "jwks_uri", "http://x/jwks", err, sizeof(err)),
+	       KINDE_E_CONFIG, "http jwks_uri refused");
+	is_int(set1(cfg, "issuer", "ftp://acme", err, sizeof(err)),
+	       KINDE_E_CONFIG, "ftp:// refused");
+	is_str(err, "issuer: ftp://acme is not an https URL", "  message");
+	is_int(set1(cfg, "domain", "HTTP://acme", err, sizeof(err)),
+	       KINDE_E_CONFIG, "HTTP:// (upper case) refused");
+	is_int(set1(cfg, "domain", "", err, sizeof(err)), KINDE_E_CONFIG,
+	       "empty URL refused");
+	is_int(set1(cfg, "domain", "https://", err, sizeof(err)),
+	       KINDE_E_CONFIG, "https:// without a host refused");
+	is_str(err, "domain: \"https://\" has no usable host", "  message");
+	is_int(set1(cfg, "domain", "https:///path", err, sizeof(err)),
+	       KINDE_E_CONFIG, "empty host refused");
+	is_int(set1(cfg, "domain", "https://user@evil.example", err,
+		    sizeof(err)), KINDE_E_CONFIG, "userinfo refused");
+	is_int(set1(cfg, "domain", "https://a b", err, sizeof(err)),
+	       KINDE_E_CONFIG, "space refused");
+	is_int(set1(cfg, "domain", "https://a\nb", err, sizeof(err)),
+	       KINDE_E_CONFIG, "newline refused");
+	is_int(set1(cfg, "domain", NULL, err, sizeof(err)), KINDE_E_CONFIG,
+	       "bare domain (no value) refused");
+	is_str(cfg->domain, "https://auth.example.com",
+	       "domain unchanged after every refusal");
+	kinde_config_free(cfg);
+}
+
+static void
+paths_strings_enums(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	ok(set1(cfg, "jwks_file", "/etc/kinde/jwks.json", err, sizeof(err)) ==
+	   KINDE_OK && strcmp(cfg->jwks_file, "/etc/kinde/jwks.json") == 0,
+	   "absolute path");
+	is_int(set1(cfg, "jwks_file", "kinde/jwks.json", err, sizeof(err)),
+	       KINDE_E_CONFIG, "relative path refused");
+	is_str(err, "jwks_file: \"kinde/jwks.json\" is not an absolute path",
+	       "  message");
+	is_str(cfg->jwks_file, "/etc/kinde/jwks.json", "  path unchanged");
+	ok(set1(cfg, "prompt", "  Token: ", err, sizeof(err)) == KINDE_OK &&
+	   strcmp(cfg->prompt, "  Token: ") == 0, "string kept as given");
+	ok(set1(cfg, "mode", "apikey", err, sizeof(err)) == KINDE_OK &&
+	   cfg->mode == MODE_APIKEY, "mode=apikey");
+	ok(set1(cfg, "mode", "device", err, sizeof(err)) == KINDE_OK &&
+	   cfg->mode == MODE_DEVICE, "mode=device");
+	is_int(set1(cfg, "mode", "Token", err, sizeof(err)), KINDE_E_CONFIG,
+	       "mode=Token refused (exact)");
+	is_str(err, "mode: \"Token\" is not one of auto, token, apikey, device",
+	       "  message");
+	is_int(cfg->mode, MODE_DEVICE, "  mode unchanged");
+	ok(set1(cfg, "audit", "json", err, sizeof(err)) == KINDE_OK &&
+	   cfg->audit == AUDIT_JSON, "audit=json");
+	is_int(set1(cfg, "audit", "xml", err, sizeof(err)), KINDE_E_CONFIG,
+	       "audit=xml refused");
+	kinde_config_free(cfg);
+}
+
+static void
+algorithms(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	ok(set1(cfg, "algorithms", "RS256 ES256", err, sizeof(err)) ==
+	   KINDE_OK && cfg->algorithms ==
+	   (ALG_BIT(ALG_RS256) | ALG_BIT(ALG_ES256)), "RS256 ES256");
+	ok(set1(cfg, "algorithms", "PS256,PS384,PS512,EdDSA", err,
+		sizeof(err)) == KINDE_OK &&
+	   cfg->algorithms == (ALG_BIT(ALG_PS256) | ALG_BIT(ALG_PS384) |
+			       ALG_BIT(ALG_PS512) | ALG_BIT(ALG_EDDSA)),
+	   "a comma-separated list replaces the set");
+	ok(set1(cfg, "algorithms", "RS256", err, sizeof(err)) == KINDE_OK &&
+	   cfg->algorithms == ALG_BIT(ALG_RS256), "back to RS256");
+	is_int(set1(cfg, "algorithms", "HS256", err, sizeof(err)),
+	       KINDE_E_CONFIG, "HS256 refused");
+	is_str(err,
+	       "algorithms: \"HS256\" is never accepted (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA)",
+	       "  message says never");
+	is_int(cfg->algorithms, ALG_BIT(ALG_RS256),
+	       "  a refused value leaves the algorithms unchanged");
+	is_int(set1(cfg, "algorithms", "none", err, sizeof(err)),
+	       KINDE_E_CONFIG, "none refused");
+	ok(strstr(err, "\"none\" is never accepted") != NULL, "  message");
+	is_int(set1(cfg, "algorithms", "ES256 hs512", err, sizeof(err)),
+	       KINDE_E_CONFIG, "ES256 hs512 refused");
+	ok(strstr(err, "\"hs512\" is never accepted") != NULL,
+	   "  names the bad word");
+	is_int(cfg->algorithms, ALG_BIT(ALG_RS256),
+	       "  a partly good list leaves the algorithms unchanged");
+	is_int(set1(cfg, "algorithms", "RS1", err, sizeof(err)),
+	       KINDE_E_CONFIG, "RS1 refused");
+	ok(strstr(err, "\"RS1\" is not supported") != NULL, "  not supported");
+	is_int(set1(cfg, "algorithms", "rs256", err, sizeof(err)),
+	       KINDE_E_CONFIG, "rs256 refused (exact names)");
+	is_int(set1(cfg, "algorithms", "", err, sizeof(err)), KINDE_E_CONFIG,
+	       "empty list refused");
+	is_int(set1(cfg, "algorithms", " , ", err, sizeof(err)),
+	       KINDE_E_CONFIG, "list of separators refused");
+	ok(cfg->algorithms != 0,
+	   "the allowlist is never left empty by a refused value");
+	kinde_config_free(cfg);
+}
+
+static void
+token_types(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	ok(set1(cfg, "token_types", "user", err, sizeof(err)) == KINDE_OK &&
+	   cfg->token_types == KINDE_TOKEN_USER, "token_types=user");
+	ok(set1(cfg, "token_types", "m2m", err, sizeof(err)) == KINDE_OK &&
+	   cfg->token_types == KINDE_TOKEN_M2M, "token_types=m2m");
+	ok(set1(cfg, "token_types", "user,m2m", err, sizeof(err)) ==
+	   KINDE_OK && cfg->token_types ==
+	   (KINDE_TOKEN_USER | KINDE_TOKEN_M2M), "token_types=user,m2m");
+	ok(set1(cfg, "token_types", "m2m", err, sizeof(err)) == KINDE_OK,
+	   "token_types=m2m again");
+	is_int(set1(cfg, "token_types", "admin", err, sizeof(err)),
+	       KINDE_E_CONFIG, "token_types=admin refused");
+	is_str(err, "token_types: \"admin\" is not a list of user, m2m",
+	       "  message");
+	is_int(cfg->token_types, KINDE_TOKEN_M2M,
+	       "  a refused value leaves token_types unchanged");
+	is_int(set1(cfg, "token_types", "user bogus", err, sizeof(err)),
+	       KINDE_E_CONFIG, "token_types=user bogus refused");
+	is_int(cfg->token_types, KINDE_TOKEN_M2M,
+	       "  a partly good list leaves token_types unchanged");
+	is_int(set1(cfg, "token_types", "", err, sizeof(err)), KINDE_E_CONFIG,
+	       "empty token_types refused");
+	is_int(set1(cfg, "token_types", "User", err, sizeof(err)),
+	       KINDE_E_CONFIG, "User refused (exact)");
+	kinde_config_free(cfg);
+}
+
+static void
+lists_and_sources(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	set1(cfg, "audience", "a, b  c", err, sizeof(err));
+	is_str(joined(&cfg->audience), "a|b|c",
+	       "a list value splits on commas and spaces");
+	set1(cfg, "audience", "d", err, sizeof(err));
+	is_str(joined(&cfg->audience), "a|b|c|d",
+	       "a second value from the same source appends");
+	kinde_config_begin_source(cfg, "arguments");
+	set1(cfg, "audience", "x", err, sizeof(err));
+	is_str(joined(&cfg->audience), "x",
+	       "the first value from a new source replaces");
+	set1(cfg, "audience", "y z", err, sizeof(err));
+	is_str(joined(&cfg->audience), "x|y|z", "  then appends");
+	set1(cfg, "require_scopes", "s1", err, sizeof(err));
+	kinde_config_begin_source(cfg, "cli");
+	is_str(joined(&cfg->audience), "x|y|z",
+	       "a new source that does not set a list leaves it");
+	set1(cfg, "require_scopes", "s2", err, sizeof(err));
+	is_str(joined(&cfg->require_scopes), "s2",
+	       "each list is replaced on its own");
+	is_str(joined(&cfg->audience), "x|y|z", "  others untouched");
+	set1(cfg, "allowed_orgs", "org_a,org_b", err, sizeof(err));
+	is_str(joined(&cfg->allowed_orgs), "org_a|org_b", "allowed_orgs");
+	set1(cfg, "require_permissions", "p1", err, sizeof(err));
+	set1(cfg, "allowed_client_ids", "c1", err, sizeof(err));
+	ok(cfg->require_permissions.n == 1 && cfg->allowed_client_ids.n == 1,
+	   "require_permissions and allowed_client_ids are lists");
+	{
+		char word[600];
+
+		memset(word, 'w', sizeof(word) - 1);
+		word[sizeof(word) - 1] = '\0';
+		is_int(set1(cfg, "audience", word, err, sizeof(err)),
+		       KINDE_E_CONFIG, "a 599-character list word refused");
+		is_str(err, "audience: a value is too long", "  message");
+	}
+	kinde_config_free(cfg);
+}
+
+static void
+unknown_keys(void)
+{
+	kinde_config_t *cfg = fresh();
+	char err[512];
+
+	logs_clear();
+	is_int(kinde_config_set(cfg, "bogus", "1", true), KINDE_E_CONFIG,
+	       "unknown key, strict: refused");
+	is_str(kinde_config_error(cfg), "unknown option \"bogus\"",
+	       "  message");
+	is_int(logs.n, 0, "  nothing logged");
+	is_int(kinde_config_set(cfg, "bogus", "1", false), KINDE_OK,
+	       "unknown key, lenient: accepted");
+	ok(logs.n == 1 && logs.prio[0] == LOG_WARNING,
+	   "  one warning logged");
+	if (logs.n == 1)
+		is_str(logs.msg[0], "config: unknown option \"bogus\" ignored",
+		       "  warning text");
+	kinde_config_begin_source(cfg, "module arguments");
+	logs_clear();
+	kinde_config_set(cfg, "frobnicate", NULL, false);
+	if (logs.n == 1)
+		is_str(logs.msg[0],
+		       "module arguments: unknown option \"frobnicate\" ignored",
+		       "  the warning names the source");
+	else
+		ok(0, "  one warning");
+	is_int(kinde_config_set(cfg, "Domain", "x", true), KINDE_E_CONFIG,
+	       "option names are case-sensitive");
+	/* the first error is kept */
+	cfg->err[0] = '\0';
+	kinde_config_set(cfg, "leeway", "x", true);
+	kinde_config_set(cfg, "debug", "x", true);
+	ok(strncmp(kinde_config_error(cfg), "leeway:", 7) == 0,
+	   "the config keeps the first error's detail");
+	(void)err;
+	logs_clear();
+	kinde_config_free(cfg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Files */
+
+static char tmpdir[] = "/tmp/test_config_XXXXXX";
+
+static char *
+write_file(const char *name, const char *content, size_t len, mode_t mode)
+{
+	char *path = malloc(strlen(tmpdir) + strlen(name) + 2);
+	int fd;
+
+	sprintf(path, "%s/%s", tmpdir, name);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || write(fd, content, len) != (ssize_t)len)
+		abort();
+	close(fd);
+	if (chmod(path, mode) != 0)
+		abort();
+	return path;
+}
+
+static char *
+write_str(const char *name, const char *content, mode_t mode)
+{
+	return write_file(name, content, strlen(content), mode);
+}
+
+static void
+load_good(void)
+{
+	kinde_config_t *cfg = fresh();
+	char *path = write_str("good.conf",
+		"# pam_kinde.conf\n"
+		"   # an indented comment\n"
+		"\n"
+		"domain = acme.kinde.com\n"
+		"audience=api1 api2\n"
+		"\taudience = api3\t\n"
+		"leeway=30\r\n"
+		"prompt = \"  Token: \"\n"
+		"user_claim = \"email\"\n"
+		"debug\n"
+		"use_first_pass = no\n"
+		"algorithms = RS256, PS256\n"
+		"unknown_thing = 1\n"
+		"require_scopes = openid ssh:login", 0644);
+
+	logs_clear();
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_OK,
+	       "load a good file");
+	is_str(kinde_config_error(cfg), "", "  no error");
+	is_str(cfg->domain, "https://acme.kinde.com", "  domain");
+	is_str(joined(&cfg->audience), "api1|api2|api3",
+	       "  audience lines append within the file");
+	is_int(cfg->leeway, 30, "  CRLF line");
+	is_str(cfg->prompt, "  Token: ", "  quotes keep spaces");
+	is_str(cfg->user_claim, "email", "  quotes removed");
+	ok(cfg->debug, "  bare boolean key");
+	ok(!cfg->use_first_pass, "  use_first_pass = no");
+	is_int(cfg->algorithms, ALG_BIT(ALG_RS256) | ALG_BIT(ALG_PS256),
+	       "  algorithms");
+	is_str(joined(&cfg->require_scopes), "openid|ssh:login",
+	       "  last line without a newline");
+	ok(logs.n == 1 && strstr(logs.msg[0], "unknown option \"unknown_thing\" ignored") != NULL &&
+	   strncmp(logs.msg[0], path, strlen(path)) == 0,
+	   "  unknown key in a file: warning naming the file");
+	is_int(kinde_config_finish(cfg), KINDE_OK, "  finish");
+	is_str(cfg->issuer, "https://acme.kinde.com", "  issuer from domain");
+
+	/* a second source replaces the file's lists */
+	kinde_config_begin_source(cfg, "arguments");
+	kinde_config_set(cfg, "audience", "cli", true);
+	is_str(joined(&cfg->audience), "cli",
+	       "module arguments replace the file's list");
+	logs_clear();
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	/* the file replaces lists set before it */
+	cfg = fresh();
+	kinde_config_set(cfg, "audience", "default", true);
+	path = write_str("lists.conf", "audience = fromfile\n", 0600);
+	kinde_config_load_file(cfg, path, false);
+	is_str(joined(&cfg->audience), "fromfile",
+	       "a file replaces lists set before it");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	path = write_str("empty.conf", "", 0600);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_OK,
+	       "empty file");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+}
+
+static void
+load_err(const char *content, kinde_err_t want, const char *want_msg_after_path,
+	 const char *what)
+{
+	kinde_config_t *cfg = fresh();
+	char *path = write_str("bad.conf", content, 0600);
+	char want_msg[1024];
+	kinde_err_t rc = kinde_config_load_file(cfg, path, false);
+
+	is_int(rc, want, "file error: %s", what);
+	snprintf(want_msg, sizeof(want_msg), "%s%s", path,
+		 want_msg_after_path);
+	is_str(kinde_config_error(cfg), want_msg, "  message of %s", what);
+	unlink(path);
+	free(path);
+	logs_clear();
+	kinde_config_free(cfg);
+}
+
+static void
+load_errors(void)
+{
+	char *big;
+
+	load_err("domain = acme.kinde.com\n\nleeway = abc\n", KINDE_E_CONFIG,
+		 ":3: leeway: \"abc\" is not an integer in 0..3600",
+		 "bad integer on line 3");
+	load_err("domain\n", KINDE_E_CONFIG,
+		 ":1: domain: needs a value (domain=...)",
+		 "non-boolean key without a value");
+	load_err("# c\nmode = x\n", KINDE_E_CONFIG,
+		 ":2: mode: \"x\" is not one of auto, token, apikey, device",
+		 "bad enum on line 2");
+	load_err("debug = perhaps\n", KINDE_E_CONFIG,
+		 ":1: debug: \"perhaps\" is not a boolean (yes/no)",
+		 "bad boolean");
+	load_err("domain = http://acme.kinde.com\n", KINDE_E_CONFIG,
+		 ":1: domain: http://acme.kinde.com uses http; only https is allowed",
+		 "http domain");
+	load_err("leeway = 30 # a comment\n", KINDE_E_CONFIG,
+		 ":1: leeway: \"30 # a comment\" is not an integer in 0..3600",
+		 "no comments after a value");
+	big = malloc(5000 + 16);
+	memcpy(big, "prompt = ", 9);
+	memset(big + 9, 'x', 5000);
+	strcpy(big + 5009, "\n");
+	load_err(big, KINDE_E_CONFIG, ":1: line too long", "a 5009-byte line");
+	free(big);
+}
+
+static void
+load_unsafe(void)
+{
+	kinde_config_t *cfg;
+	char *path, *big;
+	kinde_err_t rc;
+	size_t i;
+
+	cfg = fresh();
+	path = write_str("gw.conf", "debug\n", 0664);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_E_UNSAFE,
+	       "group-writable file refused");
+	ok(strstr(kinde_config_error(cfg), "must not be writable by group or others") != NULL,
+	   "  message says why");
+	ok(!cfg->debug, "  nothing from it applied");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	path = write_str("ww.conf", "debug\n", 0602);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_E_UNSAFE,
+	       "world-writable file refused");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	path = write_str("ro.conf", "debug\n", 0644);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_OK,
+	       "0644 file accepted (readable by all is fine for a config)");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	/* a FIFO must not hang the login */
+	cfg = fresh();
+	path = malloc(strlen(tmpdir) + 16);
+	sprintf(path, "%s/fifo.conf", tmpdir);
+	if (mkfifo(path, 0600) != 0)
+		abort();
+	alarm(5);
+	rc = kinde_config_load_file(cfg, path, false);
+	alarm(0);
+	is_int(rc, KINDE_E_UNSAFE, "a FIFO refused without hanging");
+	ok(strstr(kinde_config_error(cfg), "not a regular file") != NULL,
+	   "  not a regular file");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	/* a directory */
+	cfg = fresh();
+	is_int(kinde_config_load_file(cfg, tmpdir, false), KINDE_E_UNSAFE,
+	       "a directory refused");
+	kinde_config_free(cfg);
+
+	/* NUL byte */
+	cfg = fresh();
+	path = write_file("nul.conf", "debug\n\0leeway = 5\n", 18, 0600);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_E_CONFIG,
+	       "a NUL byte refused");
+	ok(strstr(kinde_config_error(cfg), "contains a NUL byte") != NULL,
+	   "  message");
+	ok(!cfg->debug, "  nothing from it applied");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+
+	/* size */
+	big = malloc(64 * 1024 + 1);
+	memset(big, '#', 64 * 1024 + 1);
+	for (i = 99; i < 64 * 1024 + 1; i += 100)
+		big[i] = '\n';
+	big[64 * 1024 - 1] = '\n';
+	cfg = fresh();
+	path = write_file("64k.conf", big, 64 * 1024, 0600);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_OK,
+	       "a 64 KiB file of comments accepted");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+	cfg = fresh();
+	path = write_file("big.conf", big, 64 * 1024 + 1, 0600);
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_E_CONFIG,
+	       "64 KiB + 1 refused");
+	ok(strstr(kinde_config_error(cfg), "larger than 65536 bytes") != NULL,
+	   "  message");
+	unlink(path);
+	free(path);
+	kinde_config_free(cfg);
+	free(big);
+
+	/* missing */
+	cfg = fresh();
+	path = malloc(strlen(tmpdir) + 16);
+	sprintf(path, "%s/missing.conf", tmpdir);
+	is_int(kinde_config_load_file(cfg, path, true), KINDE_OK,
+	       "a missing file with missing_ok");
+	is_str(kinde_config_error(cfg), "", "  no error recorded");
+	is_int(kinde_config_load_file(cfg, path, false), KINDE_E_CONFIG,
+	       "a missing file without missing_ok: KINDE_E_CONFIG (kinde.h)");
+	ok(strstr(kinde_config_error(cfg), "missing.conf") != NULL,
+	   "  message names the file");
+	free(path);
+	kinde_config_free(cfg);
+
+	/* symlinks are followed (kinde.h): the target is what is judged */
+	{
+		char *target = write_str("target.conf", "debug\n", 0644);
+		char *bad = write_str("bad-target.conf", "debug\n", 0666);
+		char *link2 = malloc(strlen(tmpdir) + 16);
+
+		cfg = fresh();
+		path = malloc(strlen(tmpdir) + 16);
+		sprintf(path, "%s/link.conf", tmpdir);
+		sprintf(link2, "%s/link2.conf", tmpdir);
+		if (symlink(target, path) != 0 || symlink(bad, link2) != 0)
+			abort();
+		is_int(kinde_config_load_file(cfg, path, false), KINDE_OK,
+		       "a symlink to a good file is followed");
+		ok(cfg->debug, "  its options applied");
+		is_int(kinde_config_load_file(cfg, link2, false),
+		       KINDE_E_UNSAFE,
+		       "a symlink to a world-writable file refused");
+		unlink(path);
+		unlink(link2);
+		unlink(target);
+		unlink(bad);
+		free(target);
+		free(bad);
+		free(link2);
+		free(path);
+		kinde_config_free(cfg);
+	}
+
+	/* a file owned by another user (root can make one) */
+	if (geteuid() == 0) {
+		cfg = fresh();
+		path = write_str("other.conf", "debug\n", 0644);
+		if (chown(path, 12345, 12345) != 0)
+			abort();
+		is_int(kinde_config_load_file(cfg, path, false),
+		       KINDE_E_UNSAFE, "a file owned by another user refused");
+		ok(strstr(kinde_config_error(cfg), "owned by uid 12345") != NULL,
+		   "  message names the owner");
+		unlink(path);
+		free(path);
+		kinde_config_free(cfg);
+	} else {
+		skip("not root: cannot make a file owned by another user");
+		skip("not root");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+finish(void)
+{
+	kinde_config_t *cfg;
+
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "https://acme.kinde.com/", true);
+	is_int(kinde_config_finish(cfg), KINDE_OK, "finish: domain only");
+	is_str(cfg->issuer, "https://acme.kinde.com",
+	       "  issuer defaults to the domain");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "https://acme.kinde.com", true);
+	kinde_config_set(cfg, "issuer", "https://auth.acme.com", true);
+	kinde_config_finish(cfg);
+	ok(strcmp(cfg->issuer, "https://auth.acme.com") == 0 &&
+	   strcmp(cfg->domain, "https://acme.kinde.com") == 0,
+	   "finish: an explicit issuer is kept");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	kinde_config_set(cfg, "issuer", "https://acme.kinde.com", true);
+	is_int(kinde_config_finish(cfg), KINDE_OK, "finish: issuer only");
+	is_str(cfg->domain, "https://acme.kinde.com",
+	       "  domain defaults to the issuer");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
+	       "finish: no domain, no issuer");
+	is_str(kinde_config_error(cfg), "no issuer: set domain (or issuer)",
+	       "  message");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "acme.kinde.com", true);
+	kinde_config_set(cfg, "use_first_pass", NULL, true);
+	kinde_config_set(cfg, "try_first_pass", NULL, true);
+	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
+	       "finish: use_first_pass and try_first_pass");
+	is_str(kinde_config_error(cfg),
+	       "use_first_pass and try_first_pass exclude each other",
+	       "  message");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "acme.kinde.com", true);
+	kinde_config_set(cfg, "try_first_pass", NULL, true);
+	is_int(kinde_config_finish(cfg), KINDE_OK,
+	       "finish: try_first_pass alone");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "acme.kinde.com", true);
+	kinde_config_set(cfg, "client_secret_file", "/etc/kinde/secret",
+			 true);
+	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
+	       "finish: client_secret_file without client_id");
+	is_str(kinde_config_error(cfg),
+	       "client_secret_file is set but client_id is not", "  message");
+	kinde_config_free(cfg);
+
+	cfg = fresh();
+	logs_clear();
+	kinde_config_set(cfg, "issuer", "https://acme.kinde.com/", true);
+	is_int(kinde_config_finish(cfg), KINDE_OK,
+	       "finish: issuer with a trailing slash is allowed");
+	ok(logs.n == 1 && logs.prio[0] == LOG_WARNING &&
+	   strstr(logs.msg[0], "ends with '/'") != NULL,
+	   "  but warned about");
+	logs_clear();
+	kinde_config_free(cfg);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(tmpdir) == NULL)
+		abort();
+	defaults();
+	booleans();
+	integers();
+	urls();
+	paths_strings_enums();
+	algorithms();
+	token_types();
+	lists_and_sources();
+	unknown_keys();
+	load_good();
+	load_errors();
+	load_unsafe();
+	finish();
+	rmdir(tmpdir);
+	logs_clear();
+	return done_testing();
+}
