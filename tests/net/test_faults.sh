@@ -100,16 +100,19 @@ fk_clear_faults
 
 # ------------------------------------------------------- malformed replies --
 
-fault_run "huge" '{"path":"*","kind":"huge","size":3000000}'
+# On the key set itself: a fault on discovery stops there, and is named as
+# such (no fallback after a network failure).
+fault_run "huge" "{\"path\":\"$JWKS_PATH\",\"kind\":\"huge\",\"size\":3000000}"
 expect_fail "huge body (3 MB)" "$JWKS_PATH: response larger than 1048576 bytes refused"
 
 fault_run "badjson" '{"path":"*","kind":"badjson"}'
+# (bad JSON is no network failure: discovery is skipped, the key set fails)
 expect_fail "bad JSON" "$JWKS_PATH: the reply is not a JWKS key set"
 
-fault_run "reset" '{"path":"*","kind":"reset"}'
+fault_run "reset" "{\"path\":\"$JWKS_PATH\",\"kind\":\"reset\"}"
 expect_fail "connection reset" "$JWKS_PATH: connection closed or reset by the server"
 
-fault_run "redirect-http" '{"path":"*","kind":"redirect-http"}'
+fault_run "redirect-http" "{\"path\":\"$JWKS_PATH\",\"kind\":\"redirect-http\"}"
 expect_fail "redirect to http" 'redirect refused: only https URLs are followed'
 is "$(grep "^GET $JWKS_PATH " "$FK_DIR/requests.log" | tail -1)" "GET $JWKS_PATH 302" \
 	"redirect to http: the 302 was the last answer (nothing followed)"

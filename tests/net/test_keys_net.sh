@@ -75,18 +75,20 @@ is "$(json_get "$KA_OUT" 'd["age"] >= 0 and d["expires_at"] - '"$(date +%s)"' <=
 	"a --now run leaves the cache dated in real time ([age, expires in] = $DATES; max-age 60)"
 
 # A what-if run a day ahead with an unknown kid must not block the real
-# refetch a real rotation needs afterwards.
-fk_conf "$T/c9.conf"
+# refetch a real rotation needs afterwards for a day: its refetch was real,
+# so it counts for the (real-time) cooldown, and no longer than that.
+fk_conf "$T/c9.conf" "jwks_refetch_cooldown = 2"
 kinde_auth verify --config "$T/c9.conf" "$TOK"
 is "$KA_RC" 0 "what-if: warm a fresh cache"
 kinde_auth verify --config "$T/c9.conf" --now $((NOW + 86400)) \
 	"$(fk_mint --ttl 200000 --kid 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff)"
 is "$KA_RC" 1 "what-if: --now +1 day, unknown kid: rejected"
 fk_ctl POST rotate '{"keep_old": true}' >/dev/null
+sleep 2.2	# past the 2 s cooldown, not a day
 fk_reset_counts
 kinde_auth verify --config "$T/c9.conf" "$(fk_mint)"
 is "$KA_RC/$(fk_count $JWKS_PATH)" 0/1 \
-	"what-if: then a real rotation: the new key is fetched and accepted"
+	"what-if: then a real rotation after the cooldown: the new key is fetched and accepted"
 
 # ============================================================== rotation ==
 
