@@ -46,6 +46,7 @@ alg_parse_set(const char *list, unsigned *set, char *bad, size_t badlen)
 
 	*set = 0;
 	if (strlist_add_words(&words, list) != 0) {
+		strlist_clear(&words);	/* words before the bad one */
 		kinde_fmt(bad, badlen, "%s", list);
 		return -1;
 	}

@@ -313,8 +313,10 @@ parse_token_types(const char *v, unsigned *out)
 	size_t i;
 	int rc = 0;
 
-	if (strlist_add_words(&w, v) != 0)
+	if (strlist_add_words(&w, v) != 0) {
+		strlist_clear(&w);	/* words before the bad one */
 		return -1;
+	}
 	for (i = 0; i < w.n; i++) {
 		if (strcmp(w.v[i], "user") == 0)
 			set |= KINDE_TOKEN_USER;
