@@ -38,6 +38,11 @@ check_iss(const kinde_config_t *cfg, const json_t *claims, kinde_verdict_t *v)
 	const json_t *iss = json_object_get(claims, "iss");
 	char esc[256], want[256];
 
+	if (json_is_string(iss) && !v->explain &&
+	    json_string_length(iss) == strlen(cfg->issuer) &&
+	    memcmp(json_string_value(iss), cfg->issuer,
+		   strlen(cfg->issuer)) == 0)
+		return 0;	/* the common case, without formatting */
 	kinde_escape(cfg->issuer, want, sizeof(want));
 	if (!json_is_string(iss)) {
 		verdict_fail(v, "iss", iss ? KINDE_R_CLAIMS : KINDE_R_ISSUER,
@@ -115,72 +120,77 @@ bad_time(kinde_verdict_t *v, const char *name)
 	return -1;
 }
 
+enum time_claim { T_EXP, T_NBF, T_IAT };
+
+static const char *const time_names[] = { "exp", "nbf", "iat" };
+
+/*
+ * One time claim against now and the leeway.  The human texts are made
+ * only when they will be read (a failure, or explain): formatting dates
+ * would otherwise cost more than the comparisons on every login.
+ */
+static int
+check_time(const kinde_config_t *cfg, const json_t *claims, int64_t now,
+	   enum time_claim which, kinde_verdict_t *v)
+{
+	const char *name = time_names[which];
+	double t, dnow = (double)now, lw = (double)cfg->leeway;
+	char when[40], rel[40];
+	bool bad;
+	int r;
+
+	r = claim_time(claims, name, &t);
+	if (r < 0)
+		return bad_time(v, name);
+	if (r == 0 && which == T_EXP) {
+		verdict_fail(v, name, KINDE_R_CLAIMS,
+			     "token has no exp; tokens that never expire are refused");
+		return -1;
+	}
+	if (r == 0) {
+		verdict_skip(v, name, "absent");
+		return 0;
+	}
+	bad = which == T_EXP ? dnow >= t + lw :
+	      which == T_NBF ? dnow + lw < t : t > dnow + lw;
+	if (!bad && !v->explain)
+		return 0;
+	kinde_fmt_utc((int64_t)t, when, sizeof(when));
+	kinde_fmt_relative((int64_t)t, now, rel, sizeof(rel));
+	if (!bad) {
+		if (which == T_EXP)
+			verdict_pass(v, name, "expires %s at %s", rel, when);
+		else if (which == T_NBF)
+			verdict_pass(v, name, "valid since %s", when);
+		else
+			verdict_pass(v, name, "issued %s at %s", rel, when);
+		return 0;
+	}
+	if (which == T_EXP)
+		verdict_fail(v, name, KINDE_R_EXPIRED,
+			     "token expired %s at %s (leeway %lds)", rel, when,
+			     cfg->leeway);
+	else if (which == T_NBF)
+		verdict_fail(v, name, KINDE_R_NOT_YET_VALID,
+			     "token not valid until %s, %s (leeway %lds)", when,
+			     rel, cfg->leeway);
+	else
+		verdict_fail(v, name, KINDE_R_ISSUED_IN_FUTURE,
+			     "token issued in the future, %s at %s (leeway %lds): is this host's clock behind?",
+			     rel, when, cfg->leeway);
+	return -1;
+}
+
 static int
 check_times(const kinde_config_t *cfg, const json_t *claims, int64_t now,
 	    kinde_verdict_t *v)
 {
-	double exp, nbf, iat, dnow = (double)now, lw = (double)cfg->leeway;
-	char when[40], rel[40];
-	int r, rc = 0;
+	int rc = 0, which;
 
-	r = claim_time(claims, "exp", &exp);
-	if (r < 0) {
-		rc = bad_time(v, "exp");
-	} else if (r == 0) {
-		verdict_fail(v, "exp", KINDE_R_CLAIMS,
-			     "token has no exp; tokens that never expire are refused");
-		rc = -1;
-	} else {
-		kinde_fmt_utc((int64_t)exp, when, sizeof(when));
-		kinde_fmt_relative((int64_t)exp, now, rel, sizeof(rel));
-		if (dnow >= exp + lw) {
-			verdict_fail(v, "exp", KINDE_R_EXPIRED,
-				     "token expired %s at %s (leeway %lds)",
-				     rel, when, cfg->leeway);
-			rc = -1;
-		} else {
-			verdict_pass(v, "exp", "expires %s at %s", rel, when);
-		}
-	}
-	if (rc != 0 && !v->explain)
-		return rc;
-
-	r = claim_time(claims, "nbf", &nbf);
-	if (r < 0) {
-		rc = bad_time(v, "nbf");
-	} else if (r > 0) {
-		kinde_fmt_utc((int64_t)nbf, when, sizeof(when));
-		kinde_fmt_relative((int64_t)nbf, now, rel, sizeof(rel));
-		if (dnow + lw < nbf) {
-			verdict_fail(v, "nbf", KINDE_R_NOT_YET_VALID,
-				     "token not valid until %s, %s (leeway %lds)",
-				     when, rel, cfg->leeway);
-			rc = -1;
-		} else {
-			verdict_pass(v, "nbf", "valid since %s", when);
-		}
-	} else {
-		verdict_skip(v, "nbf", "absent");
-	}
-	if (rc != 0 && !v->explain)
-		return rc;
-
-	r = claim_time(claims, "iat", &iat);
-	if (r < 0) {
-		rc = bad_time(v, "iat");
-	} else if (r > 0) {
-		kinde_fmt_utc((int64_t)iat, when, sizeof(when));
-		kinde_fmt_relative((int64_t)iat, now, rel, sizeof(rel));
-		if (iat > dnow + lw) {
-			verdict_fail(v, "iat", KINDE_R_ISSUED_IN_FUTURE,
-				     "token issued in the future, %s at %s (leeway %lds): is this host's clock behind?",
-				     rel, when, cfg->leeway);
-			rc = -1;
-		} else {
-			verdict_pass(v, "iat", "issued %s at %s", rel, when);
-		}
-	} else {
-		verdict_skip(v, "iat", "absent");
+	for (which = T_EXP; which <= T_IAT; which++) {
+		rc |= check_time(cfg, claims, now, (enum time_claim)which, v);
+		if (rc != 0 && !v->explain)
+			break;
 	}
 	return rc;
 }

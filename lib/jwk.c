@@ -399,6 +399,7 @@ jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 		return -1;
 	}
 	k->alg = -1;
+	pthread_mutex_init(&k->lock, NULL);
 	if (kid != NULL && (k->kid = strdup(kid)) == NULL)
 		goto nomem;
 	if (alg != NULL) {
@@ -448,8 +449,15 @@ out:
 void
 jwk_free(struct jwk *k)
 {
+	size_t i;
+
 	if (k == NULL)
 		return;
+	for (i = 0; i < ALG__COUNT; i++) {
+		EVP_PKEY_CTX_free(k->tmpl[i].pctx);
+		EVP_MD_free(k->tmpl[i].md);
+	}
+	pthread_mutex_destroy(&k->lock);
 	EVP_PKEY_free(k->pkey);
 	free(k->kid);
 	free(k->alg_name);

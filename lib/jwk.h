@@ -9,9 +9,21 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 
 #define JWK_RSA_MIN_BITS 2048
 #define JWK_RSA_MAX_BITS 16384
+
+/*
+ * A verification context prepared once per key and algorithm (digest
+ * fetched, padding set) and duplicated for each verification: OpenSSL 3
+ * makes the set-up cost more than the hashing of a token.  Filled lazily
+ * under the key's lock; freed with the key.
+ */
+struct verify_tmpl {
+	EVP_MD *md;		/* NULL for EdDSA (no pre-hash) */
+	EVP_PKEY_CTX *pctx;	/* initialised for verify */
+};
 
 struct jwk {
 	char *kid;		/* NULL when the key has none */
@@ -21,6 +33,8 @@ struct jwk {
 	const char *curve;	/* static "P-256" / "P-384" / "Ed25519" */
 	int bits;
 	EVP_PKEY *pkey;
+	pthread_mutex_t lock;	/* guards tmpl */
+	struct verify_tmpl tmpl[ALG__COUNT];
 };
 
 /*

@@ -181,7 +181,9 @@ keyset_select(const kinde_keyset_t *ks, const char *kid, enum jws_alg alg,
 				break;
 			}
 		}
-		kinde_escape(kid, esc, sizeof(esc));
+		if (k == NULL || v->explain || !jwk_fits_alg(k, alg) ||
+		    (k->alg >= 0 && k->alg != (int)alg))
+			kinde_escape(kid, esc, sizeof(esc));
 		if (k == NULL) {
 			verdict_fail(v, "kid", KINDE_R_KID,
 				     "no key with kid \"%s\" in the key set (%zu usable key%s)",

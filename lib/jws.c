@@ -13,6 +13,7 @@
 #include "verdict.h"
 
 #include <pthread.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,22 +28,6 @@ static const char *const key_params[] = { "jwk", "jku", "x5u", "x5c" };
 /* Header parameters that change the meaning of the token. */
 static const char *const unsupported_params[] = { "crit", "b64", "enc",
 						  "zip" };
-
-static EVP_MD *digests[ALG__COUNT];
-static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
-
-/* Fetching a digest is costly in OpenSSL 3; do it once per process. */
-static void
-fetch_digests(void)
-{
-	int i;
-
-	for (i = 0; i < ALG__COUNT; i++)
-		if (alg_desc((enum jws_alg)i)->digest != NULL)
-			digests[i] = EVP_MD_fetch(NULL,
-						  alg_desc((enum jws_alg)i)->digest,
-						  NULL);
-}
 
 static int
 fail_b64(kinde_verdict_t *v, const char *part, size_t bad, size_t len)
@@ -280,19 +265,83 @@ ecdsa_raw_to_der(const unsigned char *sig, size_t coord, int *derlen)
 	return der;
 }
 
+/*
+ * The prepared context of key k for alg, made on first use.  The key is
+ * otherwise immutable; its templates are a cache, hence the cast.
+ */
+static const struct verify_tmpl *
+tmpl_get(const struct jwk *key, enum jws_alg alg)
+{
+	struct jwk *k = (struct jwk *)key;
+	const struct alg_desc *d = alg_desc(alg);
+	struct verify_tmpl *t = &k->tmpl[alg], made = { NULL, NULL };
+
+	pthread_mutex_lock(&k->lock);
+	if (t->pctx != NULL)
+		goto out;
+	made.md = EVP_MD_fetch(NULL, d->digest, NULL);
+	made.pctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+	if (made.md == NULL || made.pctx == NULL ||
+	    EVP_PKEY_verify_init(made.pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(made.pctx, made.md) != 1 ||
+	    (d->pss &&
+	     (EVP_PKEY_CTX_set_rsa_padding(made.pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	      EVP_PKEY_CTX_set_rsa_pss_saltlen(made.pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+	      EVP_PKEY_CTX_set_rsa_mgf1_md(made.pctx, made.md) != 1))) {
+		EVP_PKEY_CTX_free(made.pctx);
+		EVP_MD_free(made.md);
+		pthread_mutex_unlock(&k->lock);
+		return NULL;
+	}
+	*t = made;
+out:
+	pthread_mutex_unlock(&k->lock);
+	return t;
+}
+
+/* EdDSA signs the message itself: no digest, no template. */
+static int
+verify_eddsa(const struct jwk *k, const unsigned char *msg, size_t msglen,
+	     const unsigned char *sig, size_t siglen)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx != NULL &&
+		 EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
+		 EVP_DigestVerify(ctx, sig, siglen, msg, msglen) == 1;
+
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+/* RSA and ECDSA: hash, then verify with a copy of the key's template. */
+static int
+verify_hashed(const struct jwk *k, enum jws_alg alg, const unsigned char *msg,
+	      size_t msglen, const unsigned char *sig, size_t siglen)
+{
+	const struct verify_tmpl *t = tmpl_get(k, alg);
+	unsigned char dg[EVP_MAX_MD_SIZE];
+	unsigned int dglen = 0;
+	EVP_PKEY_CTX *ctx;
+	int ok;
+
+	if (t == NULL || EVP_Digest(msg, msglen, dg, &dglen, t->md, NULL) != 1)
+		return 0;
+	ctx = EVP_PKEY_CTX_dup(t->pctx);
+	ok = ctx != NULL && EVP_PKEY_verify(ctx, sig, siglen, dg, dglen) == 1;
+	EVP_PKEY_CTX_free(ctx);
+	return ok;
+}
+
 int
 jws_verify_raw(const struct jwk *k, enum jws_alg alg,
 	       const unsigned char *msg, size_t msglen,
 	       const unsigned char *sig, size_t siglen, kinde_verdict_t *v)
 {
 	const struct alg_desc *d = alg_desc(alg);
-	EVP_MD_CTX *ctx = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
 	unsigned char *der = NULL;
 	size_t want;
 	int derlen = 0, ok = 0;
 
-	pthread_once(&digests_once, fetch_digests);
 	switch (d->kty) {
 	case KTY_RSA:
 		want = (size_t)EVP_PKEY_get_size(k->pkey);
@@ -310,28 +359,15 @@ jws_verify_raw(const struct jwk *k, enum jws_alg alg,
 			     siglen, d->name, want);
 		return -1;
 	}
-	if (d->kty == KTY_EC) {
+	if (d->kty == KTY_OKP) {
+		ok = verify_eddsa(k, msg, msglen, sig, siglen);
+	} else if (d->kty == KTY_EC) {
 		der = ecdsa_raw_to_der(sig, d->coord_len, &derlen);
-		if (der == NULL)
-			goto out;
-		sig = der;
-		siglen = (size_t)derlen;
+		ok = der != NULL &&
+		     verify_hashed(k, alg, msg, msglen, der, (size_t)derlen);
+	} else {
+		ok = verify_hashed(k, alg, msg, msglen, sig, siglen);
 	}
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL)
-		goto out;
-	if (d->digest != NULL && digests[alg] == NULL)
-		goto out;
-	if (EVP_DigestVerifyInit(ctx, &pctx, digests[alg], NULL, k->pkey) != 1)
-		goto out;
-	if (d->pss &&
-	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-	     EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, digests[alg]) != 1))
-		goto out;
-	ok = EVP_DigestVerify(ctx, sig, siglen, msg, msglen) == 1;
-out:
-	EVP_MD_CTX_free(ctx);
 	OPENSSL_free(der);
 	if (!ok) {
 		char esc[128];
