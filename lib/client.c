@@ -282,3 +282,18 @@ kinde_client_network_failure(const kinde_client_t *c)
 	return (unsigned)c->http_err < KINDE_ARRAY_SIZE(names) ?
 	       names[c->http_err] : "internal";
 }
+
+void
+client_free_token_reply(json_t *doc, struct http_response *resp)
+{
+	const json_t *t = json_object_get(doc, "access_token");
+
+	if (json_is_string(t))
+		kinde_wipe((char *)json_string_value(t), json_string_length(t));
+	json_decref(doc);
+	if (resp != NULL && resp->body != NULL) {
+		kinde_wipe(resp->body, resp->body_len);
+		free(resp->body);
+		resp->body = NULL;
+	}
+}

@@ -92,6 +92,12 @@ void client_clear_error(kinde_client_t *c);
 kinde_err_t client_request(kinde_client_t *c, struct http_request *req,
 			   struct http_response *resp);
 
+/*
+ * Frees a token endpoint's reply: its parsed document and its body, both
+ * wiped first (they hold an access token).  Either may be NULL.
+ */
+void client_free_token_reply(json_t *doc, struct http_response *resp);
+
 /* max-age bounded to [TTL_MIN, TTL_MAX], TTL_DEFAULT when absent. */
 long client_ttl(const struct http_response *resp);
 

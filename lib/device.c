@@ -227,18 +227,7 @@ kinde_client_device_poll(kinde_client_t *c, struct kinde_device_auth *d,
 						  "device login refused: %s", err);
 			}
 		}
-		if (doc != NULL) {
-			json_t *t = json_object_get(doc, "access_token");
-
-			if (json_is_string(t))
-				kinde_wipe((char *)json_string_value(t),
-					   json_string_length(t));
-		}
-		json_decref(doc);
-		if (resp.body != NULL) {
-			kinde_wipe(resp.body, resp.body_len);
-			free(resp.body);
-		}
+		client_free_token_reply(doc, &resp);
 		if (rc != KINDE_OK || *token != NULL)
 			break;
 		if (mono_s() + d->interval > d->deadline) {

@@ -213,19 +213,7 @@ request_token(kinde_client_t *c, const struct strlist *aud,
 	if (*token == NULL)
 		rc = KINDE_E_NOMEM;
 out:
-	if (doc != NULL) {
-		/* The reply holds the token: wipe jansson's copy too. */
-		json_t *t = json_object_get(doc, "access_token");
-
-		if (json_is_string(t))
-			kinde_wipe((char *)json_string_value(t),
-				   json_string_length(t));
-	}
-	json_decref(doc);
-	if (resp.body != NULL) {
-		kinde_wipe(resp.body, resp.body_len);
-		free(resp.body);
-	}
+	client_free_token_reply(doc, &resp);
 	form_free(&f);
 	kinde_free_secret(secret);
 	return rc;

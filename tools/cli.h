@@ -72,9 +72,31 @@ struct cli_opts {
  */
 int cli_common_option(struct cli_opts *o, int opt, const char *arg);
 
+/*
+ * A command's own options: 1 handled, 0 not one of its own, -1 a usage
+ * error (already reported).
+ */
+typedef int (*cli_own_fn)(void *ctx, int opt, const char *arg);
+
+/*
+ * Runs getopt_long over argv: the command's own options go to own (may be
+ * NULL), --json and --explain to o, the config options to
+ * cli_common_option, --help prints usage.  Then exactly nargs operands
+ * must remain (at argv[optind]).  Returns -1 when the command goes on,
+ * else the exit status to return at once (EXIT_OK after --help).
+ */
+int cli_parse(int argc, char **argv, const struct option *longopts,
+	      int nargs, struct cli_opts *o, cli_own_fn own, void *ctx,
+	      void (*usage)(FILE *));
+
 /* Builds the config: file, then the options.  EXIT_OK or EXIT_USAGE. */
 int cli_build_config(const struct cli_opts *o, kinde_config_t **cfg,
 		     bool require_issuer);
+
+/* Parses a positive decimal number (--now EPOCH, --repeat N).  0 on
+ * success; -1 after reporting "<cmd>: <option> wants <what>". */
+int cli_positive(const char *cmd, const char *option, const char *what,
+		 const char *arg, long long *out);
 
 /* Reads TOKEN (or "-" for stdin), trimmed.  Caller frees (secret). */
 int cli_read_secret(const char *arg, char **out);
@@ -89,6 +111,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Colour and symbols (only on a terminal). */
 bool cli_color(FILE *f);
 const char *cli_mark(int status, bool color);
+
+/*
+ * {"valid","reason","class","detail"} of v, with claims_key holding
+ * claims (when not NULL) and "checks" when explain.  Caller decrefs.
+ */
+json_t *cli_verdict_json(const kinde_verdict_t *v, bool accepted,
+			 bool explain, const char *claims_key,
+			 const json_t *claims);
+/* "Checks:" and the trace when explain; "REJECTED (reason; class c): "
+ * before what (a secret shown redacted, or "") and the detail. */
+void cli_print_checks_if(const kinde_verdict_t *v, bool explain);
+void cli_print_rejected(const kinde_verdict_t *v, const char *what);
 
 /* Prints the explain trace of v. */
 void cli_print_checks(const kinde_verdict_t *v, FILE *f);

@@ -347,3 +347,96 @@ cli_client_failure(const char *cmd, kinde_err_t err, const kinde_client_t *c)
 		kinde_strerror(err));
 	return cli_exit_for(err);
 }
+
+int
+cli_parse(int argc, char **argv, const struct option *longopts, int nargs,
+	  struct cli_opts *o, cli_own_fn own, void *ctx,
+	  void (*usage)(FILE *))
+{
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		rc = own ? own(ctx, opt, optarg) : 0;
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc > 0)
+			continue;
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_JSON:
+			o->json = true;
+			continue;
+		case OPT_EXPLAIN:
+			o->explain = true;
+			continue;
+		}
+		rc = cli_common_option(o, opt, optarg);
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc == 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != nargs) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+json_t *
+cli_verdict_json(const kinde_verdict_t *v, bool accepted, bool explain,
+		 const char *claims_key, const json_t *claims)
+{
+	kinde_reason_t r = kinde_verdict_reason(v);
+	json_t *out;
+
+	out = json_pack("{s:b, s:s?, s:s?, s:s}", "valid", accepted,
+			"reason", accepted ? NULL : kinde_reason_name(r),
+			"class", accepted ? NULL : kinde_reason_class(r),
+			"detail", kinde_verdict_detail(v));
+	if (out == NULL)
+		return NULL;
+	if (claims_key != NULL && claims != NULL)
+		json_object_set(out, claims_key, (json_t *)claims);
+	if (explain)
+		json_object_set_new(out, "checks", cli_checks_json(v));
+	return out;
+}
+
+void
+cli_print_checks_if(const kinde_verdict_t *v, bool explain)
+{
+	if (!explain)
+		return;
+	printf("Checks:\n");
+	cli_print_checks(v, stdout);
+}
+
+void
+cli_print_rejected(const kinde_verdict_t *v, const char *what)
+{
+	printf("REJECTED (%s; class %s): %s%s%s\n",
+	       kinde_reason_name(kinde_verdict_reason(v)),
+	       kinde_reason_class(kinde_verdict_reason(v)), what,
+	       what[0] ? ": " : "", kinde_verdict_detail(v));
+}
+
+int
+cli_positive(const char *cmd, const char *option, const char *what,
+	     const char *arg, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || *out <= 0) {
+		cli_usage_error(cmd, "%s wants %s", option, what);
+		return -1;
+	}
+	return 0;
+}

@@ -33,23 +33,14 @@ report(const kinde_verdict_t *v, const char *key, bool accepted,
 
 	kinde_redact(key, shown, sizeof(shown));
 	if (o->json) {
-		out = json_pack("{s:b, s:s?, s:s?, s:s, s:s, s:O?}", "valid",
-				accepted, "reason", accepted ? NULL :
-				kinde_reason_name(kinde_verdict_reason(v)),
-				"class", accepted ? NULL :
-				kinde_reason_class(kinde_verdict_reason(v)),
-				"detail", kinde_verdict_detail(v), "key", shown,
-				"facts", claims);
-		if (out != NULL && o->explain)
-			json_object_set_new(out, "checks", cli_checks_json(v));
+		out = cli_verdict_json(v, accepted, o->explain, "facts", claims);
+		if (out != NULL)
+			json_object_set_new(out, "key", json_string(shown));
 		cli_print_json(out);
 		json_decref(out);
 		return;
 	}
-	if (o->explain) {
-		printf("Checks:\n");
-		cli_print_checks(v, stdout);
-	}
+	cli_print_checks_if(v, o->explain);
 	if (accepted) {
 		const json_t *scopes = json_object_get(claims, "scopes"), *s;
 		size_t i;
@@ -63,10 +54,10 @@ report(const kinde_verdict_t *v, const char *key, bool accepted,
 			printf(" %s", json_string_value(s) ?: "?");
 		printf("\n");
 	} else {
-		printf("REJECTED (%s; class %s): key %s: %s\n",
-		       kinde_reason_name(kinde_verdict_reason(v)),
-		       kinde_reason_class(kinde_verdict_reason(v)), shown,
-		       kinde_verdict_detail(v));
+		char what[80];
+
+		kinde_fmt(what, sizeof(what), "key %s", shown);
+		cli_print_rejected(v, what);
 	}
 }
 
@@ -87,33 +78,11 @@ cmd_apikey(int argc, char **argv)
 	kinde_verdict_t *v = NULL;
 	char *key = NULL;
 	kinde_err_t err;
-	int opt, rc;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_EXPLAIN:
-			o.explain = true;
-			continue;
-		case OPT_JSON:
-			o.json = true;
-			continue;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		}
-		rc = cli_common_option(&o, opt, optarg);
-		if (rc < 0)
-			return EXIT_USAGE;
-		if (rc == 0) {
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 1, &o, NULL, NULL, usage);
+	if (rc >= 0)
+		return rc;
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;

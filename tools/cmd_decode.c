@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +21,17 @@ usage(FILE *f)
 		"token from standard input (keeps it out of `ps`).\n");
 }
 
+static int
+own_option(void *ctx, int opt, const char *arg)
+{
+	struct cli_opts *o = ctx;
+
+	if (opt != OPT_NOW)
+		return 0;
+	return cli_positive("decode", "--now", "seconds since the epoch", arg,
+			    &o->now) == 0 ? 1 : -1;
+}
+
 int
 cmd_decode(int argc, char **argv)
 {
@@ -31,39 +41,19 @@ cmd_decode(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cli_opts o = { 0 };
 	kinde_verdict_t *v = NULL;
 	json_t *header = NULL, *claims = NULL, *out;
-	long long now = (long long)time(NULL);
-	bool json = false;
-	char *token = NULL, *end;
-	int opt, rc;
+	long long now;
+	bool json;
+	char *token = NULL;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_NOW:
-			errno = 0;
-			now = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    now <= 0)
-				return cli_usage_error("decode",
-						       "--now wants seconds since the epoch");
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 1, &o, own_option, &o, usage);
+	if (rc >= 0)
+		return rc;
+	json = o.json;
+	now = o.now ? o.now : (long long)time(NULL);
 	rc = cli_read_secret(argv[optind], &token);
 	if (rc != EXIT_OK)
 		return rc;

@@ -300,6 +300,44 @@ diag_host(struct diag *d)
 	check_pam_service(d);
 }
 
+struct diag_args {
+	struct diag *d;
+	const char *token, *key;
+};
+
+static int
+own_option(void *ctx, int opt, const char *arg)
+{
+	struct diag_args *a = ctx;
+
+	switch (opt) {
+	case OPT_TOKEN:
+		a->token = arg;
+		return 1;
+	case OPT_API_KEY:
+		a->key = arg;
+		return 1;
+	case OPT_SERVICE:
+		if (strchr(arg, '/') != NULL || arg[0] == '\0') {
+			cli_usage_error("diagnose",
+					"--service wants a service name, not a path");
+			return -1;
+		}
+		a->d->service = arg;
+		return 1;
+	case OPT_USER:
+		a->d->user = arg;
+		return 1;
+	case OPT_CONFDIR:
+		a->d->pam_dir = arg;
+		return 1;
+	case OPT_SSHD_CONFIG:
+		a->d->sshd_config = arg;
+		return 1;
+	}
+	return 0;
+}
+
 int
 cmd_diagnose(int argc, char **argv)
 {
@@ -317,53 +355,16 @@ cmd_diagnose(int argc, char **argv)
 	};
 	struct diag d = { .service = "sshd", .pam_dir = "/etc/pam.d" };
 	struct cli_opts o = { 0 };
-	const char *token_arg = NULL, *key_arg = NULL;
+	struct diag_args a = { &d, NULL, NULL };
+	const char *token_arg, *key_arg;
 	char *token = NULL, *key = NULL;
-	int opt, rc;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_TOKEN:
-			token_arg = optarg;
-			continue;
-		case OPT_API_KEY:
-			key_arg = optarg;
-			continue;
-		case OPT_SERVICE:
-			if (strchr(optarg, '/') != NULL || optarg[0] == '\0')
-				return cli_usage_error("diagnose",
-						       "--service wants a service name, not a path");
-			d.service = optarg;
-			continue;
-		case OPT_USER:
-			d.user = optarg;
-			continue;
-		case OPT_CONFDIR:
-			d.pam_dir = optarg;
-			continue;
-		case OPT_SSHD_CONFIG:
-			d.sshd_config = optarg;
-			continue;
-		case OPT_JSON:
-			o.json = true;
-			continue;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		}
-		rc = cli_common_option(&o, opt, optarg);
-		if (rc < 0)
-			return EXIT_USAGE;
-		if (rc == 0) {
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 0, &o, own_option, &a, usage);
+	if (rc >= 0)
+		return rc;
+	token_arg = a.token;
+	key_arg = a.key;
 	if (token_arg && key_arg && strcmp(token_arg, "-") == 0 &&
 	    strcmp(key_arg, "-") == 0)
 		return cli_usage_error("diagnose",

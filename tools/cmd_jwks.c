@@ -21,6 +21,16 @@ usage(FILE *f)
 		"Exit status: 0 shown, 2 configuration error, 3 unavailable.\n");
 }
 
+static int
+own_option(void *ctx, int opt, const char *arg)
+{
+	(void)arg;
+	if (opt != OPT_REFRESH)
+		return 0;
+	*(bool *)ctx = true;
+	return 1;
+}
+
 int
 cmd_jwks(int argc, char **argv)
 {
@@ -42,34 +52,12 @@ cmd_jwks(int argc, char **argv)
 	char age[40], exp[40], when[40];
 	json_t *out, *keys;
 	kinde_err_t err;
-	int opt, rc;
+	int rc;
 	size_t i;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_REFRESH:
-			refresh = true;
-			continue;
-		case OPT_JSON:
-			o.json = true;
-			continue;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		}
-		rc = cli_common_option(&o, opt, optarg);
-		if (rc < 0)
-			return EXIT_USAGE;
-		if (rc == 0) {
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 0, &o, own_option, &refresh, usage);
+	if (rc >= 0)
+		return rc;
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;

@@ -167,6 +167,30 @@ exit_for(int rc)
 	}
 }
 
+struct pam_test_args {
+	const char *confdir, *rhost;
+	bool account;
+};
+
+static int
+own_option(void *ctx, int opt, const char *arg)
+{
+	struct pam_test_args *a = ctx;
+
+	switch (opt) {
+	case OPT_CONFDIR:
+		a->confdir = arg;
+		return 1;
+	case OPT_RHOST:
+		a->rhost = arg;
+		return 1;
+	case OPT_NO_CONFIG:	/* --no-account */
+		a->account = false;
+		return 1;
+	}
+	return 0;
+}
+
 int
 cmd_pam_test(int argc, char **argv)
 {
@@ -179,41 +203,23 @@ cmd_pam_test(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pam_conv c = { conv, NULL };
-	const char *confdir = NULL, *rhost = NULL, *service, *user;
+	struct pam_test_args a = { NULL, NULL, true };
+	struct cli_opts o = { 0 };
+	const char *confdir, *rhost, *service, *user;
 	pam_handle_t *pamh = NULL;
-	bool json = false, account = true;
-	int opt, rc, arc = -1;
+	bool json, account;
+	int rc, arc = -1;
 	char **env, **e;
 	json_t *out, *log, *envj;
 	size_t i;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_CONFDIR:
-			confdir = optarg;
-			break;
-		case OPT_RHOST:
-			rhost = optarg;
-			break;
-		case OPT_NO_CONFIG:
-			account = false;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 2, &o, own_option, &a, usage);
+	if (rc >= 0)
+		return rc;
+	confdir = a.confdir;
+	rhost = a.rhost;
+	account = a.account;
+	json = o.json;
 	service = argv[optind];
 	user = argv[optind + 1];
 	if (service[0] == '\0' || strchr(service, '/') != NULL)

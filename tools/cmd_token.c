@@ -33,6 +33,40 @@ usage(FILE *f)
 		"what to fix), 3 issuer unavailable.\n");
 }
 
+struct token_opts {
+	const char *aud[MAX_LIST + 1];
+	const char *scope[MAX_LIST + 1];
+	size_t naud, nscope;
+	bool force;
+};
+
+static int
+own_option(void *ctx, int opt, const char *arg)
+{
+	struct token_opts *t = ctx;
+
+	switch (opt) {
+	case OPT_AUDIENCE:
+		if (t->naud == MAX_LIST) {
+			cli_usage_error("token", "too many audiences");
+			return -1;
+		}
+		t->aud[t->naud++] = arg;
+		return 1;
+	case OPT_SCOPE:
+		if (t->nscope == MAX_LIST) {
+			cli_usage_error("token", "too many scopes");
+			return -1;
+		}
+		t->scope[t->nscope++] = arg;
+		return 1;
+	case OPT_REFRESH:
+		t->force = true;
+		return 1;
+	}
+	return 0;
+}
+
 int
 cmd_token(int argc, char **argv)
 {
@@ -44,63 +78,29 @@ cmd_token(int argc, char **argv)
 		CLI_BASE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *aud[MAX_LIST + 1] = { NULL }, *scope[MAX_LIST + 1] = { NULL };
-	size_t naud = 0, nscope = 0;
+	struct token_opts t = { .naud = 0 };
 	struct cli_opts o = { 0 };
 	kinde_config_t *cfg = NULL;
 	kinde_client_t *client = NULL;
 	char *token = NULL, rel[40], when[40];
 	int64_t exp = 0, now = (int64_t)time(NULL);
-	bool force = false, cached = false, scoped = false;
+	bool cached = false;
 	kinde_err_t err;
 	json_t *out;
-	int opt, rc;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_AUDIENCE:
-			if (naud == MAX_LIST)
-				return cli_usage_error("token", "too many audiences");
-			aud[naud++] = optarg;
-			continue;
-		case OPT_SCOPE:
-			if (nscope == MAX_LIST)
-				return cli_usage_error("token", "too many scopes");
-			scope[nscope++] = optarg;
-			scoped = true;
-			continue;
-		case OPT_REFRESH:
-			force = true;
-			continue;
-		case OPT_JSON:
-			o.json = true;
-			continue;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		}
-		rc = cli_common_option(&o, opt, optarg);
-		if (rc < 0)
-			return EXIT_USAGE;
-		if (rc == 0) {
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 0, &o, own_option, &t, usage);
+	if (rc >= 0)
+		return rc;
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;
 	rc = cli_client(cfg, 0, &client);
 	if (rc != EXIT_OK)
 		goto out;
-	err = kinde_client_m2m_token(client, naud ? aud : NULL,
-				     scoped ? scope : NULL, force, &token, &exp,
-				     &cached);
+	err = kinde_client_m2m_token(client, t.naud ? t.aud : NULL,
+				     t.nscope ? t.scope : NULL, t.force, &token,
+				     &exp, &cached);
 	if (err != KINDE_OK) {
 		rc = cli_client_failure("token", err, client);
 		goto out;

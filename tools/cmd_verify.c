@@ -8,7 +8,6 @@
 #include "config.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,23 +47,13 @@ report(const kinde_verdict_t *v, bool accepted, const struct cli_opts *o)
 	json_t *out;
 
 	if (o->json) {
-		out = json_pack("{s:b, s:s?, s:s?, s:s, s:O?}", "valid", accepted,
-				"reason", accepted ? NULL :
-				kinde_reason_name(kinde_verdict_reason(v)),
-				"class", accepted ? NULL :
-				kinde_reason_class(kinde_verdict_reason(v)),
-				"detail", kinde_verdict_detail(v),
-				"claims", accepted || o->explain ? claims : NULL);
-		if (out != NULL && o->explain)
-			json_object_set_new(out, "checks", cli_checks_json(v));
+		out = cli_verdict_json(v, accepted, o->explain, "claims",
+				       accepted || o->explain ? claims : NULL);
 		cli_print_json(out);
 		json_decref(out);
 		return;
 	}
-	if (o->explain) {
-		printf("Checks:\n");
-		cli_print_checks(v, stdout);
-	}
+	cli_print_checks_if(v, o->explain);
 	if (accepted) {
 		char esc[160];
 
@@ -73,13 +62,32 @@ report(const kinde_verdict_t *v, bool accepted, const struct cli_opts *o)
 		if (claims != NULL)
 			cli_print_times(claims, o->now, stdout);
 	} else {
-		printf("REJECTED (%s; class %s): %s\n",
-		       kinde_reason_name(kinde_verdict_reason(v)),
-		       kinde_reason_class(kinde_verdict_reason(v)),
-		       kinde_verdict_detail(v));
+		cli_print_rejected(v, "");
 		if (o->explain)
 			printf("'" PROG " diagnose --token -' explains the cause and the fix.\n");
 	}
+}
+
+static int
+own_option(void *ctx, int opt, const char *arg)
+{
+	struct cli_opts *o = ctx;
+	long long n;
+
+	switch (opt) {
+	case OPT_NOW:
+		if (cli_positive("verify", "--now", "seconds since the epoch",
+				 arg, &o->now) != 0)
+			return -1;
+		return 1;
+	case OPT_REPEAT:
+		if (cli_positive("verify", "--repeat", "a positive count", arg,
+				 &n) != 0)
+			return -1;
+		o->repeat = (long)n;
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -104,52 +112,13 @@ cmd_verify(int argc, char **argv)
 	kinde_verdict_t *v = NULL;
 	kinde_err_t err = KINDE_E_INTERNAL;
 	struct timespec t0, t1;
-	char *token = NULL, *end;
-	int opt, rc;
+	char *token = NULL;
+	int rc;
 	long i;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		rc = cli_common_option(&o, opt, optarg);
-		if (rc < 0)
-			return EXIT_USAGE;
-		if (rc > 0)
-			continue;
-		switch (opt) {
-		case OPT_NOW:
-			errno = 0;
-			o.now = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    o.now <= 0)
-				return cli_usage_error("verify",
-						       "--now wants seconds since the epoch");
-			break;
-		case OPT_EXPLAIN:
-			o.explain = true;
-			break;
-		case OPT_JSON:
-			o.json = true;
-			break;
-		case OPT_REPEAT:
-			errno = 0;
-			o.repeat = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    o.repeat < 1)
-				return cli_usage_error("verify",
-						       "--repeat wants a positive count");
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	rc = cli_parse(argc, argv, longopts, 1, &o, own_option, &o, usage);
+	if (rc >= 0)
+		return rc;
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;
