@@ -310,8 +310,7 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 	} else {
 		rc = ask_issuer(c, key, &facts);
 		if (rc != KINDE_OK) {
-			verdict_fail(v, "issuer", rc == KINDE_E_RATELIMITED ?
-				     KINDE_R_RATE_LIMITED : KINDE_R_UNAVAILABLE,
+			verdict_fail(v, "issuer", verdict_reason_for_error(rc),
 				     "%s", c->err);
 			return rc;
 		}

@@ -43,6 +43,7 @@ static const char *const reasons[KINDE_R__COUNT] = {
 	[KINDE_R_UNAVAILABLE] = "unavailable",
 	[KINDE_R_RATE_LIMITED] = "rate-limited",
 	[KINDE_R_DENIED] = "denied",
+	[KINDE_R_CONFIG] = "config",
 };
 
 const char *
@@ -91,6 +92,8 @@ kinde_reason_class(kinde_reason_t reason)
 		return "issuer-unreachable";
 	case KINDE_R_USER:
 		return "user-mapping";
+	case KINDE_R_CONFIG:
+		return "config";
 	default:
 		/* alg, kid, signature, claims, iss, aud, times, type, client */
 		return "token-invalid";

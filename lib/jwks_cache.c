@@ -331,8 +331,7 @@ verify_token(kinde_client_t *c, kinde_validator_t *val, const char *token,
 	rc = kinde_client_keyset(c, &ks);
 	if (rc != KINDE_OK) {
 		kinde_verdict_reset(v);
-		verdict_fail(v, "keys", rc == KINDE_E_RATELIMITED ?
-			     KINDE_R_RATE_LIMITED : KINDE_R_UNAVAILABLE,
+		verdict_fail(v, "keys", verdict_reason_for_error(rc),
 			     "no key set: %s", c->err);
 		return rc == KINDE_E_CONFIG || rc == KINDE_E_NOMEM ||
 		       rc == KINDE_E_RATELIMITED ? rc : KINDE_E_UNAVAILABLE;

@@ -178,3 +178,18 @@ kinde_verdict_kid(const kinde_verdict_t *v)
 {
 	return v->kid;
 }
+
+kinde_reason_t
+verdict_reason_for_error(kinde_err_t err)
+{
+	switch (err) {
+	case KINDE_E_RATELIMITED:
+		return KINDE_R_RATE_LIMITED;
+	case KINDE_E_UNAVAILABLE:
+	case KINDE_E_NOMEM:
+	case KINDE_E_INTERNAL:
+		return KINDE_R_UNAVAILABLE;
+	default:
+		return KINDE_R_CONFIG;
+	}
+}

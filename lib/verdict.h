@@ -45,6 +45,10 @@ verdict_failed(const kinde_verdict_t *v)
 {
 	return v->reason != KINDE_R_NONE;
 }
+/* The reason for an operation that could not decide: rate limited,
+ * unavailable, or (anything else) this host's configuration. */
+kinde_reason_t verdict_reason_for_error(kinde_err_t err);
+
 /* Takes a reference to claims. */
 void verdict_set_claims(kinde_verdict_t *v, json_t *claims);
 void verdict_set_kid(kinde_verdict_t *v, const char *kid);

@@ -298,11 +298,11 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		d->detail = "no user name";
 		return rc == PAM_CONV_ERR ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
 	}
+	d->user = user;	/* logged escaped and cut: the attempt is kept */
 	if (bad_user(user)) {
 		d->detail = "user name refused: empty, too long, '/' or control characters";
 		return PAM_USER_UNKNOWN;
 	}
-	d->user = user;
 	if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 ||
 	    pwp == NULL) {
 		d->detail = "no such local user";
@@ -347,8 +347,12 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	d->detail = detail[0] ? detail : kinde_verdict_detail(v);
 	rc = pam_code_for(err);
 	if (rc != PAM_SUCCESS) {
-		if (len == SSH_ANSWER_MAX)
+		if (len == SSH_ANSWER_MAX) {
 			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
+			/* Tell the user too: the log may be out of reach. */
+			pam_error(pamh, "Your answer was cut at 1023 bytes (an SSH client limit). Use an API key%s.",
+				  cfg->device_client_id ? ", or answer with nothing for a browser login" : "");
+		}
 		goto out;
 	}
 	switch (usermap_check(cfg, v, method == METHOD_APIKEY, user, detail,
@@ -397,7 +401,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	rc = authenticate(pamh, cfg, &d, v, detail, sizeof(detail));
 	if (rc != PAM_SUCCESS && d.reason == KINDE_R_NONE)
 		d.reason = rc == PAM_AUTHINFO_UNAVAIL ? KINDE_R_UNAVAILABLE :
-			   KINDE_R_USER;
+			   rc == PAM_SERVICE_ERR ? KINDE_R_CONFIG : KINDE_R_USER;
 	if (rc != PAM_SUCCESS)
 		clear_env(pamh);
 	d.pam_rc = rc;

@@ -244,6 +244,30 @@ _sshdh_children() {
 	done
 }
 
+# _sshdh_descendants PID: print the pids of PID's children, their
+# children and so on (one /proc scan, then a walk of the ppid table).
+_sshdh_descendants() {
+	local f stat pid
+	local -a fields
+	local -A kids=()
+	for f in /proc/[0-9]*/stat; do
+		read -r stat 2>/dev/null <"$f" || continue
+		read -r -a fields <<<"${stat##*) }"
+		pid=${f#/proc/}
+		pid=${pid%/stat}
+		kids[${fields[1]:-0}]+=" $pid"
+	done
+	local -a todo=("$1")
+	while [ ${#todo[@]} -gt 0 ]; do
+		pid=${todo[0]}
+		todo=("${todo[@]:1}")
+		for f in ${kids[$pid]:-}; do
+			printf '%s\n' "$f"
+			todo+=("$f")
+		done
+	done
+}
+
 # ------------------------------------------------------------------ API --
 
 # sshd_setup [WORKDIR]
@@ -783,8 +807,11 @@ sshd_stop() {
 	local pid=$SSHD_PID i k kids alive
 	[ -n "$pid" ] || { _sshdh_pamwrap_reap; return 0; }
 	# per-connection sshd processes first, while the listener still
-	# reaps them; they take their own PAM/session children down
-	kids=$(_sshdh_children "$pid")
+	# reaps them.  All descendants, not only children: a per-connection
+	# sshd's "[pam]" and "[net]" children outlive it when the [pam] child
+	# hangs in a module (the [net] child then never sees EOF), and would
+	# be orphaned to init.
+	kids=$(_sshdh_descendants "$pid")
 	for k in $kids; do
 		kill -TERM "$k" 2>/dev/null
 	done
@@ -797,7 +824,7 @@ sshd_stop() {
 		sleep 0.05
 	done
 	for k in $kids; do
-		kill -KILL "$k" 2>/dev/null
+		_sshdh_alive "$k" && kill -KILL "$k" 2>/dev/null
 	done
 	kill -TERM "$pid" 2>/dev/null
 	for i in {1..100}; do

@@ -1,0 +1,242 @@
+#!/bin/bash
+# test_sshd.sh - pam_kinde.so behind the real OpenSSH sshd on 127.0.0.1
+# (keyboard-interactive, pam_wrapper + nss_wrapper: nothing under /etc is
+# read or written; see tests/e2e/README.md), against the fake Kinde
+# server: logins with a token and an API key run the shell; a forged
+# token, another user's token, a key without the required scope, an
+# unknown user and a token the ssh client cut at 1023 bytes do not.
+#
+# Environment as `make check` sets it: top_srcdir, top_builddir, PYTHON3,
+# SSHD, ASAN_PRELOAD (the ASan runtime sshd must preload to load an
+# ASan-built module).
+set -u
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+
+if [ ! -x "${SSHD:-/usr/sbin/sshd}" ] || [ ! -x /usr/sbin/sshd ]; then
+	echo "1..0 # SKIP sshd is not installed (openssh-server)"
+	exit 0
+fi
+
+. "${top_srcdir:?}/tests/pam/lib.sh"
+. "$top_srcdir/tests/e2e/sshd_harness.sh"
+
+for f in "$PK_MODULE" "$PK_NET"; do
+	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 99; }
+done
+"$PYTHON3" -c 'import cryptography' 2>/dev/null ||
+	{ echo "Bail out! $PYTHON3 lacks python3-cryptography"; exit 99; }
+
+fk_start || { echo "Bail out! fake Kinde server did not start"; exit 99; }
+# After fake_kinde.sh's trap: sshd_setup chains its cleanup before it.
+sshd_setup || { echo "Bail out! sshd_setup failed"; exit 99; }
+
+ASAN=0
+if [ -n "${ASAN_PRELOAD:-}" ]; then
+	# sshd is not built with ASan: the runtime must come first.
+	ASAN=1
+	SSHD_PRELOAD_FIRST=$ASAN_PRELOAD
+	SSHD_ENV=(ASAN_OPTIONS=detect_leaks=0 PAM_WRAPPER_DISABLE_DEEPBIND=1)
+fi
+
+# The module runs as sshd's uid ($SSHD_UID; 65534 when run as root):
+# it must reach the module, the plugin and everything the config names.
+if ! _sshdh_as_sshd test -r "$PK_MODULE" || ! _sshdh_as_sshd test -r "$PK_NET"; then
+	echo "Bail out! uid $SSHD_UID cannot read $PK_MODULE (build in a directory others can reach)"
+	exit 99
+fi
+
+# ---------------------------------------------------------------------
+# The module's configuration, in the harness dir (reachable by sshd's uid)
+# ---------------------------------------------------------------------
+E=$SSHD_DIR/etc
+cp "$FK_CA" "$E/kinde-ca.pem"
+chmod 644 "$E/kinde-ca.pem"
+CLIENT_ID="e2e_client_$(pk_rand)"
+CLIENT_SECRET="e2e-secret-$(pk_rand)$(pk_rand)"
+fk_ctl POST clients "{\"client_id\":\"$CLIENT_ID\",\"client_secret\":\"$CLIENT_SECRET\",\"scopes\":[\"read:api_keys\"]}" >/dev/null ||
+	{ echo "Bail out! cannot register the M2M client"; exit 99; }
+(umask 077 && printf '%s\n' "$CLIENT_SECRET" >"$E/kinde-client-secret")
+sshd_own "$E/kinde-client-secret"
+
+# conf NAME [LINE...]: a config with its own (cold) cache dir.
+conf() {
+	local name=$1
+	shift
+	mkdir -m 700 "$SSHD_DIR/cache.$name"
+	sshd_own "$SSHD_DIR/cache.$name"
+	{
+		echo "domain = $FK_ISSUER"
+		echo "ca_file = $E/kinde-ca.pem"
+		echo "cache_dir = $SSHD_DIR/cache.$name"
+		echo "client_id = $CLIENT_ID"
+		echo "client_secret_file = $E/kinde-client-secret"
+		echo "net_module = $PK_NET"
+		echo "require_scopes = ssh:login"
+		echo "apikey_cache_ttl = 900"
+		printf '%s\n' "$@"
+	} >"$E/kinde-$name.conf"
+	chmod 644 "$E/kinde-$name.conf"	# no secret in it; not writable by others
+}
+
+# service CONF: the sshd-kinde service with that config.
+service() {
+	sshd_write_service sshd-kinde "\
+auth     required  $PK_MODULE config=$E/kinde-$1.conf
+account  required  $PK_MODULE config=$E/kinde-$1.conf
+session  required  pam_permit.so"
+}
+
+conf main
+conf unknown
+service main
+sshd_start sshd-kinde || { echo "Bail out! sshd did not start"; exit 99; }
+
+: >"$T/secrets"
+pk_mint_batch <<'EOF' || { echo "Bail out! minting failed"; exit 99; }
+alice     --sub alice --scp openid --scp ssh:login
+bob       --sub bob --scp openid --scp ssh:login
+forged    --sub alice --scp ssh:login --foreign-key --kid @KID@
+long      --sub alice --scp ssh:login --pad-to 1100
+exact     --sub alice --scp ssh:login --pad-to 1023
+EOF
+KEY_ALICE="k_live_e2e_alice$(pk_rand)"
+KEY_NOSCOPE="k_live_e2e_noscope$(pk_rand)"
+printf '%s\n%s\n%s\n' "$KEY_ALICE" "$KEY_NOSCOPE" "$CLIENT_SECRET" >>"$T/secrets"
+pk_apikey "$KEY_ALICE" '"scopes":["ssh:login"],"user_id":"alice"'
+pk_apikey "$KEY_NOSCOPE" '"scopes":["read:things"],"user_id":"alice"'
+
+# shellcheck disable=SC2016  # expanded by the remote shell
+CMD='echo "LOGIN-OK $USER"; env | grep "^KINDE_" | sort'
+
+if [ "$ASAN" = 1 ]; then
+	# With the ASan runtime in sshd, loading the HTTPS plugin (libcurl
+	# and its dependencies: gnutls, krb5, ...) into sshd's processes
+	# hangs them: dlopen() in the fork()ed "[pam]" child deadlocks in
+	# libgnutls's constructor (bindtextdomain: glibc's _nl_state_lock is
+	# found corrupted, __readers 0xfffffffa), and preloading the plugin
+	# instead hangs the session child - with stock PAM modules too, and
+	# never without the ASan runtime.  So under ASan the caches are
+	# filled beforehand, by kinde-auth as sshd's uid (same core, same
+	# cache files), and the module needs no network in sshd.  The
+	# non-ASan run covers the module's own fetching.
+	KA=$top_builddir/tools/kinde-auth
+	warm() {	# warm EXPECTED_STATUS ARGS...: kinde-auth as sshd's uid
+		# (stdin and stdout are opened here, by this shell)
+		local want=$1 st
+		shift
+		_sshdh_as_sshd env ASAN_OPTIONS=detect_leaks=0 "$KA" "$@" \
+			>"$T/warm.out" 2>&1 <"$T/warm.in"
+		st=$?
+		[ "$st" = "$want" ] && return 0
+		echo "Bail out! kinde-auth $* as uid $SSHD_UID: status $st, not $want"
+		sed 's/^/# /' "$T/warm.out"
+		exit 99
+	}
+	: >"$T/warm.in"
+	warm 0 jwks --config "$E/kinde-main.conf"
+	printf '%s\n' "$KEY_ALICE" >"$T/warm.in"
+	warm 0 apikey --config "$E/kinde-main.conf" -
+	printf '%s\n' "$KEY_NOSCOPE" >"$T/warm.in"
+	warm 1 apikey --config "$E/kinde-main.conf" -
+	: >"$T/warm.in"
+fi
+
+# login_ctx: what the last login did (under a failed assertion).
+login_ctx() {
+	diag "ssh rc=$SSH_LOGIN_RC shell_ran=$SSH_LOGIN_SHELL_RAN prompts=$SSH_LOGIN_NPROMPTS"
+	diag "stdout: $SSH_LOGIN_STDOUT"
+	diag "stderr: $SSH_LOGIN_STDERR"
+	diag "sshd log (PAM and module lines):"
+	diag "$(ssh_login_log | grep -E 'PWRAP|pam|PAM|Accepted|Failed|Invalid|ERROR' | tail -25)"
+}
+accepted() {	# accepted DESC
+	local ok_=0
+	[ "$SSH_LOGIN_RC" = 0 ] && [ "$SSH_LOGIN_SHELL_RAN" = 1 ] || ok_=1
+	ok $ok_ "$1: accepted, the shell ran" || login_ctx
+}
+refused() {	# refused DESC: refused as a refusal (PAM_AUTH_ERR and the
+	# like are logged at LOG_NOTICE; an error - config, network - at
+	# LOG_ERR, the one priority pam_wrapper shows from sshd's auth child)
+	local ok_=0
+	[ "$SSH_LOGIN_RC" = 255 ] && [ "$SSH_LOGIN_SHELL_RAN" = 0 ] || ok_=1
+	ok $ok_ "$1: refused, the shell did not run" || login_ctx
+	unlike "$(ssh_login_log | grep 'SYSLOG(3)')" 'stage=' "$1: a refusal, not a module error (no LOG_ERR decision)" || login_ctx
+}
+
+# ---------------------------------------------------------------------
+# sshd's unknown-user path: the module sees the sentinel, asks no one
+# (the first login, on a cold cache: any key-set fetch would count)
+# ---------------------------------------------------------------------
+service unknown
+fk_reset_counts
+ssh_login mallory "${TOK[alice]}" "$CMD"
+refused "unknown user mallory"
+cmp_num "$SSH_LOGIN_NPROMPTS" -ge 1 "unknown user: still prompted (sshd hides who exists)"
+like "$(ssh_login_log)" 'Invalid user mallory' "unknown user: sshd took its invalid-user path" || login_ctx
+is "$(fk_total)" 0 "unknown user: no request reached the issuer"
+service main
+
+# ---------------------------------------------------------------------
+# Accepted
+# ---------------------------------------------------------------------
+ssh_login alice "${TOK[alice]}" "$CMD"
+accepted "alice with her token"
+like "$SSH_LOGIN_STDOUT" 'LOGIN-OK alice' "token: the command ran as alice"
+like "$SSH_LOGIN_STDOUT" 'KINDE_SUB=alice' "token: KINDE_SUB reached the session environment"
+like "$SSH_LOGIN_STDOUT" 'KINDE_AUTH_METHOD=token' "token: KINDE_AUTH_METHOD=token in the session"
+like "$(ssh_login_log)" 'Accepted keyboard-interactive/pam for alice' "token: sshd logged the acceptance"
+
+ssh_login alice "$KEY_ALICE" "$CMD"
+accepted "alice with an API key mapped to her"
+like "$SSH_LOGIN_STDOUT" 'KINDE_AUTH_METHOD=apikey' "API key: KINDE_AUTH_METHOD=apikey in the session"
+
+ssh_login alice "${TOK[exact]}" "$CMD"
+accepted "a token of exactly 1023 bytes (the longest the ssh client sends whole)"
+
+# ---------------------------------------------------------------------
+# Refused
+# ---------------------------------------------------------------------
+ssh_login alice "${TOK[forged]}" "$CMD"
+refused "a forged token (foreign key, real kid)"
+like "$(ssh_login_log)" 'Failed keyboard-interactive/pam for alice' "forged token: sshd logged the failure"
+
+ssh_login alice "${TOK[bob]}" "$CMD"
+refused "bob's token logging in as alice"
+
+ssh_login alice "$KEY_NOSCOPE" "$CMD"
+refused "an API key without the scope ssh:login"
+
+ssh_login bob "${TOK[alice]}" "$CMD"
+refused "alice's token logging in as bob"
+
+ssh_login alice "${TOK[long]}" "$CMD"
+refused "a 1100-byte token (the ssh client sends its first 1023 bytes)"
+# The module tells the user of the cut through the PAM conversation
+# (its log line with hint=...1023... is at LOG_NOTICE, which pam_wrapper
+# does not show under sshd: tests/pam/test_module.sh checks the hint).
+like "${SSH_LOGIN_STDERR:-}$(ssh_login_log)" 'cut at 1023 bytes' \
+	"1100-byte token: the user is told of the 1023-byte cut" || login_ctx
+
+# A module error is logged at LOG_ERR, which sshd's log does show: the
+# control for the "not a module error" checks above.
+conf badleeway "leeway = abc"
+service badleeway
+ssh_login alice "${TOK[alice]}" "$CMD"
+is "$SSH_LOGIN_SHELL_RAN" 0 "a config error (leeway = abc): the shell did not run" || login_ctx
+like "$(ssh_login_log)" 'SYSLOG\(3\): configuration error: .*leeway' \
+	"a config error: the module's LOG_ERR line is in the sshd log" || login_ctx
+service main
+
+# ---------------------------------------------------------------------
+# Nothing secret in sshd's log; no sanitizer report
+# ---------------------------------------------------------------------
+leaks=0
+while IFS= read -r s; do
+	[ -n "$s" ] || continue
+	grep -qF -- "$s" "$SSHD_LOG" && { leaks=$((leaks + 1)); diag "secret ${s:0:12}... in the sshd log"; }
+done <"$T/secrets"
+is "$leaks" 0 "no token, API key or client secret in the sshd log (DEBUG3)"
+is "$(pk_san_errors "$SSHD_LOG" | grep -c .)" 0 "no ASan/UBSan report in the sshd log" ||
+	diag "$(pk_san_errors "$SSHD_LOG" | head -5)"
+
+tap_done
