@@ -59,11 +59,12 @@ printf 'demo:x:%s:%s:Demo User:%s:/bin/sh\n' "$(id -u)" "$(id -g)" "$tmp/home" >
 printf 'demo:x:%s:\n' "$(id -g)" >"$tmp/group"
 
 login() {
-	# pam_harness: a pamtester-like client that also shows syslog lines.
+	# kinde-auth pam-test: the administrator's way to try a PAM service
+	# (pam_authenticate + pam_acct_mgmt, then the modules' log lines).
 	env LD_PRELOAD="${ASAN_PRELOAD:+$ASAN_PRELOAD:}libnss_wrapper.so" \
 		NSS_WRAPPER_PASSWD="$tmp/passwd" NSS_WRAPPER_GROUP="$tmp/group" \
-		"$top_builddir/tests/pam/pam_harness" --confdir "$tmp/pam.d" \
-		--rhost 127.0.0.1 --secret-file "$1" kinde-demo demo 2>&1 |
+		"$top_builddir/tools/kinde-auth" pam-test --confdir "$tmp/pam.d" \
+		--rhost 127.0.0.1 kinde-demo demo <"$1" 2>&1 |
 		sed 's/^/  /' || true	# a refusal is an outcome, not an error
 }
 
@@ -76,13 +77,14 @@ say "Login 1: a token for demo with the scope ssh:login"
 mint --scp openid --scp ssh:login >"$tmp/good"
 echo "token: $(cut -c1-40 "$tmp/good")... ($(wc -c <"$tmp/good") bytes)"
 login "$tmp/good" | tee "$tmp/login1"
-grep -q 'auth PAM_SUCCESS' "$tmp/login1" && grep -q 'acct PAM_SUCCESS' "$tmp/login1" ||
+grep -q 'authenticate (pam_authenticate): PAM_SUCCESS' "$tmp/login1" &&
+	grep -q 'account .*PAM_SUCCESS' "$tmp/login1" ||
 	{ echo "demo: the good token was not accepted"; exit 1; }
 
 say "Login 2: a token for demo WITHOUT the scope ssh:login"
 mint --scp openid --scp profile >"$tmp/bad"
 login "$tmp/bad" | tee "$tmp/login2"
-grep -q 'auth PAM_AUTH_ERR' "$tmp/login2" ||
+grep -q 'authenticate (pam_authenticate): PAM_AUTH_ERR' "$tmp/login2" ||
 	{ echo "demo: the token without ssh:login was not refused"; exit 1; }
 
 say "Why login 2 was refused: kinde-auth verify --explain"
