@@ -88,8 +88,12 @@ strlist_join(const char *const *v, size_t n, const char *sep, char *buf,
 	for (i = 0; i < n; i++) {
 		add = strlen(v[i]) + (i ? seplen : 0);
 		if (used + add + 4 > buflen) {
-			kinde_fmt(buf + used, buflen - used, "%s...",
-				  i ? sep : "");
+			/* Room for "..." is kept: cut back to make it. */
+			if (buflen < 4)
+				return;
+			if (used > buflen - 4)
+				used = buflen - 4;
+			memcpy(buf + used, "...", 4);
 			return;
 		}
 		used += (size_t)snprintf(buf + used, buflen - used, "%s%s",

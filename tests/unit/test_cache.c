@@ -1,0 +1,237 @@
+/*
+ * test_cache.c - the on-disk cache (lib/cache.c) and the shared rate-limit
+ * state on top of it (lib/ratelimit.c).
+ */
+#include "kinde-build.h"
+
+#include "cache.h"
+#include "config.h"
+#include "ratelimit.h"
+#include "tap.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char top[] = "/tmp/test_cache_XXXXXX";
+
+static kinde_config_t *
+cfg_with(const char *sub)
+{
+	kinde_config_t *cfg = kinde_config_new();
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", top, sub);
+	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path, true))
+		abort();
+	return cfg;
+}
+
+static int
+count_tmp(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strstr(e->d_name, ".tmp") != NULL)
+			n++;
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+static void
+test_open(void)
+{
+	kinde_config_t *cfg = cfg_with("c1");
+	struct kcache c;
+	struct stat st;
+	char err[512], path[256];
+
+	is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_OK,
+	       "a missing cache_dir is created");
+	ok(stat(c.path, &st) == 0 && (st.st_mode & 07777) == 0700,
+	   "  with mode 0700");
+	cache_close(&c);
+	ok(c.dirfd == -1, "closed");
+	kinde_config_free(cfg);
+
+	snprintf(path, sizeof(path), "%s/c2", top);
+	mkdir(path, 0700);
+	chmod(path, 0777);
+	cfg = cfg_with("c2");
+	is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
+	       "a world-writable cache_dir is refused");
+	ok(c.dirfd == -1 && strstr(err, "mode 0777") != NULL,
+	   "  and the message gives the mode");
+	kinde_config_free(cfg);
+
+	snprintf(path, sizeof(path), "%s/c1", top);
+	{
+		char link[256];
+
+		snprintf(link, sizeof(link), "%s/c3", top);
+		symlink(path, link);
+	}
+	cfg = cfg_with("c3");
+	is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
+	       "a symlink in place of cache_dir is refused");
+	ok(strstr(err, "symlink") != NULL, "  and the message says so");
+	kinde_config_free(cfg);
+
+	if (geteuid() == 0) {
+		snprintf(path, sizeof(path), "%s/c4", top);
+		mkdir(path, 0700);
+		ok(chown(path, 65534, 65534) == 0, "chown the dir away");
+		cfg = cfg_with("c4");
+		is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
+		       "a cache_dir owned by another user is refused");
+		kinde_config_free(cfg);
+	} else {
+		skip("needs root");
+		skip("needs root");
+	}
+}
+
+static void
+test_entries(void)
+{
+	kinde_config_t *cfg = cfg_with("e");
+	struct kcache c;
+	struct cache_entry e;
+	struct stat st;
+	char err[512], name[CACHE_NAME_MAX], name2[CACHE_NAME_MAX], path[4300];
+	json_t *meta = json_pack("{s:s, s:I}", "url", "https://x", "expires_at",
+				 (json_int_t)42);
+	int fd, fd2;
+
+	cache_open(cfg, &c, err, sizeof(err));
+	cache_name(name, sizeof(name), "jwks", "https://a.kinde.com", "", NULL);
+	cache_name(name2, sizeof(name2), "jwks", "https://a.kinde.co", "m", NULL);
+	ok(strncmp(name, "jwks-", 5) == 0 && strlen(name) == 5 + 32,
+	   "names are <prefix>-<32 hex> (%s)", name);
+	ok(strcmp(name, name2) != 0, "parts are separated: no collision by shifting");
+	cache_name(name2, sizeof(name2), "jwks", "https://a.kinde.com", "", NULL);
+	is_str(name2, name, "names are stable");
+	ok(strstr(name, "kinde") == NULL, "no part appears in the name");
+
+	is_int(cache_put(&c, name, meta, "{\"keys\":[]}", 11), KINDE_OK, "put");
+	snprintf(path, sizeof(path), "%s/%s", c.path, name);
+	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+	   "entries are written 0600");
+	is_int(count_tmp(c.path), 0, "no temporary file left behind");
+	is_int(cache_get(&c, name, &e), KINDE_OK, "get");
+	ok(json_integer_value(json_object_get(e.meta, "expires_at")) == 42 &&
+	   e.body_len == 11 && strcmp(e.body, "{\"keys\":[]}") == 0,
+	   "  meta and body round-trip");
+	cache_entry_clear(&e);
+	is_int(cache_put(&c, name, meta, "new", 3), KINDE_OK, "put again");
+	ok(cache_get(&c, name, &e) == KINDE_OK && strcmp(e.body, "new") == 0,
+	   "  replaces atomically");
+	cache_entry_clear(&e);
+
+	chmod(path, 0666);
+	is_int(cache_get(&c, name, &e), KINDE_E_IO,
+	       "an entry others can write is not read");
+	chmod(path, 0600);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (write(fd, "no newline", 10) != 10)
+		abort();
+	close(fd);
+	is_int(cache_get(&c, name, &e), KINDE_E_IO, "a corrupt entry is not read");
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (write(fd, "[1]\nbody", 8) != 8)
+		abort();
+	close(fd);
+	is_int(cache_get(&c, name, &e), KINDE_E_IO,
+	       "meta that is not an object is not read");
+	cache_remove(&c, name);
+	is_int(cache_get(&c, name, &e), KINDE_E_IO, "removed");
+
+	fd = cache_lock(&c, name, 1000);
+	ok(fd >= 0, "lock taken");
+	fd2 = cache_lock(&c, name, 50);
+	ok(fd2 == -1, "a second lock waits, then gives up at its timeout");
+	cache_unlock(fd);
+	fd2 = cache_lock(&c, name, 50);
+	ok(fd2 >= 0, "free again after unlock");
+	cache_unlock(fd2);
+
+	cache_close(&c);
+	ok(cache_put(&c, name, meta, "", 0) == KINDE_E_IO &&
+	   cache_get(&c, name, &e) == KINDE_E_IO && cache_lock(&c, name, 10) == -1,
+	   "without a cache directory nothing is read, written or locked");
+	json_decref(meta);
+	kinde_config_free(cfg);
+}
+
+static void
+test_ratelimit(void)
+{
+	kinde_config_t *cfg = cfg_with("r");
+	struct http_response r;
+	struct kcache c;
+	char err[512];
+	long j;
+	int i, in_range = 1;
+
+	memset(&r, 0, sizeof(r));
+	r.ratelimit_reset = 30;
+	r.retry_after = 5;
+	is_int(ratelimit_delay(&r), 30, "RateLimit-Reset wins");
+	r.ratelimit_reset = -1;
+	is_int(ratelimit_delay(&r), 5, "else Retry-After");
+	r.retry_after = -1;
+	is_int(ratelimit_delay(&r), 1, "else one second");
+	r.ratelimit_reset = 999999;
+	is_int(ratelimit_delay(&r), 3600, "bounded to an hour");
+
+	cache_open(cfg, &c, err, sizeof(err));
+	is_int(ratelimit_until(&c, "https://a.kinde.com/x", 1000), 0,
+	       "not limited at first");
+	ratelimit_record(&c, "https://a.kinde.com/.well-known/jwks", 1060);
+	is_int(ratelimit_until(&c, "https://a.kinde.com/oauth2/token", 1000), 1060,
+	       "a limit holds for the whole host");
+	is_int(ratelimit_until(&c, "https://b.kinde.com/x", 1000), 0,
+	       "not for another host");
+	is_int(ratelimit_until(&c, "https://a.kinde.com/x", 1060), 0,
+	       "over once the time is reached");
+	/* The process also remembers the last host; another host's limit
+	 * replaces that memory, so a's limit can only come from the disk. */
+	ratelimit_record(&c, "https://b.kinde.com/x", 1030);
+	cache_close(&c);
+	cache_open(cfg, &c, err, sizeof(err));
+	is_int(ratelimit_until(&c, "https://a.kinde.com/x", 1000), 1060,
+	       "the state is on disk, for other processes");
+	cache_close(&c);
+	for (i = 0; i < 200; i++) {
+		j = ratelimit_jitter_ms(500);
+		if (j < 0 || j >= 500)
+			in_range = 0;
+	}
+	ok(in_range, "jitter stays in [0, max)");
+	is_int(ratelimit_jitter_ms(0), 0, "no jitter for max 0");
+	kinde_config_free(cfg);
+}
+
+int
+main(void)
+{
+	char cmd[64];
+
+	if (mkdtemp(top) == NULL)
+		return 1;
+	test_open();
+	test_entries();
+	test_ratelimit();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	if (system(cmd) != 0)
+		diag("could not remove %s", top);
+	return done_testing();
+}
