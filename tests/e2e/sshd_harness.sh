@@ -311,6 +311,17 @@ sshd_setup() {
 	me_uid=$(id -u)
 	me_gid=$(id -g)
 	SSHD_MODE=${SSHD_HARNESS_MODE:-unpriv}
+	# As root, unprivileged unless that uid cannot even run a program
+	# (a root directory of mode 0700, as in a chroot made by mktemp -d):
+	# then root mode, which works there.
+	if [ -z "${SSHD_HARNESS_MODE:-}" ] && [ "$me_uid" = 0 ] &&
+	   command -v setpriv >/dev/null &&
+	   ! setpriv --reuid="${SSHD_HARNESS_UID:-65534}" \
+		--regid="${SSHD_HARNESS_GID:-65534}" --clear-groups \
+		/bin/true 2>/dev/null; then
+		echo "# sshd_harness: uid ${SSHD_HARNESS_UID:-65534} cannot run programs here; using root mode" >&2
+		SSHD_MODE=root
+	fi
 	case $SSHD_MODE in
 	unpriv)
 		if [ "$me_uid" = 0 ]; then

@@ -26,7 +26,7 @@ baseline() {
 	kinde_auth verify --config "$T/base.conf" "$TOK"
 	[ "$KA_RC" = 0 ] || diag "baseline run failed: $KA_ERR"
 	LIMIT=$(awk -v t="$TIMEOUT" -v b="$KA_SECS" 'BEGIN {
-		m = 2 * b; if (m < 1) m = 1; printf "%.2f", t + m }')
+		m = 2 * b; if (m < 2) m = 2; printf "%.2f", t + m }')
 	diag "clean cold run: ${KA_SECS}s; bound for a failing run: ${LIMIT}s"
 }
 baseline
