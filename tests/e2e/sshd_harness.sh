@@ -270,6 +270,25 @@ _sshdh_descendants() {
 
 # ------------------------------------------------------------------ API --
 
+# sshd_unusable
+#   Prints why a real sshd with non-root sessions cannot run here and
+#   returns 0, or returns 1 when it can.  Non-root users must be able to
+#   run programs: a root directory of mode 0700 (a chroot made with
+#   mktemp -d, as tools that test a fresh install make) forbids it, and
+#   no test can fix that without changing the system.
+sshd_unusable() {
+	local uid=${SSHD_HARNESS_UID:-65534} gid=${SSHD_HARNESS_GID:-65534}
+
+	[ "$(id -u)" = 0 ] || return 1
+	command -v setpriv >/dev/null || return 1
+	if ! setpriv --reuid="$uid" --regid="$gid" --clear-groups /bin/true \
+		2>/dev/null; then
+		echo "uid $uid cannot run programs on this system (is / mode $(stat -c %a /)?)"
+		return 0
+	fi
+	return 1
+}
+
 # sshd_setup [WORKDIR]
 #   Prepare a harness directory and export SSHD_DIR.  WORKDIR must be empty
 #   or absent; without it a fresh mktemp -d directory is used (and removed
@@ -311,17 +330,6 @@ sshd_setup() {
 	me_uid=$(id -u)
 	me_gid=$(id -g)
 	SSHD_MODE=${SSHD_HARNESS_MODE:-unpriv}
-	# As root, unprivileged unless that uid cannot even run a program
-	# (a root directory of mode 0700, as in a chroot made by mktemp -d):
-	# then root mode, which works there.
-	if [ -z "${SSHD_HARNESS_MODE:-}" ] && [ "$me_uid" = 0 ] &&
-	   command -v setpriv >/dev/null &&
-	   ! setpriv --reuid="${SSHD_HARNESS_UID:-65534}" \
-		--regid="${SSHD_HARNESS_GID:-65534}" --clear-groups \
-		/bin/true 2>/dev/null; then
-		echo "# sshd_harness: uid ${SSHD_HARNESS_UID:-65534} cannot run programs here; using root mode" >&2
-		SSHD_MODE=root
-	fi
 	case $SSHD_MODE in
 	unpriv)
 		if [ "$me_uid" = 0 ]; then
