@@ -4,11 +4,14 @@
  * pam_end.  The answer to the prompt comes from the file SECRET.
  *
  * usage: login_once [--sshd-like] CONFDIR SERVICE USER SECRET
+ *        login_once --load LIB...
  *
  * Links libpam only, so whatever a module loads is paid for by the module:
  * that is what the per-login benchmark measures.  --sshd-like first does
  * what sshd has always done before PAM runs: load libcrypto and use it
  * (digests, RSA), so only what the module adds to sshd is measured.
+ * --load only loads the libraries named, as a PAM module's dependencies
+ * would be loaded, and exits: the floor under any module that links them.
  * Exit 0 on success.
  */
 #include <dlfcn.h>
@@ -69,6 +72,12 @@ main(int argc, char **argv)
 	FILE *f;
 	int rc;
 
+	if (argc > 2 && strcmp(argv[1], "--load") == 0) {
+		for (rc = 2; rc < argc; rc++)
+			if (dlopen(argv[rc], RTLD_NOW) == NULL)
+				return 2;
+		return 0;
+	}
 	if (argc == 6 && strcmp(argv[1], "--sshd-like") == 0) {
 		if (like_sshd() != 0)
 			return 2;

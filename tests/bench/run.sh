@@ -78,4 +78,12 @@ t_kinde=$(ms "$B/tests/bench/login_once" --sshd-like "$tmp/pam.d" kinde "$user" 
 printf '  pam_permit.so:  %7.3f ms\n' "$t_permit"
 printf '  pam_kinde.so:   %7.3f ms\n' "$t_kinde"
 awk -v a="$t_kinde" -v b="$t_permit" 'BEGIN { printf "  added by pam_kinde: %.3f ms per login\n", a - b }'
+
+echo
+echo "== 3c. The floor: a fresh process that only loads a module's libraries (libpam's RTLD_NOW), median of $N"
+t_none=$(ms "$B/tests/bench/login_once" --load libc.so.6)
+t_crypto=$(ms "$B/tests/bench/login_once" --load libcrypto.so.3)
+t_both=$(ms "$B/tests/bench/login_once" --load libcrypto.so.3 libjansson.so.4)
+awk -v a="$t_crypto" -v b="$t_none" 'BEGIN { printf "  libcrypto.so.3:            +%.3f ms\n", a - b }'
+awk -v a="$t_both" -v b="$t_none" 'BEGIN { printf "  libcrypto + libjansson:    +%.3f ms\n", a - b }'
 grep -c . "$tmp/cache"/jwks-* >/dev/null
