@@ -58,19 +58,24 @@ run_again() {
 }
 
 # expect_fail DESC REGEX: exit 3, the message, within the timeout.  Other
-# tests running beside this one (dozens of sanitizer processes starting at
-# once) can stall a run by seconds: a run over the bound is measured again
-# once, after the machine itself is, so only a run slow twice fails, as
-# one that waits out the timeout twice always does.
+# tests running beside this one can stall a run by seconds (test_burst
+# starts 50 sanitizer processes at once on two cores: a run queue of 50
+# turns this process's 0.1 s of CPU into 2.5 s).  A run over the bound is
+# measured again, after the machine itself is, up to twice: only a run
+# slow three times fails, as one that waits out the timeout twice always
+# does.
 expect_fail() {
+	local again
 	is "$KA_RC" 3 "$1: exit 3"
 	like "$KA_ERR" "$2" "$1: message says so"
-	if [ ${#RUN_CMD[@]} -gt 0 ] &&
-		awk -v a="$KA_SECS" -v b="$LIMIT" 'BEGIN { exit !(a > b) }'; then
-		diag "$1: took ${KA_SECS}s, over the ${LIMIT}s bound; measuring again"
+	for again in 1 2; do
+		[ ${#RUN_CMD[@]} -gt 0 ] &&
+			awk -v a="$KA_SECS" -v b="$LIMIT" 'BEGIN { exit !(a > b) }' ||
+			break
+		diag "$1: took ${KA_SECS}s, over the ${LIMIT}s bound; measuring again ($again)"
 		baseline
 		run_again
-	fi
+	done
 	cmp_num "$KA_SECS" -le "$LIMIT" "$1: within the ${TIMEOUT}s timeout (took ${KA_SECS}s, bound ${LIMIT}s)"
 }
 
