@@ -426,6 +426,20 @@ fk_conf() {
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 
+# make check -j runs tests side by side.  A test that loads the machine on
+# purpose (test_burst: 50 sanitizer processes at once, a run queue that
+# turns 0.1 s of CPU into seconds) says so with machine_loaded; a test that
+# bounds wall time says machine_timed.  Loaded excludes timed, through a
+# lock in the build tree held until the test exits; tests of either kind
+# may still run beside the others.  A lock not had in 10 minutes is let go.
+machine_lock() {
+	local lock=${top_builddir:-/tmp}/tests/.machine.lock
+	exec {MACHINE_FD}>>"$lock" || return 0
+	flock -w 600 "$1" "$MACHINE_FD" || diag "no $1 lock on $lock after 10 minutes; going on"
+}
+machine_loaded() { machine_lock -x; }
+machine_timed() { machine_lock -s; }
+
 # Preflight: bail out (TAP) if the prerequisites are missing.
 fk_require() {
 	[ -x "$KINDE_AUTH" ] || { echo "Bail out! $KINDE_AUTH not built"; exit 99; }

@@ -11,6 +11,7 @@ set -u
 fk_require
 
 fk_start || { echo "Bail out! fake_kinde did not start"; exit 99; }
+machine_loaded
 JWKS_PATH=/.well-known/jwks
 DISC_PATH=/.well-known/openid-configuration
 N=50
