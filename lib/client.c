@@ -5,6 +5,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "form.h"
 #include "jwks.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -281,6 +282,22 @@ kinde_client_network_failure(const kinde_client_t *c)
 
 	return (unsigned)c->http_err < KINDE_ARRAY_SIZE(names) ?
 	       names[c->http_err] : "internal";
+}
+
+kinde_err_t
+client_post_form(kinde_client_t *c, const char *url, const struct form *f,
+		 struct http_response *resp)
+{
+	struct http_request req = { 0 };
+
+	if (f->failed)
+		return KINDE_E_NOMEM;
+	req.method = "POST";
+	req.url = url;
+	req.content_type = "application/x-www-form-urlencoded";
+	req.body = f->buf;
+	req.body_len = f->len;
+	return client_request(c, &req, resp);
 }
 
 void

@@ -93,6 +93,14 @@ kinde_err_t client_request(kinde_client_t *c, struct http_request *req,
 			   struct http_response *resp);
 
 /*
+ * client_request for a form POST (form.h) to url, the token endpoint's
+ * way; KINDE_E_NOMEM when building the form failed.
+ */
+struct form;
+kinde_err_t client_post_form(kinde_client_t *c, const char *url,
+			     const struct form *f, struct http_response *resp);
+
+/*
  * Frees a token endpoint's reply: its parsed document and its body, both
  * wiped first (they hold an access token).  Either may be NULL.
  */

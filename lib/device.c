@@ -51,7 +51,6 @@ kinde_err_t
 kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 {
 	const kinde_config_t *cfg = c->cfg;
-	struct http_request req = { 0 };
 	struct http_response resp = { 0 };
 	struct form f = { 0 };
 	struct strlist scope = { 0 };
@@ -91,17 +90,8 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 	form_add(&f, "scope", scopes);
 	for (i = 0; i < aud->n; i++)
 		form_add(&f, "audience", aud->v[i]);
-	if (f.failed) {
-		rc = KINDE_E_NOMEM;
-		goto out;
-	}
-	req.method = "POST";
-	req.url = url;
-	req.content_type = "application/x-www-form-urlencoded";
-	req.body = f.buf;
-	req.body_len = f.len;
 	client_op_begin(c);
-	rc = client_request(c, &req, &resp);
+	rc = client_post_form(c, url, &f, &resp);
 	client_op_end(c);
 	if (rc != KINDE_OK)
 		goto out;
@@ -157,7 +147,6 @@ kinde_client_device_poll(kinde_client_t *c, struct kinde_device_auth *d,
 			 char **token)
 {
 	const kinde_config_t *cfg = c->cfg;
-	struct http_request req = { 0 };
 	struct http_response resp;
 	struct timespec pause;
 	struct form f = { 0 };
@@ -177,18 +166,8 @@ kinde_client_device_poll(kinde_client_t *c, struct kinde_device_auth *d,
 	form_add(&f, "grant_type", DEVICE_GRANT);
 	form_add(&f, "device_code", d->device_code);
 	form_add(&f, "client_id", cfg->device_client_id);
-	if (f.failed) {
-		form_free(&f);
-		return KINDE_E_NOMEM;
-	}
 	for (;;) {
-		memset(&req, 0, sizeof(req));
-		req.method = "POST";
-		req.url = url;
-		req.content_type = "application/x-www-form-urlencoded";
-		req.body = f.buf;
-		req.body_len = f.len;
-		rc = client_request(c, &req, &resp);
+		rc = client_post_form(c, url, &f, &resp);
 		if (rc != KINDE_OK)
 			break;
 		doc = json_loadb(resp.body ? resp.body : "", resp.body_len, 0,

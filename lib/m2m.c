@@ -153,7 +153,6 @@ static kinde_err_t
 request_token(kinde_client_t *c, const struct strlist *aud,
 	      const char *scope, char **token, int64_t *exp)
 {
-	struct http_request req = { 0 };
 	struct http_response resp = { 0 };
 	struct form f = { 0 };
 	char *secret = NULL, url[1024];
@@ -176,16 +175,7 @@ request_token(kinde_client_t *c, const struct strlist *aud,
 		form_add(&f, "audience", aud->v[i]);
 	if (scope[0] != '\0')
 		form_add(&f, "scope", scope);
-	if (f.failed) {
-		rc = KINDE_E_NOMEM;
-		goto out;
-	}
-	req.method = "POST";
-	req.url = url;
-	req.content_type = "application/x-www-form-urlencoded";
-	req.body = f.buf;
-	req.body_len = f.len;
-	rc = client_request(c, &req, &resp);
+	rc = client_post_form(c, url, &f, &resp);
 	if (rc != KINDE_OK)
 		goto out;
 	if (resp.status != 200) {
