@@ -27,9 +27,8 @@
 static void
 key_digest(const char *issuer, const char *key, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[32];
-	unsigned int len = 0, i;
+	unsigned int len = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	memset(md, 0, sizeof(md));
@@ -38,11 +37,7 @@ key_digest(const char *issuer, const char *key, char out[65])
 	    EVP_DigestUpdate(ctx, key, strlen(key)) == 1)
 		EVP_DigestFinal_ex(ctx, md, &len);
 	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	kinde_hex(md, sizeof(md), out);
 }
 
 /* Rejections that need no network: the key cannot be a key. */

@@ -69,9 +69,8 @@ cache_close(struct kcache *c)
 void
 cache_name(char *out, size_t len, const char *prefix, ...)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	char h[33];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	const char *part;
@@ -85,11 +84,7 @@ cache_name(char *out, size_t len, const char *prefix, ...)
 		EVP_DigestFinal_ex(ctx, md, &mdlen);
 	}
 	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < 16 && i < mdlen; i++) {
-		h[2 * i] = hex[md[i] >> 4];
-		h[2 * i + 1] = hex[md[i] & 15];
-	}
-	h[2 * i] = '\0';
+	kinde_hex(md, mdlen < 16 ? mdlen : 16, h);	/* 128 bits name a file */
 	kinde_fmt(out, len, "%s-%s", prefix, h);
 }
 

@@ -188,6 +188,19 @@ kinde_escape(const char *s, char *buf, size_t buflen)
 }
 
 void
+kinde_hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
 kinde_redact(const char *secret, char *buf, size_t buflen)
 {
 	char head[8], tail[5];

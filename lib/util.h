@@ -58,6 +58,9 @@ bool kinde_ct_equal(const void *a, const void *b, size_t len);
  */
 void kinde_escape(const char *s, char *buf, size_t buflen);
 
+/* n bytes as 2n lowercase hex digits and a NUL: out holds 2n + 1. */
+void kinde_hex(const unsigned char *b, size_t n, char *out);
+
 /* Shows a secret as its first 7 and last 4 characters ("k_live_…a1b2"). */
 void kinde_redact(const char *secret, char *buf, size_t buflen);
 

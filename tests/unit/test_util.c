@@ -72,6 +72,10 @@ test_escape_redact(void)
 	       "escape: quotes, backslash, controls, non-ASCII");
 	kinde_escape("0123456789", buf, 6);
 	ok(strlen(buf) <= 5, "escape truncates to the buffer");
+	kinde_hex((const unsigned char *)"\x00\x9f\xa0\xff", 4, buf);
+	is_str(buf, "009fa0ff", "hex: two lowercase digits a byte");
+	kinde_hex((const unsigned char *)"", 0, buf);
+	is_str(buf, "", "hex: nothing is an empty string");
 	kinde_redact("k_live_0123456789abcdefWXYZ", buf, sizeof(buf));
 	is_str(buf, "k_live_...WXYZ", "redact: first 7 and last 4");
 	kinde_redact("k_live_short", buf, sizeof(buf));
