@@ -65,3 +65,31 @@ tap_done(void)
 	fflush(stdout);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+int
+tap_has_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+const char *
+tap_vis(const char *s)
+{
+	static char bufs[4][700];
+	static unsigned k;
+	char *b = bufs[k++ % 4];
+	size_t o = 0;
+
+	for (; *s != '\0' && o + 5 < sizeof(bufs[0]); s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			o += (size_t)snprintf(b + o, 5, "\\x%02x",
+					      (unsigned char)*s);
+		else
+			b[o++] = *s;
+	}
+	b[o] = '\0';
+	return b;
+}

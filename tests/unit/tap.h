@@ -16,6 +16,11 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tap_skip(const char *why, ...) __attribute__((format(printf, 1, 2)));
 int tap_done(void);
 int tap_failures(void);
+/* Whether s holds a control character (C0 or DEL). */
+int tap_has_ctl(const char *s);
+/* s with control characters shown as \xNN, for TAP lines; the result
+ * lives in one of four rotating static buffers. */
+const char *tap_vis(const char *s);
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define diag(...) tap_diag(__VA_ARGS__)

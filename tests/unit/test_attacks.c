@@ -117,36 +117,6 @@ mkcfg(const char *key, ...)
 
 static char last_detail[600];
 
-static int
-has_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* s with control characters shown as \xNN, for TAP lines (rotating
- * static buffers). */
-static const char *
-vis(const char *s)
-{
-	static char bufs[4][700];
-	static unsigned k;
-	char *b = bufs[k++ % 4];
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 5 < sizeof(bufs[0]); s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			o += (size_t)snprintf(b + o, 5, "\\x%02x",
-					      (unsigned char)*s);
-		else
-			b[o++] = *s;
-	}
-	b[o] = '\0';
-	return b;
-}
-
 static void
 run2(const kinde_config_t *cfg, const kinde_keyset_t *set, const char *tok,
      size_t len, kinde_err_t *rc, kinde_reason_t *r, kinde_err_t *rce,
@@ -188,7 +158,7 @@ attack_full(const kinde_config_t *cfg, const kinde_keyset_t *set,
 	if (!ok(good, "attack %d: %s => %s", attacks, what, want))
 		diag("  got rc %d reason %s (explain: rc %d reason %s): %s",
 		     rc, kinde_reason_name(r), rce, kinde_reason_name(re),
-		     vis(last_detail));
+		     tap_vis(last_detail));
 	return good;
 }
 
@@ -213,7 +183,7 @@ accept_full(const kinde_config_t *cfg, const kinde_keyset_t *set,
 		what))
 		diag("  got rc %d reason %s (explain: rc %d reason %s): %s",
 		     rc, kinde_reason_name(r), rce, kinde_reason_name(re),
-		     vis(last_detail));
+		     tap_vis(last_detail));
 }
 
 static void
@@ -918,7 +888,7 @@ attacks_header(void)
 	       "empty kid");
 	attack(cfg_rs, sign(rsa1, "RS256", hdr("RS256", "rsa1\\nrsa1"), pl),
 	       "kid", "kid with a newline");
-	ok(!has_ctl(last_detail), "the kid is escaped in the detail");
+	ok(!tap_has_ctl(last_detail), "the kid is escaped in the detail");
 }
 
 static void
@@ -1390,9 +1360,9 @@ attacks_claims(void)
 	       "claims", "aud an object");
 	attack(cfg_rs, tok_claim("aud", json_pack("[s]", "evil\nFAKE: accepted")),
 	       "audience", "aud with a newline");
-	ok(!has_ctl(last_detail),
+	ok(!tap_has_ctl(last_detail),
 	   "claim values are escaped in the detail (aud): \"%s\"",
-	   vis(last_detail));
+	   tap_vis(last_detail));
 
 	/* exp */
 	attack(cfg_rs, tok_claim("exp", NULL), "claims", "exp missing");
@@ -1511,9 +1481,9 @@ attacks_policy(void)
 	       "permissions holding a number");
 	attack(perm, tok_claim("permissions", json_pack("[s]", "a\nb")),
 	       "permission", "permission with a newline");
-	ok(!has_ctl(last_detail),
+	ok(!tap_has_ctl(last_detail),
 	   "claim values are escaped in the detail (permissions): \"%s\"",
-	   vis(last_detail));
+	   tap_vis(last_detail));
 
 	attack(org, tok_claim("org_code", NULL), "org", "org_code missing");
 	attack(org, tok_claim("org_code", json_null()), "org",

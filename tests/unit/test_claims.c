@@ -20,36 +20,6 @@
 
 static kinde_config_t *cfg0, *cfg60, *cfg_noaud, *cfg_two;
 
-static int
-has_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* s with control characters shown as \xNN, for TAP lines (rotating
- * static buffers). */
-static const char *
-vis(const char *s)
-{
-	static char bufs[4][700];
-	static unsigned k;
-	char *b = bufs[k++ % 4];
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 5 < sizeof(bufs[0]); s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			o += (size_t)snprintf(b + o, 5, "\\x%02x",
-					      (unsigned char)*s);
-		else
-			b[o++] = *s;
-	}
-	b[o] = '\0';
-	return b;
-}
-
 static kinde_config_t *
 mkcfg(const char *leeway, const char *audience)
 {
@@ -177,7 +147,7 @@ check(const kinde_config_t *cfg, json_t *c, kinde_reason_t want,
 	good = (want == KINDE_R_NONE ? rc == 0 : rc == -1) && r == want;
 	if (!ok(good, "%s => %s", what, kinde_reason_name(want)))
 		diag("  got rc %d reason %s: %s", rc, kinde_reason_name(r),
-		     vis(last_detail));
+		     tap_vis(last_detail));
 	if (want_detail != NULL)
 		is_str(last_detail, want_detail, "  detail of %s", what);
 	is_int(kinde_verdict_check_count(v), 0,
@@ -287,9 +257,9 @@ aud_rules(void)
 	check(cfg60, claims_of("{\"iss\":\"%s\",\"aud\":[\"evil\\nFAKE LOG LINE\"],\"exp\":%lld}",
 			       ISS, (long long)NOW + 100), KINDE_R_AUDIENCE,
 	      NULL, "aud with a newline");
-	ok(!has_ctl(last_detail),
+	ok(!tap_has_ctl(last_detail),
 	   "aud values are escaped in the detail (got \"%s\")",
-	   vis(last_detail));
+	   tap_vis(last_detail));
 
 	/* no audience configured: not checked, but still type-checked */
 	check(cfg_noaud, claims_of("{\"iss\":\"%s\",\"aud\":\"whatever\",\"exp\":%lld}",

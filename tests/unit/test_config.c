@@ -8,6 +8,7 @@
 #include "config.h"
 #include "alg.h"
 #include "tap.h"
+#include "testlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,37 +19,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-/* ------------------------------------------------------------------ */
-/* Log capture */
-
-#define MAXLOG 64
-static struct {
-	int prio[MAXLOG];
-	char *msg[MAXLOG];
-	size_t n;
-} logs;
-
-static void
-capture(void *ctx, int priority, const char *message)
-{
-	(void)ctx;
-	if (logs.n < MAXLOG) {
-		logs.prio[logs.n] = priority;
-		logs.msg[logs.n] = strdup(message);
-		logs.n++;
-	}
-}
-
-static void
-logs_clear(void)
-{
-	size_t i;
-
-	for (i = 0; i < logs.n; i++)
-		free(logs.msg[i]);
-	logs.n = 0;
-}
-
 static kinde_config_t *
 fresh(void)
 {
@@ -56,7 +26,7 @@ fresh(void)
 
 	if (cfg == NULL)
 		abort();
-	kinde_config_set_log(cfg, capture, NULL);
+	kinde_config_set_log(cfg, testlog_capture, NULL);
 	return cfg;
 }
 

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "verdict.h"
 #include "tap.h"
+#include "testlog.h"
 #include "testkeys.h"
 
 #include <fcntl.h>
@@ -20,78 +21,6 @@
 #include <unistd.h>
 
 static EVP_PKEY *rsa, *p256, *p384, *ed;
-
-/* ------------------------------------------------------------------ */
-/* Log capture */
-
-#define MAXLOG 256
-static struct {
-	int prio[MAXLOG];
-	char *msg[MAXLOG];
-	size_t n;
-} logs;
-
-static void
-capture(void *ctx, int priority, const char *message)
-{
-	(void)ctx;
-	if (logs.n < MAXLOG) {
-		logs.prio[logs.n] = priority;
-		logs.msg[logs.n] = strdup(message);
-		logs.n++;
-	}
-}
-
-static void
-logs_clear(void)
-{
-	size_t i;
-
-	for (i = 0; i < logs.n; i++)
-		free(logs.msg[i]);
-	logs.n = 0;
-}
-
-static size_t
-logs_matching(const char *needle)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < logs.n; i++)
-		if (strstr(logs.msg[i], needle) != NULL)
-			n++;
-	return n;
-}
-
-static int
-has_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* s with control characters shown as \xNN, for TAP lines (rotating
- * static buffers). */
-static const char *
-vis(const char *s)
-{
-	static char bufs[4][700];
-	static unsigned k;
-	char *b = bufs[k++ % 4];
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 5 < sizeof(bufs[0]); s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			o += (size_t)snprintf(b + o, 5, "\\x%02x",
-					      (unsigned char)*s);
-		else
-			b[o++] = *s;
-	}
-	b[o] = '\0';
-	return b;
-}
 
 /* ------------------------------------------------------------------ */
 /* Helpers */
@@ -753,10 +682,10 @@ keyset_warnings_escaped(kinde_config_t *cfg)
 	kinde_keyset_free(ks);
 	is_int(logs.n, 5, "  five warnings");
 	for (i = 0; i < logs.n; i++) {
-		if (has_ctl(logs.msg[i])) {
+		if (tap_has_ctl(logs.msg[i])) {
 			bad++;
 			diag("  raw control character in: %s",
-			     vis(logs.msg[i]));
+			     tap_vis(logs.msg[i]));
 		}
 	}
 	is_int(bad, 0,
@@ -873,7 +802,7 @@ select_rules(kinde_config_t *cfg)
 
 	kinde_verdict_reset(v);
 	k = keyset_select(ks, "r\n", ALG_RS256, v);
-	ok(k == NULL && !has_ctl(kinde_verdict_detail(v)),
+	ok(k == NULL && !tap_has_ctl(kinde_verdict_detail(v)),
 	   "an unknown kid is escaped in the detail");
 
 	kinde_keyset_free(ks);
@@ -889,7 +818,7 @@ main(void)
 	p256 = tk_ec("P-256");
 	p384 = tk_ec("P-384");
 	ed = tk_ed25519();
-	kinde_config_set_log(cfg, capture, NULL);
+	kinde_config_set_log(cfg, testlog_capture, NULL);
 
 	rsa_rules();
 	ec_rules();

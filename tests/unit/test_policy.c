@@ -14,36 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-has_ctl(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* s with control characters shown as \xNN, for TAP lines (rotating
- * static buffers). */
-static const char *
-vis(const char *s)
-{
-	static char bufs[4][700];
-	static unsigned k;
-	char *b = bufs[k++ % 4];
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 5 < sizeof(bufs[0]); s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			o += (size_t)snprintf(b + o, 5, "\\x%02x",
-					      (unsigned char)*s);
-		else
-			b[o++] = *s;
-	}
-	b[o] = '\0';
-	return b;
-}
-
 /* A string list from words ("a b, c"); "" gives an empty list. */
 static struct strlist
 sl(const char *words)
@@ -222,9 +192,9 @@ require_all(void)
 	req = sl("ssh:login");
 	got = sl_exact("openid", "evil\nFAKE: accepted", NULL);
 	policy_require_all(v, "scope", KINDE_R_SCOPE, &req, &got, "token");
-	ok(!has_ctl(kinde_verdict_detail(v)),
+	ok(!tap_has_ctl(kinde_verdict_detail(v)),
 	   "granted values are escaped in the detail (got \"%s\")",
-	   vis(kinde_verdict_detail(v)));
+	   tap_vis(kinde_verdict_detail(v)));
 	strlist_clear(&req);
 	strlist_clear(&got);
 
@@ -423,7 +393,7 @@ pol(const kinde_config_t *cfg, const char *claims, kinde_reason_t want,
 		diag("  got %s / explain %s: %s",
 		     kinde_reason_name(kinde_verdict_reason(v)),
 		     kinde_reason_name(kinde_verdict_reason(ve)),
-		     vis(kinde_verdict_detail(v)));
+		     tap_vis(kinde_verdict_detail(v)));
 	if (want_detail != NULL)
 		is_str(kinde_verdict_detail(v), want_detail, "  detail of %s",
 		       what);
@@ -504,9 +474,9 @@ check_token(void)
 		json_t *c = J("{\"permissions\":[\"p0\",\"x\\ny\"]}");
 
 		policy_check_token(perm, c, v);
-		ok(!has_ctl(kinde_verdict_detail(v)),
+		ok(!tap_has_ctl(kinde_verdict_detail(v)),
 		   "permission values are escaped in the detail (got \"%s\")",
-		   vis(kinde_verdict_detail(v)));
+		   tap_vis(kinde_verdict_detail(v)));
 		json_decref(c);
 		kinde_verdict_free(v);
 	}
