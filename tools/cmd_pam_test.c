@@ -7,6 +7,7 @@
 #include "kinde-build.h"
 
 #include "cli.h"
+#include "pam_rc_name.h"
 #include "syslog_capture.h"
 #include "util.h"
 
@@ -39,41 +40,6 @@ usage(FILE *f)
 		"Exit status: 0 both stages succeeded, 1 refused, 2 usage or\n"
 		"configuration error (PAM_SERVICE_ERR), 3 unavailable\n"
 		"(PAM_AUTHINFO_UNAVAIL).\n");
-}
-
-static const struct {
-	int rc;
-	const char *name;
-} rc_names[] = {
-	{ PAM_SUCCESS, "PAM_SUCCESS" },
-	{ PAM_AUTH_ERR, "PAM_AUTH_ERR" },
-	{ PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL" },
-	{ PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN" },
-	{ PAM_SERVICE_ERR, "PAM_SERVICE_ERR" },
-	{ PAM_PERM_DENIED, "PAM_PERM_DENIED" },
-	{ PAM_IGNORE, "PAM_IGNORE" },
-	{ PAM_CONV_ERR, "PAM_CONV_ERR" },
-	{ PAM_BUF_ERR, "PAM_BUF_ERR" },
-	{ PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },
-	{ PAM_ACCT_EXPIRED, "PAM_ACCT_EXPIRED" },
-	{ PAM_NEW_AUTHTOK_REQD, "PAM_NEW_AUTHTOK_REQD" },
-	{ PAM_MAXTRIES, "PAM_MAXTRIES" },
-	{ PAM_ABORT, "PAM_ABORT" },
-	{ PAM_CRED_INSUFFICIENT, "PAM_CRED_INSUFFICIENT" },
-	{ PAM_MODULE_UNKNOWN, "PAM_MODULE_UNKNOWN" },
-	{ PAM_OPEN_ERR, "PAM_OPEN_ERR" },
-	{ PAM_SYMBOL_ERR, "PAM_SYMBOL_ERR" },
-};
-
-static const char *
-rc_name(int rc)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(rc_names) / sizeof(rc_names[0]); i++)
-		if (rc_names[i].rc == rc)
-			return rc_names[i].name;
-	return "PAM_(unknown)";
 }
 
 /* Reads one line from stdin, without echo when asked and on a tty. */
@@ -239,7 +205,7 @@ cmd_pam_test(int argc, char **argv)
 	if (rc != PAM_SUCCESS) {
 		syslog_capture_stop();
 		return cli_usage_error("pam-test", "pam_start: %s",
-				       rc_name(rc));
+				       pam_rc_name(rc));
 	}
 	if (rhost != NULL)
 		pam_set_item(pamh, PAM_RHOST, rhost);
@@ -267,8 +233,8 @@ cmd_pam_test(int argc, char **argv)
 		free(env);
 		out = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}", "service",
 				service, "user", user, "authenticate",
-				rc_name(rc), "account",
-				arc == -1 ? NULL : rc_name(arc), "environment",
+				pam_rc_name(rc), "account",
+				arc == -1 ? NULL : pam_rc_name(arc), "environment",
 				envj, "log", log);
 		cli_print_json(out);
 		json_decref(out);
@@ -276,10 +242,10 @@ cmd_pam_test(int argc, char **argv)
 		printf("service %s, user %s, configuration %s\n", service, user,
 		       confdir ? confdir : "/etc/pam.d");
 		printf("authenticate (pam_authenticate): %s - %s\n",
-		       rc_name(rc), pam_strerror(pamh, rc));
+		       pam_rc_name(rc), pam_strerror(pamh, rc));
 		if (arc != -1)
 			printf("account      (pam_acct_mgmt):    %s - %s\n",
-			       rc_name(arc), pam_strerror(pamh, arc));
+			       pam_rc_name(arc), pam_strerror(pamh, arc));
 		else
 			printf("account      (pam_acct_mgmt):    not run%s\n",
 			       account ? " (authentication failed)" : "");

@@ -27,6 +27,8 @@
 
 #include <security/pam_appl.h>
 
+#include "pam_rc_name.h"
+
 static FILE *log_file;
 static char *secret;
 
@@ -101,35 +103,6 @@ fail:
 	return PAM_CONV_ERR;
 }
 
-static const char *
-rc_name(int rc)
-{
-	static const struct { int rc; const char *name; } names[] = {
-		{ PAM_SUCCESS, "PAM_SUCCESS" },
-		{ PAM_AUTH_ERR, "PAM_AUTH_ERR" },
-		{ PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL" },
-		{ PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN" },
-		{ PAM_SERVICE_ERR, "PAM_SERVICE_ERR" },
-		{ PAM_PERM_DENIED, "PAM_PERM_DENIED" },
-		{ PAM_IGNORE, "PAM_IGNORE" },
-		{ PAM_CONV_ERR, "PAM_CONV_ERR" },
-		{ PAM_BUF_ERR, "PAM_BUF_ERR" },
-		{ PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },
-		{ PAM_ACCT_EXPIRED, "PAM_ACCT_EXPIRED" },
-		{ PAM_MAXTRIES, "PAM_MAXTRIES" },
-		{ PAM_ABORT, "PAM_ABORT" },
-		{ PAM_MODULE_UNKNOWN, "PAM_MODULE_UNKNOWN" },
-		{ PAM_OPEN_ERR, "PAM_OPEN_ERR" },
-		{ PAM_SYMBOL_ERR, "PAM_SYMBOL_ERR" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].rc == rc)
-			return names[i].name;
-	return "PAM_(other)";
-}
-
 static long
 rss_kb(void)
 {
@@ -190,18 +163,18 @@ transaction(const char *confdir, const char *service, const char *user,
 	rc = confdir ? pam_start_confdir(service, user, &c, confdir, &pamh) :
 	     pam_start(service, user, &c, &pamh);
 	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "pam_start: %s\n", rc_name(rc));
+		fprintf(stderr, "pam_start: %s\n", pam_rc_name(rc));
 		return 1;
 	}
 	if (rhost != NULL)
 		pam_set_item(pamh, PAM_RHOST, rhost);
 	rc = pam_authenticate(pamh, 0);
 	if (verbose)
-		printf("auth %s\n", rc_name(rc));
+		printf("auth %s\n", pam_rc_name(rc));
 	if (rc == PAM_SUCCESS && acct) {
 		arc = pam_acct_mgmt(pamh, 0);
 		if (verbose)
-			printf("acct %s\n", rc_name(arc));
+			printf("acct %s\n", pam_rc_name(arc));
 	}
 	if (verbose) {
 		env = pam_getenvlist(pamh);
