@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The libFuzzer entry point: must not keep state between calls. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,6 +31,25 @@ fuzz_fail(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "%s:%d: fuzz property failed: %s\n", file, line, what);
 	abort();
+}
+
+/* The target's fixed fixtures could not be built: not a finding. */
+static inline __attribute__((noreturn)) void
+setup_fail(const char *what)
+{
+	fprintf(stderr, "fuzz_%s: fixture setup failed: %s\n",
+		fuzz_target_name, what);
+	abort();
+}
+
+/* A log sink for the library under fuzzing: reads the whole line, as a
+ * real sink would, and checks it stays bounded. */
+static inline void
+log_sink(void *ctx, int priority, const char *message)
+{
+	(void)ctx;
+	(void)priority;
+	FUZZ_ASSERT(strlen(message) < 1024);
 }
 
 #endif

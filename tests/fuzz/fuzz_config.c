@@ -30,21 +30,6 @@ static const char *const tokens[] = {
 	FIXED_TOKEN_EDDSA,
 };
 
-static void
-log_sink(void *ctx, int priority, const char *message)
-{
-	(void)ctx;
-	(void)priority;
-	FUZZ_ASSERT(strlen(message) < 1024);
-}
-
-static __attribute__((noreturn)) void
-setup_fail(const char *what)
-{
-	fprintf(stderr, "fuzz_config: fixture setup failed: %s\n", what);
-	abort();
-}
-
 /* The fixtures' key set: built on the first call, never changed. */
 static const kinde_keyset_t *
 fixture(void)

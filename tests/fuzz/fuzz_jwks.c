@@ -52,22 +52,6 @@ has_key(const kinde_keyset_t *ks, const char *kid, const char *kty)
 	return false;
 }
 
-/* Reads the whole line, as a real sink would. */
-static void
-log_sink(void *ctx, int priority, const char *message)
-{
-	(void)ctx;
-	(void)priority;
-	FUZZ_ASSERT(strlen(message) < 1024);
-}
-
-static __attribute__((noreturn)) void
-setup_fail(const char *what)
-{
-	fprintf(stderr, "fuzz_jwks: fixture setup failed: %s\n", what);
-	abort();
-}
-
 /* Built on the first call and never changed afterwards. */
 static const kinde_config_t *
 fixture(void)

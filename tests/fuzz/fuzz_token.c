@@ -34,13 +34,6 @@ struct fixture {
 	kinde_validator_t *val;
 };
 
-static __attribute__((noreturn)) void
-setup_fail(const char *what)
-{
-	fprintf(stderr, "fuzz_token: fixture setup failed: %s\n", what);
-	abort();
-}
-
 /* Built on the first call and never changed afterwards. */
 static const struct fixture *
 fixture(void)
