@@ -426,6 +426,19 @@ fk_conf() {
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 
+# find_system_lib NAME: absolute path of a system library (nss_wrapper,
+# pam_wrapper); exit 1 when it is not installed.
+find_system_lib() {
+	local d arch
+	arch=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true)
+	for d in ${arch:+/usr/lib/$arch /lib/$arch} /usr/lib64 /usr/lib /usr/local/lib /usr/local/lib64; do
+		[ -f "$d/$1" ] && { printf '%s\n' "$d/$1"; return 0; }
+	done
+	d=$(/sbin/ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n { print $NF; exit }')
+	[ -n "$d" ] && [ -f "$d" ] && { printf '%s\n' "$d"; return 0; }
+	return 1
+}
+
 # make check -j runs tests side by side.  A test that loads the machine on
 # purpose (test_burst: 50 sanitizer processes at once, a run queue that
 # turns 0.1 s of CPU into seconds) says so with machine_loaded; a test that

@@ -48,18 +48,6 @@ PK_GROUP=$T/group
 PK_LOGIN_N=0
 PK_HENV=()
 
-# _pk_find_lib NAME: absolute path of a system library (nss_wrapper).
-_pk_find_lib() {
-	local d arch
-	arch=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true)
-	for d in ${arch:+/usr/lib/$arch /lib/$arch} /usr/lib64 /usr/lib /usr/local/lib /usr/local/lib64; do
-		[ -f "$d/$1" ] && { printf '%s\n' "$d/$1"; return 0; }
-	done
-	d=$(/sbin/ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n { print $NF; exit }')
-	[ -n "$d" ] && [ -f "$d" ] && { printf '%s\n' "$d"; return 0; }
-	return 1
-}
-
 # pk_asan: true when the module or the harness is built with ASan.
 pk_asan() {
 	[ -n "$ASAN_PRELOAD" ] && return 0
@@ -72,7 +60,7 @@ pk_require() {
 	for f in "$PK_MODULE" "$PK_NET" "$PK_HARNESS"; do
 		[ -e "$f" ] || { echo "Bail out! $f is not built (make && make tests/pam/pam_harness)"; exit 99; }
 	done
-	PK_NSSW=$(_pk_find_lib libnss_wrapper.so) ||
+	PK_NSSW=$(find_system_lib libnss_wrapper.so) ||
 		{ echo "Bail out! libnss_wrapper.so not found (install libnss-wrapper)"; exit 99; }
 	command -v curl >/dev/null || { echo "Bail out! curl not installed"; exit 99; }
 	"$PYTHON3" -c 'import cryptography' 2>/dev/null ||
@@ -272,7 +260,7 @@ pk_rand() {
 pk_pamtester() {
 	local pamw
 	command -v pamtester >/dev/null || return 1
-	pamw=$(_pk_find_lib libpam_wrapper.so) || return 1
+	pamw=$(find_system_lib libpam_wrapper.so) || return 1
 	PK_LOGIN_N=$((PK_LOGIN_N + 1))
 	local dir=$T/login.$PK_LOGIN_N
 	mkdir -m 700 "$dir"

@@ -24,17 +24,7 @@ for f in "$MODULE" "$NET"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 99; }
 done
 
-find_lib() {	# find_lib NAME: absolute path of a system library
-	local d arch
-	arch=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true)
-	for d in ${arch:+/usr/lib/$arch /lib/$arch} /usr/lib64 /usr/lib /usr/local/lib /usr/local/lib64; do
-		[ -f "$d/$1" ] && { printf '%s\n' "$d/$1"; return 0; }
-	done
-	d=$(/sbin/ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n { print $NF; exit }')
-	[ -n "$d" ] && [ -f "$d" ] && { printf '%s\n' "$d"; return 0; }
-	return 1
-}
-NSSW=$(find_lib libnss_wrapper.so) ||
+NSSW=$(find_system_lib libnss_wrapper.so) ||
 	{ echo "Bail out! libnss_wrapper.so not found (install libnss-wrapper)"; exit 99; }
 
 # In a sanitizer build kinde-auth is ASan-built: the ASan runtime must come
