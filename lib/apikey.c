@@ -4,7 +4,9 @@
  * and organization it carries; the host's policy is applied here.
  *
  * The key never reaches the disk or a log: results are cached under the
- * SHA-256 of issuer and key, and the buffers that held it are wiped.
+ * SHA-256 of the origin (origin.h) and the key, and the buffers that held
+ * it are wiped.  An answer obtained under one issuer or trust setting is
+ * never served under another: the entry records its origin too.
  */
 #include "kinde-build.h"
 
@@ -23,9 +25,9 @@
 #define APIKEY_MAX 512
 #define VERIFY_PATH "/api/v1/api_keys/verify"
 
-/* Full SHA-256 of issuer and key, hex: stored and compared in the entry. */
+/* Full SHA-256 of origin and key, hex: stored and compared in the entry. */
 static void
-key_digest(const char *issuer, const char *key, char out[65])
+key_digest(const char *origin, const char *key, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len = 0;
@@ -33,7 +35,7 @@ key_digest(const char *issuer, const char *key, char out[65])
 
 	memset(md, 0, sizeof(md));
 	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, issuer, strlen(issuer) + 1) == 1 &&
+	    EVP_DigestUpdate(ctx, origin, strlen(origin) + 1) == 1 &&
 	    EVP_DigestUpdate(ctx, key, strlen(key)) == 1)
 		EVP_DigestFinal_ex(ctx, md, &len);
 	EVP_MD_CTX_free(ctx);
@@ -289,11 +291,12 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 	client_clear_error(c);
 	if (precheck(key, v) != 0)
 		return KINDE_E_REJECTED;
-	key_digest(cfg->issuer, key, digest);
+	key_digest(c->origin.id, key, digest);
 	kinde_fmt(name, sizeof(name), "apikey-%.32s", digest);
 	if (cache_get(&c->cache, name, &e) == KINDE_OK) {
 		stored = json_string_value(json_object_get(e.meta, "key_sha256"));
-		if (stored != NULL && strlen(stored) == 64 &&
+		if (client_origin_check(c, e.meta, "API-key answer") == 0 &&
+		    stored != NULL && strlen(stored) == 64 &&
 		    kinde_ct_equal(stored, digest, 64) &&
 		    now < json_integer_value(json_object_get(e.meta,
 							     "expires_at")))
@@ -314,7 +317,8 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		      strcmp(json_string_value(json_object_get(facts, "status")),
 			     "active") == 0 ?
 		      cfg->apikey_cache_ttl : cfg->apikey_negative_ttl;
-		meta = json_pack("{s:s, s:I, s:O}", "key_sha256", digest,
+		meta = json_pack("{s:s, s:o, s:I, s:O}", "key_sha256", digest,
+				 "origin", origin_json(&c->origin),
 				 "expires_at", (json_int_t)(time(NULL) + ttl),
 				 "facts", facts);
 		if (ttl > 0 && meta != NULL)

@@ -28,9 +28,8 @@ kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
 	if (c == NULL)
 		return KINDE_E_NOMEM;
 	c->cfg = cfg;
-	/* A pinned key set needs no cache; anything else is better with
-	 * one, and works (slower, logged) without. */
-	if (cfg->jwks_file == NULL || cfg->client_id != NULL) {
+	origin_of(cfg, &c->origin);
+	if (client_wants_cache(cfg)) {
 		if (cache_open(cfg, &c->cache, err, sizeof(err)) != KINDE_OK)
 			kinde_log(cfg, LOG_WARNING, "%s; going on without a cache",
 				  err);
@@ -39,6 +38,30 @@ kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
 	}
 	*out = c;
 	return KINDE_OK;
+}
+
+bool
+client_wants_cache(const kinde_config_t *cfg)
+{
+	/* A pinned key set needs no cache; anything else is better with
+	 * one, and works (slower, logged) without. */
+	return cfg->jwks_file == NULL || cfg->client_id != NULL;
+}
+
+int
+client_origin_check(const kinde_client_t *c, const json_t *meta,
+		    const char *what)
+{
+	unsigned diff = origin_diff_meta(&c->origin, meta);
+	char names[160];
+
+	if (diff == 0)
+		return 0;
+	origin_names(diff, names, sizeof(names));
+	kinde_log(c->cfg, LOG_INFO,
+		  "the cached %s was fetched for another origin (%s differ%s); not used",
+		  what, names, strchr(names, ',') ? "" : "s");
+	return -1;
 }
 
 void

@@ -8,6 +8,7 @@
 #include "kinde.h"
 #include "cache.h"
 #include "http.h"
+#include "origin.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -20,6 +21,7 @@
 struct kinde_client {
 	const kinde_config_t *cfg;
 	struct kcache cache;
+	struct origin origin;	/* of cfg: names and binds cache entries */
 	int64_t fixed_now;
 	char err[512];
 	kinde_err_t err_code;
@@ -50,6 +52,21 @@ struct kinde_client {
 	long http_status;	/* of the last response */
 	char oauth_error[64];	/* "invalid_client"..., of the last refusal */
 };
+
+/*
+ * Whether a client of cfg keeps an on-disk cache: a pinned key set needs
+ * none, unless M2M tokens are wanted too.
+ */
+bool client_wants_cache(const kinde_config_t *cfg);
+
+/*
+ * 0 when a cache entry's metadata records this client's origin; else
+ * logs (info) that the entry of what (e.g. "key set") was fetched for
+ * another origin, naming the settings that differ, and returns -1: the
+ * caller treats the entry as absent.
+ */
+int client_origin_check(const kinde_client_t *c, const json_t *meta,
+			const char *what);
 
 /*
  * The clock for decisions (is a cached entry still fresh?): fixed by
@@ -112,6 +129,11 @@ long client_ttl(const struct http_response *resp);
 /* Discovery (discovery.c): the endpoint named field, or NULL. */
 kinde_err_t discovery_load(kinde_client_t *c);
 const char *discovery_endpoint(kinde_client_t *c, const char *field);
+/*
+ * The endpoint named field of the document in memory, else of the cached
+ * one (expired or not), without a request; NULL when neither names it.
+ */
+const char *discovery_peek(kinde_client_t *c, const char *field);
 
 /* Drops the cached M2M token for audiences (m2m.c). */
 void m2m_forget(kinde_client_t *c, const char *const *audiences);

@@ -65,10 +65,29 @@ accept_doc(kinde_client_t *c, const char *body, size_t len)
 	return KINDE_OK;
 }
 
+/* Named after the origin and bound to it, like the key set. */
+static void
+cache_file_name(const kinde_client_t *c, char *name, size_t len)
+{
+	cache_name(name, len, "discovery", c->origin.id, NULL);
+}
+
+/* cache_get of an entry recorded for this client's origin, else e is
+ * empty and KINDE_E_IO. */
+static kinde_err_t
+get_entry(kinde_client_t *c, const char *name, struct cache_entry *e)
+{
+	if (cache_get(&c->cache, name, e) != KINDE_OK)
+		return KINDE_E_IO;
+	if (client_origin_check(c, e->meta, "discovery document") == 0)
+		return KINDE_OK;
+	cache_entry_clear(e);
+	return KINDE_E_IO;
+}
+
 kinde_err_t
 discovery_load(kinde_client_t *c)
 {
-	const kinde_config_t *cfg = c->cfg;
 	struct http_request req = { 0 };
 	struct http_response resp;
 	struct cache_entry e;
@@ -81,9 +100,8 @@ discovery_load(kinde_client_t *c)
 	if (c->discovery_loaded)
 		return c->discovery ? KINDE_OK : KINDE_E_UNAVAILABLE;
 	c->discovery_loaded = true;
-	cache_name(name, sizeof(name), "discovery", cfg->issuer,
-		   cfg->domain, NULL);
-	if (cache_get(&c->cache, name, &e) == KINDE_OK) {
+	cache_file_name(c, name, sizeof(name));
+	if (get_entry(c, name, &e) == KINDE_OK) {
 		json_t *x = json_object_get(e.meta, "expires_at");
 
 		exp = json_is_integer(x) ? json_integer_value(x) : 0;
@@ -110,7 +128,8 @@ discovery_load(kinde_client_t *c)
 	} else if (resp.status == 200) {
 		rc = accept_doc(c, resp.body, resp.body_len);
 		if (rc == KINDE_OK) {
-			meta = json_pack("{s:s, s:I, s:I, s:s}", "url", url,
+			meta = json_pack("{s:s, s:o, s:I, s:I, s:s}", "url",
+					 url, "origin", origin_json(&c->origin),
 					 "fetched_at", (json_int_t)stamp,
 					 "expires_at",
 					 (json_int_t)(stamp + client_ttl(&resp)),
@@ -135,6 +154,25 @@ stale:
 		rc = KINDE_OK;
 	cache_entry_clear(&e);
 	return rc;
+}
+
+const char *
+discovery_peek(kinde_client_t *c, const char *field)
+{
+	struct cache_entry e;
+	char name[CACHE_NAME_MAX];
+	const json_t *ep;
+
+	if (c->discovery == NULL && !c->discovery_loaded) {
+		cache_file_name(c, name, sizeof(name));
+		/* Fresh or not: what it names is what was fetched. */
+		if (get_entry(c, name, &e) == KINDE_OK) {
+			accept_doc(c, e.body, e.body_len);
+			cache_entry_clear(&e);
+		}
+	}
+	ep = json_object_get(c->discovery, field);
+	return json_is_string(ep) ? json_string_value(ep) : NULL;
 }
 
 const char *

@@ -23,13 +23,15 @@
 
 #define JWKS_DEFAULT_PATH "/.well-known/jwks"
 
+/*
+ * Named after the origin (origin.h): domain, issuer, jwks_uri, ca_file
+ * and its content, proxy, transport.  The entry records the origin and
+ * the URL fetched, and is re-checked on reading (entry_usable).
+ */
 static void
 cache_file_name(const kinde_client_t *c, char *name, size_t len)
 {
-	const kinde_config_t *cfg = c->cfg;
-
-	cache_name(name, len, "jwks", cfg->issuer,
-		   cfg->jwks_uri ? cfg->jwks_uri : "", NULL);
+	cache_name(name, len, "jwks", c->origin.id, NULL);
 }
 
 static int64_t
@@ -75,6 +77,55 @@ jwks_url(kinde_client_t *c, char *url, size_t len)
 }
 
 /*
+ * The URL this configuration fetches its key set from, as far as it is
+ * known without a request: the configured jwks_uri, else the discovery
+ * document's (in memory or cached, of the same origin), else Kinde's
+ * well-known path on the domain.
+ */
+static void
+expected_url(kinde_client_t *c, char *url, size_t len)
+{
+	const char *ep;
+
+	if (c->cfg->jwks_uri != NULL) {
+		kinde_fmt(url, len, "%s", c->cfg->jwks_uri);
+		return;
+	}
+	ep = discovery_peek(c, "jwks_uri");
+	if (ep != NULL)
+		kinde_fmt(url, len, "%s", ep);
+	else
+		client_url(c, JWKS_DEFAULT_PATH, url, len);
+}
+
+/*
+ * An entry is used only when it records this client's origin and the
+ * URL this configuration would fetch; otherwise it is dropped (e made
+ * empty), as if absent, and the key set is fetched again.
+ */
+static void
+entry_usable(kinde_client_t *c, struct cache_entry *e)
+{
+	const char *url;
+	char want[1024], esc[256];
+
+	if (e->meta == NULL)
+		return;
+	if (client_origin_check(c, e->meta, "key set") != 0)
+		goto drop;
+	url = json_string_value(json_object_get(e->meta, "url"));
+	expected_url(c, want, sizeof(want));
+	if (url != NULL && strcmp(url, want) == 0)
+		return;
+	kinde_escape(url ? url : "(none)", esc, sizeof(esc));
+	kinde_log(c->cfg, LOG_INFO,
+		  "the cached key set was fetched from %s, not %s; not used",
+		  esc, want);
+drop:
+	cache_entry_clear(e);
+}
+
+/*
  * Fetches the key set (revalidating prev's ETag when given) and stores it.
  * On success the new set is in use.
  */
@@ -116,7 +167,8 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 				  resp.status);
 		goto out;
 	}
-	fresh.meta = json_pack("{s:s, s:I, s:I, s:s, s:I}", "url", url,
+	fresh.meta = json_pack("{s:s, s:o, s:I, s:I, s:s, s:I}", "url", url,
+			       "origin", origin_json(&c->origin),
 			       "fetched_at", (json_int_t)now, "expires_at",
 			       (json_int_t)(now + client_ttl(&resp)), "etag",
 			       resp.status == 304 ? req.if_none_match : resp.etag,
@@ -143,6 +195,16 @@ out:
 	json_decref(fresh.meta);
 	free(resp.body);
 	return rc;
+}
+
+/* cache_get, then entry_usable: KINDE_E_IO (e empty) when not usable. */
+static kinde_err_t
+get_entry(kinde_client_t *c, const char *name, struct cache_entry *e)
+{
+	if (cache_get(&c->cache, name, e) != KINDE_OK)
+		return KINDE_E_IO;
+	entry_usable(c, e);
+	return e->meta != NULL ? KINDE_OK : KINDE_E_IO;
 }
 
 static bool
@@ -225,13 +287,13 @@ keyset_get(kinde_client_t *c, const kinde_keyset_t **out)
 		return KINDE_OK;
 	}
 	cache_file_name(c, name, sizeof(name));
-	if (cache_get(&c->cache, name, &e) == KINDE_OK && fresh_enough(c, &e) &&
+	if (get_entry(c, name, &e) == KINDE_OK && fresh_enough(c, &e) &&
 	    adopt(c, &e, "cache") == 0)
 		goto done;
 	/* Cold or expired: one process fetches, the others wait and read. */
 	lock = cache_lock(&c->cache, name, cfg->timeout * 1000);
 	cache_entry_clear(&e);
-	if (cache_get(&c->cache, name, &e) == KINDE_OK && fresh_enough(c, &e) &&
+	if (get_entry(c, name, &e) == KINDE_OK && fresh_enough(c, &e) &&
 	    adopt(c, &e, "cache") == 0)
 		goto done;
 	rc = fetch(c, name, &e, false);
@@ -277,7 +339,7 @@ refetch_for_kid(kinde_client_t *c, const char *kid)
 	lock = cache_lock(&c->cache, name, cfg->timeout * 1000);
 	/* Another process may have refetched already (perhaps within the
 	 * same second as our own read: compare contents, not times). */
-	if (cache_get(&c->cache, name, &e) == KINDE_OK &&
+	if (get_entry(c, name, &e) == KINDE_OK &&
 	    adopt(c, &e, "cache") == 0 && has_kid(c->ks, kid)) {
 		rc = KINDE_OK;
 		goto out;
@@ -378,7 +440,7 @@ kinde_client_refresh_keyset(kinde_client_t *c)
 	client_op_begin(c);
 	cache_file_name(c, name, sizeof(name));
 	lock = cache_lock(&c->cache, name, c->cfg->timeout * 1000);
-	cache_get(&c->cache, name, &e);
+	get_entry(c, name, &e);
 	rc = fetch(c, name, &e, false);
 	cache_unlock(lock);
 	cache_entry_clear(&e);

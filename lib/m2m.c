@@ -261,22 +261,45 @@ resolve(kinde_client_t *c, const char *const *audiences,
 		strlist_join((const char *const *)cfg->m2m_scope.v,
 			     cfg->m2m_scope.n, " ", r->scope, sizeof(r->scope));
 	}
-	cache_name(r->name, sizeof(r->name), "m2m", cfg->issuer,
+	/* A token is of an origin (origin.h) and a request: who asked,
+	 * for which audiences and scopes. */
+	cache_name(r->name, sizeof(r->name), "m2m", c->origin.id,
 		   cfg->client_id ? cfg->client_id : "", r->auds, r->scope,
 		   NULL);
 	return KINDE_OK;
 }
 
+static bool
+meta_is(const json_t *meta, const char *key, const char *want)
+{
+	const char *v = json_string_value(json_object_get(meta, key));
+
+	return v != NULL && strcmp(v, want) == 0;
+}
+
 /* A cached token still short of its refresh time, or NULL. */
 static char *
-cached_token(kinde_client_t *c, const char *name, int64_t *expires_at)
+cached_token(kinde_client_t *c, const struct m2m_req *req,
+	     int64_t *expires_at)
 {
+	const char *client_id = c->cfg->client_id ? c->cfg->client_id : "";
 	struct cache_entry e;
 	json_t *r;
 	char *tok = NULL;
 
-	if (cache_get(&c->cache, name, &e) != KINDE_OK)
+	if (cache_get(&c->cache, req->name, &e) != KINDE_OK)
 		return NULL;
+	/* The name is a hash: the entry itself must say it is this
+	 * origin's token for this request. */
+	if (client_origin_check(c, e.meta, "M2M token") != 0)
+		goto out;
+	if (!meta_is(e.meta, "client_id", client_id) ||
+	    !meta_is(e.meta, "audience", req->auds) ||
+	    !meta_is(e.meta, "scope", req->scope)) {
+		kinde_log(c->cfg, LOG_INFO,
+			  "the cached M2M token was requested by another client or for other audiences or scopes; not used");
+		goto out;
+	}
 	r = json_object_get(e.meta, "refresh_at");
 	if (json_is_integer(r) && client_now(c) < json_integer_value(r) &&
 	    e.body_len > 0) {
@@ -284,6 +307,7 @@ cached_token(kinde_client_t *c, const char *name, int64_t *expires_at)
 		*expires_at = json_integer_value(json_object_get(e.meta,
 								 "expires_at"));
 	}
+out:
 	cache_entry_clear(&e);
 	return tok;
 }
@@ -325,13 +349,13 @@ m2m_token(kinde_client_t *c, const char *const *audiences,
 	rc = resolve(c, audiences, scopes, &r);
 	if (rc != KINDE_OK)
 		goto out;
-	if (!force && (*token = cached_token(c, r.name, expires_at)) != NULL) {
+	if (!force && (*token = cached_token(c, &r, expires_at)) != NULL) {
 		*from_cache = true;
 		goto out;
 	}
 	/* Many processes needing a token at once request one, not many. */
 	lock = cache_lock(&c->cache, r.name, cfg->timeout * 1000);
-	if (!force && (*token = cached_token(c, r.name, expires_at)) != NULL) {
+	if (!force && (*token = cached_token(c, &r, expires_at)) != NULL) {
 		*from_cache = true;
 		goto out;
 	}
@@ -339,7 +363,9 @@ m2m_token(kinde_client_t *c, const char *const *audiences,
 	if (rc != KINDE_OK)
 		goto out;
 	*expires_at = exp;
-	meta = json_pack("{s:s, s:s, s:I, s:I}", "audience", r.auds, "scope",
+	meta = json_pack("{s:o, s:s, s:s, s:s, s:I, s:I}", "origin",
+			 origin_json(&c->origin), "client_id", cfg->client_id ?
+			 cfg->client_id : "", "audience", r.auds, "scope",
 			 r.scope, "expires_at", (json_int_t)exp, "refresh_at",
 			 (json_int_t)refresh_at(now, exp));
 	if (meta == NULL ||

@@ -28,7 +28,7 @@ enum {
 	OPT_LEEWAY, OPT_CA_FILE, OPT_CACHE_DIR, OPT_ALGORITHMS,
 	OPT_NOW, OPT_EXPLAIN, OPT_JSON, OPT_REPEAT, OPT_HELP, OPT_REFRESH,
 	OPT_TOKEN, OPT_API_KEY, OPT_SERVICE, OPT_CONFDIR, OPT_USER,
-	OPT_SSHD_CONFIG, OPT_RHOST,
+	OPT_SSHD_CONFIG, OPT_RHOST, OPT_CLIENT_SECRET_FILE,
 	OPT__LAST
 };
 
@@ -41,6 +41,8 @@ enum {
 	{ "issuer", required_argument, NULL, OPT_ISSUER },                \
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },              \
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },          \
+	{ "client-secret-file", required_argument, NULL,                  \
+	  OPT_CLIENT_SECRET_FILE },                                       \
 	{ "help", no_argument, NULL, 'h' }
 
 /* ... and those that validate tokens. */
@@ -89,9 +91,32 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
 	      int nargs, struct cli_opts *o, cli_own_fn own, void *ctx,
 	      void (*usage)(FILE *));
 
-/* Builds the config: file, then the options.  EXIT_OK or EXIT_USAGE. */
+/*
+ * Builds the config: file, then the options, then cli_guard_origin.
+ * EXIT_OK or EXIT_USAGE.
+ */
 int cli_build_config(const struct cli_opts *o, kinde_config_t **cfg,
 		     bool require_issuer);
+
+/*
+ * Keeps a run whose origin (lib/origin.h: domain, issuer, jwks_uri,
+ * ca_file, proxy, net_module) is not its configuration's away from the
+ * configuration's cache, and the configured secret away from another
+ * server:
+ *  - a private cache (a new 0700 directory, removed at exit, said on
+ *    stderr) replaces cfg's cache_dir when the command line overrides an
+ *    origin setting and does not name cache_dir itself, or when the
+ *    cache_dir in effect is the system configuration's and the origin
+ *    differs from the system configuration's (KINDE_CONF_FILE: the one
+ *    pam_kinde reads);
+ *  - client_secret_file from the file is dropped from cfg when the
+ *    command line changes where it would be sent (cli_secret_withheld).
+ * EXIT_OK, or EXIT_USAGE (reported) when no private cache can be made.
+ */
+int cli_guard_origin(const struct cli_opts *o, kinde_config_t *cfg);
+
+/* Why the configured client_secret_file is not sent, or NULL. */
+const char *cli_secret_withheld(void);
 
 /* Parses a positive decimal number (--now EPOCH, --repeat N).  0 on
  * success; -1 after reporting "<cmd>: <option> wants <what>". */

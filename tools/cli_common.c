@@ -5,15 +5,20 @@
 #include "kinde-build.h"
 
 #include "cli.h"
+#include "client.h"
 #include "config.h"
 #include "claims.h"
+#include "origin.h"
 #include "timefmt.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -72,6 +77,7 @@ cli_common_option(struct cli_opts *o, int opt, const char *arg)
 		{ OPT_LEEWAY, "leeway" },
 		{ OPT_CA_FILE, "ca_file" },
 		{ OPT_CACHE_DIR, "cache_dir" },
+		{ OPT_CLIENT_SECRET_FILE, "client_secret_file" },
 		{ OPT_ALGORITHMS, "algorithms" },
 	};
 	static char keybuf[128][64];
@@ -150,6 +156,10 @@ cli_build_config(const struct cli_opts *o, kinde_config_t **out,
 		if (rc != KINDE_OK)
 			goto fail;
 	}
+	if (cli_guard_origin(o, cfg) != EXIT_OK) {
+		kinde_config_free(cfg);
+		return EXIT_USAGE;
+	}
 	*out = cfg;
 	return EXIT_OK;
 fail:
@@ -157,6 +167,153 @@ fail:
 			kinde_config_error(cfg) : kinde_strerror(rc));
 	kinde_config_free(cfg);
 	return EXIT_USAGE;
+}
+
+/* ------------------------------------------------ origin and caches -- */
+
+/* This run's private cache directory ("" when none), removed at exit. */
+static char private_dir[64];
+static char secret_note[512];
+
+static void
+remove_private_cache(void)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (private_dir[0] == '\0')
+		return;
+	fd = open(private_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* Flat: the cache writes files (and locks) only. */
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(private_dir);
+	private_dir[0] = '\0';
+}
+
+const char *
+cli_secret_withheld(void)
+{
+	return secret_note[0] ? secret_note : NULL;
+}
+
+/* The settings of a file alone (defaults when it is absent or refused):
+ * only its origin and cache_dir are read. */
+static kinde_config_t *
+file_config(const char *path)
+{
+	kinde_config_t *cfg = kinde_config_new();
+
+	if (cfg != NULL && path != NULL &&
+	    kinde_config_load_file(cfg, path, true) != KINDE_OK) {
+		kinde_config_free(cfg);
+		cfg = kinde_config_new();
+	}
+	return cfg;
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return strcmp(a, b) == 0;
+}
+
+static bool
+set_on_command_line(const struct cli_opts *o, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsets; i++)
+		if (strcmp(o->sets[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+int
+cli_guard_origin(const struct cli_opts *o, kinde_config_t *cfg)
+{
+	const char *path = o->no_config ? NULL :
+			   o->config_path ? o->config_path : KINDE_CONF_FILE;
+	bool system_file = path != NULL && same_file(path, KINDE_CONF_FILE);
+	kinde_config_t *fcfg, *scfg = NULL;
+	struct origin eff, fil, sys;
+	unsigned dfile, dsys;
+	bool shared;
+	char names[160], dir[sizeof(private_dir)];
+	int rc = EXIT_USAGE;
+
+	fcfg = file_config(path);
+	scfg = system_file ? fcfg : file_config(KINDE_CONF_FILE);
+	if (fcfg == NULL || scfg == NULL) {
+		cli_usage_error(NULL, "out of memory");
+		goto out;
+	}
+	origin_of(cfg, &eff);
+	origin_of(fcfg, &fil);
+	origin_of(scfg, &sys);
+	dfile = origin_diff(&eff, &fil);
+	dsys = origin_diff(&eff, &sys);
+	shared = same_file(cfg->cache_dir, scfg->cache_dir);
+
+	/* The file's secret is for the file's server. */
+	if (cfg->client_secret_file != NULL && (dfile & ORIGIN_SECRET_FIELDS) &&
+	    !set_on_command_line(o, "client_secret_file")) {
+		origin_names(dfile & ORIGIN_SECRET_FIELDS, names,
+			     sizeof(names));
+		kinde_fmt(secret_note, sizeof(secret_note),
+			  "the configured client_secret_file is not sent: the command line overrides %s, which decide%s where it would go; give --client-secret-file FILE to send that file's secret instead",
+			  names, strchr(names, ',') ? "" : "s");
+		free(cfg->client_secret_file);
+		cfg->client_secret_file = NULL;
+	}
+
+	rc = EXIT_OK;
+	if (!((shared && dsys) ||
+	      (dfile && !set_on_command_line(o, "cache_dir"))) ||
+	    !client_wants_cache(cfg) || private_dir[0] != '\0')
+		goto out;
+	/* Not $TMPDIR: the caller's environment decides nothing here. */
+	kinde_fmt(dir, sizeof(dir), "/tmp/kinde-auth.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		rc = cli_usage_error(NULL, "cannot make a private cache: %s",
+				     strerror(errno));
+		goto out;
+	}
+	kinde_fmt(private_dir, sizeof(private_dir), "%s", dir);
+	atexit(remove_private_cache);
+	if (kinde_config_set(cfg, "cache_dir", dir, true) != KINDE_OK) {
+		rc = cli_usage_error(NULL, "%s", kinde_config_error(cfg));
+		goto out;
+	}
+	if (dfile) {
+		origin_names(dfile, names, sizeof(names));
+		fprintf(stderr, PROG ": using a private cache (%s): the command line overrides %s\n",
+			dir, names);
+	} else {
+		origin_names(dsys, names, sizeof(names));
+		fprintf(stderr, PROG ": using a private cache (%s): %s differs from %s in %s and shares its cache_dir\n",
+			dir, path ? path : "the command line", KINDE_CONF_FILE,
+			names);
+	}
+out:
+	if (scfg != fcfg)
+		kinde_config_free(scfg);
+	kinde_config_free(fcfg);
+	return rc;
 }
 
 int
@@ -345,6 +502,8 @@ cli_client_failure(const char *cmd, kinde_err_t err, const kinde_client_t *c)
 	fprintf(stderr, PROG ": %s: %s\n", cmd,
 		kinde_client_error(c)[0] ? kinde_client_error(c) :
 		kinde_strerror(err));
+	if (cli_secret_withheld() != NULL)
+		fprintf(stderr, PROG ": %s: %s\n", cmd, cli_secret_withheld());
 	return cli_exit_for(err);
 }
 

@@ -128,6 +128,11 @@ check_config(struct diag *d, const struct cli_opts *o)
 			 cap.lines[k]);
 	if (rc == KINDE_OK)
 		rc = kinde_config_finish(d->cfg);
+	/* Overrides of the origin: a private cache, the secret kept. */
+	if (rc == KINDE_OK && cli_guard_origin(o, d->cfg) != EXIT_OK)
+		rc = KINDE_E_CONFIG;
+	if (rc == KINDE_OK && cli_secret_withheld() != NULL)
+		fprintf(stderr, PROG ": diagnose: %s\n", cli_secret_withheld());
 	if (rc == KINDE_OK) {
 		d->config_ok = true;
 		diag_add(d, DC_CONFIG, "issuer", DIAG_PASS, NULL, NULL, NULL,

@@ -19,7 +19,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " token [--config F] [--audience A]... [--scope S]...\n"
-		"         [--force] [--json] [-o KEY=VALUE]...\n\n"
+		"         [--client-secret-file F] [--force] [--json] [-o KEY=VALUE]...\n\n"
 		"Prints an M2M access token for client_id with the secret in\n"
 		"client_secret_file (client credentials grant).  The token is\n"
 		"validated before it is printed and cached (mode 0600) until\n"
@@ -28,6 +28,10 @@ usage(FILE *f)
 		"                m2m_audience, else <domain>/api)\n"
 		"  --scope S     request scope S (repeatable; default m2m_scope)\n"
 		"  --force       ignore the cache and request a new token\n"
+		"  --client-secret-file F\n"
+		"                the secret to send; needed when the command line\n"
+		"                changes domain, ca_file, proxy or net_module (the\n"
+		"                configured secret is not sent elsewhere)\n"
 		"  --json        print {\"access_token\",\"expires_at\",\"expires_in\",\"cached\"}\n\n"
 		"Exit status: 0 printed, 2 configuration error (the message says\n"
 		"what to fix), 3 issuer unavailable.\n");
@@ -95,6 +99,10 @@ cmd_token(int argc, char **argv)
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;
+	if (cli_secret_withheld() != NULL) {
+		rc = cli_usage_error("token", "%s", cli_secret_withheld());
+		goto out;
+	}
 	rc = cli_client(cfg, 0, &client);
 	if (rc != EXIT_OK)
 		goto out;

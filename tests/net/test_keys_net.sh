@@ -232,18 +232,21 @@ fk_clear_faults
 
 # ==================================================== unsafe cache dirs =====
 
-# A planted key set: the token's kid, but someone else's RSA key, fresh.
+# A planted key set: the token's kid, but someone else's RSA key, fresh,
+# recorded for the origin of these configs (the metadata of c3's entry:
+# same domain, issuer and CA).
 JNAME=$(basename "$(cache_file "$C3" jwks)")
 plant() {
-	"$PYTHON3" - "$1/$JNAME" "$(current_kid)" "$FK_ISSUER$JWKS_PATH" "$FK_SRC" <<'EOF'
+	"$PYTHON3" - "$1/$JNAME" "$(current_kid)" "$FK_ISSUER$JWKS_PATH" "$FK_SRC" "$C3/$JNAME" <<'EOF'
 import json, os, sys, time
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[4])
 import kinde_keys
 key = kinde_keys.generate_rsa_key()
 now = int(time.time())
-meta = {"url": sys.argv[3], "fetched_at": now, "expires_at": now + 3600,
-        "etag": "", "last_refetch": now}
+meta = json.loads(open(sys.argv[5]).readline())
+meta.update({"url": sys.argv[3], "fetched_at": now, "expires_at": now + 3600,
+             "etag": "", "last_refetch": now})
 body = json.dumps({"keys": [kinde_keys.rsa_jwk(key.public_key(), sys.argv[2])]})
 with open(sys.argv[1], "w") as f:
     f.write(json.dumps(meta) + "\n" + body)

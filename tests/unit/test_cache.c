@@ -1,11 +1,13 @@
 /*
- * test_cache.c - the on-disk cache (lib/cache.c) and the shared rate-limit
- * state on top of it (lib/ratelimit.c).
+ * test_cache.c - the on-disk cache (lib/cache.c), the shared rate-limit
+ * state on top of it (lib/ratelimit.c) and the origin every entry is
+ * bound to (lib/origin.c).
  */
 #include "kinde-build.h"
 
 #include "cache.h"
 #include "config.h"
+#include "origin.h"
 #include "ratelimit.h"
 #include "tap.h"
 
@@ -220,6 +222,99 @@ test_ratelimit(void)
 	kinde_config_free(cfg);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+		abort();
+}
+
+static void
+set(kinde_config_t *cfg, const char *key, const char *value)
+{
+	if (kinde_config_set(cfg, key, value, true) != KINDE_OK)
+		abort();
+}
+
+static void
+test_origin(void)
+{
+	kinde_config_t *a = kinde_config_new(), *b = kinde_config_new();
+	struct origin oa, ob;
+	char ca[256], names[160], id[65];
+	json_t *meta;
+
+	if (a == NULL || b == NULL)
+		abort();
+	snprintf(ca, sizeof(ca), "%s/ca.pem", top);
+	write_file(ca, "-----BEGIN CERTIFICATE-----\none\n");
+	set(a, "domain", "https://a.kinde.com");
+	set(b, "issuer", "https://a.kinde.com");
+	origin_of(a, &oa);
+	origin_of(b, &ob);
+	is_int(origin_diff(&oa, &ob), 0,
+	       "origin: domain alone and issuer alone name the same origin");
+	is_str(oa.id, ob.id, "  and the same id");
+	is_int((int)strlen(oa.id), 64, "  a SHA-256 in hex");
+
+	set(b, "domain", "https://evil.example");
+	origin_of(b, &ob);
+	is_int(origin_diff(&oa, &ob), ORIGIN_BIT(ORIGIN_DOMAIN),
+	       "origin: another domain, the same issuer: domain differs");
+	ok(strcmp(oa.id, ob.id) != 0, "  another id");
+
+	kinde_config_free(b);
+	b = kinde_config_new();
+	set(b, "domain", "https://a.kinde.com");
+	set(a, "ca_file", ca);
+	set(b, "ca_file", ca);
+	origin_of(a, &oa);
+	origin_of(b, &ob);
+	is_int(origin_diff(&oa, &ob), 0, "origin: the same CA file");
+	is_int((int)strlen(oa.ca_sha256), 64, "  its content's SHA-256");
+	snprintf(id, sizeof(id), "%s", oa.id);
+	write_file(ca, "-----BEGIN CERTIFICATE-----\ntwo\n");
+	origin_of(b, &ob);
+	is_int(origin_diff(&oa, &ob), ORIGIN_BIT(ORIGIN_CA_SHA256),
+	       "origin: the same CA path with another content differs");
+	ok(strcmp(id, ob.id) != 0, "  another id");
+	origin_names(origin_diff(&oa, &ob), names, sizeof(names));
+	is_str(names, "ca_file", "  named ca_file");
+
+	set(b, "proxy", "http://proxy.example:3128");
+	set(b, "jwks_uri", "https://a.kinde.com/keys");
+	set(b, "net_module", "/usr/lib/x.so");
+	set(b, "issuer", "https://b.kinde.com");
+	origin_of(b, &ob);
+	origin_names(origin_diff(&oa, &ob), names, sizeof(names));
+	is_str(names, "issuer, jwks_uri, ca_file, proxy, net_module",
+	       "origin: each differing setting named");
+	ok((origin_diff(&oa, &ob) & ORIGIN_SECRET_FIELDS) ==
+	   (ORIGIN_BIT(ORIGIN_CA_SHA256) | ORIGIN_BIT(ORIGIN_PROXY) |
+	    ORIGIN_BIT(ORIGIN_NET_MODULE)),
+	   "  issuer and jwks_uri do not decide where a secret goes");
+	set(b, "ca_file", "/nonexistent/ca.pem");
+	origin_of(b, &ob);
+	is_str(ob.ca_sha256, "unreadable", "origin: an unreadable CA file");
+
+	meta = json_pack("{s:o}", "origin", origin_json(&oa));
+	is_int(origin_diff_meta(&oa, meta), 0,
+	       "origin: recorded in metadata, it matches itself");
+	ok(origin_diff_meta(&ob, meta) != 0, "  not another origin");
+	json_object_set_new(json_object_get(meta, "origin"), "domain",
+			    json_integer(1));
+	is_int(origin_diff_meta(&oa, meta), ORIGIN_BIT(ORIGIN_DOMAIN),
+	       "  a field of the wrong type differs");
+	json_object_del(meta, "origin");
+	is_int(origin_diff_meta(&oa, meta), ORIGIN_ALL,
+	       "  metadata without an origin matches none");
+	json_decref(meta);
+	kinde_config_free(a);
+	kinde_config_free(b);
+}
+
 int
 main(void)
 {
@@ -230,6 +325,7 @@ main(void)
 	test_open();
 	test_entries();
 	test_ratelimit();
+	test_origin();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 	if (system(cmd) != 0)
 		diag("could not remove %s", top);
