@@ -416,30 +416,42 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		}
 	}
 	len = strlen(secret);
-	if (pwp == NULL) {
-		rc = PAM_USER_UNKNOWN;
-		goto out;
-	}
-	/* Cheap refusals: no network, no parsing. */
+	/*
+	 * Cheap refusals: no network, no parsing.  sshd sends its sentinel
+	 * for every user it has already refused, those who exist included
+	 * (DenyUsers, PermitRootLogin no, ...), so refusing it cheaply for
+	 * unknown and known users alike tells nobody which users exist.
+	 */
 	if (is_sshd_sentinel(secret, len)) {
-		d->detail = "sshd's unknown-user sentinel";
+		d->detail = pwp ? "sshd's unknown-user sentinel" :
+			    "no such local user (sshd's unknown-user sentinel)";
 		d->reason = KINDE_R_USER;
-		rc = PAM_AUTH_ERR;
+		rc = pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
 		goto out;
 	}
 	method = cfg->mode == MODE_DEVICE ? METHOD_DEVICE :
 		 choose_method(cfg, secret, d);
 	if (method < 0) {
-		rc = PAM_AUTH_ERR;
+		rc = pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
 		goto out;
 	}
 	d->method = method_names[method];
+	/* For a user who does not exist too: the same validation or the
+	 * same request to the issuer (rate-limited like any other), so the
+	 * time of the answer does not tell who exists. */
 	err = verify(pamh, cfg, (enum method)method, secret, v, detail,
 		     detail_len);
 	d->verdict = v;
+	rc = pam_code_for(err);
+	if (pwp == NULL && rc != PAM_SERVICE_ERR && rc != PAM_BUF_ERR) {
+		/* (A host problem is one for every user: said as such.) */
+		d->reason = KINDE_R_USER;
+		d->detail = "no such local user";
+		rc = PAM_USER_UNKNOWN;
+		goto out;
+	}
 	d->reason = kinde_verdict_reason(v);
 	d->detail = detail[0] ? detail : kinde_verdict_detail(v);
-	rc = pam_code_for(err);
 	if (rc != PAM_SUCCESS) {
 		if (len == SSH_ANSWER_MAX) {
 			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";

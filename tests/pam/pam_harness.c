@@ -15,7 +15,8 @@
  * new PAM handle that has only the PAM environment of the first (no
  * pam_set_data), with the same service, user and rhost.
  *
- * Output (stdout): "auth PAM_xxx", "acct PAM_xxx", "env NAME=value";
+ * Output (stdout): "auth PAM_xxx", "auth_us N" (microseconds that
+ * pam_authenticate took), "acct PAM_xxx", "env NAME=value";
  * with --rounds N also "rss_kb_start/end" and "fds_start/end" measured
  * after a warm-up, for the leak test.  Exit status: 0 when every stage
  * succeeded, 1 otherwise, 2 on a usage error.
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
@@ -171,6 +173,7 @@ transaction(const char *confdir, const char *service, const char *user,
 {
 	struct pam_conv c = { conv, NULL };
 	pam_handle_t *pamh = NULL;
+	struct timespec t0, t1;
 	char **env, **e;
 	int rc, arc = PAM_SUCCESS, i;
 
@@ -182,9 +185,14 @@ transaction(const char *confdir, const char *service, const char *user,
 	}
 	if (rhost != NULL)
 		pam_set_item(pamh, PAM_RHOST, rhost);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = pam_authenticate(pamh, 0);
-	if (verbose)
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (verbose) {
 		printf("auth %s\n", pam_rc_name(rc));
+		printf("auth_us %ld\n", (long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+		       (t1.tv_nsec - t0.tv_nsec) / 1000);
+	}
 	if (rc == PAM_SUCCESS && acct && fresh_acct) {
 		/* sshd: a new handle, the environment copied over. */
 		env = pam_getenvlist(pamh);
