@@ -622,6 +622,21 @@ pk_login debugged alice "$tok"
 log_like 'check exp: FAIL' "debug: the failing check is logged as FAIL"
 
 # ---------------------------------------------------------------------
+# A redirect of a POST (through the module's HTTPS plugin): never followed
+# ---------------------------------------------------------------------
+# localhost is another origin than 127.0.0.1, though the same server (its
+# certificate names both): a follower would have re-sent the key there.
+pk_conf "$T/redir.conf"
+pk_kinde_service redir "$T/redir.conf"
+fk_fault "{\"path\":\"/api/v1/api_keys/verify\",\"kind\":\"redirect-307\",\"count\":1,\"location\":\"https://localhost:$FK_PORT/api/v1/api_keys/verify\"}"
+pk_login redir alice "$key_alice"
+auth_is PAM_AUTHINFO_UNAVAIL "API-key verification redirected (307) to another origin: PAM_AUTHINFO_UNAVAIL"
+log_like "refused redirect from $FK_ISSUER/api/v1/api_keys/verify to https://localhost:$FK_PORT/" \
+	"307 to another origin: the log names both URLs"
+reason_is unavailable "307 to another origin: reason=unavailable"
+fk_clear_faults
+
+# ---------------------------------------------------------------------
 # Issuer down (last: the fake server keeps API keys and clients in memory)
 # ---------------------------------------------------------------------
 pk_conf "$T/warm.conf"
