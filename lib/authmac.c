@@ -72,7 +72,8 @@ create_key(struct kcache *c, const char *path, char *err, size_t errlen)
 	kinde_err_t rc = KINDE_E_IO;
 	int fd;
 
-	if (RAND_bytes(key, sizeof(key)) != 1 || RAND_bytes(r, sizeof(r)) != 1) {
+	if (RAND_bytes(key, sizeof(key)) != 1 ||
+	    RAND_bytes(r, sizeof(r)) != 1) {
 		kinde_fmt(err, errlen, "%s: no random bytes for a new key",
 			  path);
 		goto out;

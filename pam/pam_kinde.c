@@ -54,10 +54,12 @@ static const char *const env_names[] = {
 
 /*
  * What the auth stage decided, for the account stage of the same process
- * (su, sudo, login, sshd's keyboard-interactive child).  Only this module
- * can set it: pam_set_data is private to a module.  Across sshd's fork only
- * the PAM environment survives, so the same decision also goes there,
- * sealed by KINDE_AUTH_MAC (lib/authmac.c).
+ * (su, sudo, login, sshd's keyboard-interactive child).  The application
+ * cannot set it (libpam refuses pam_set_data from an application); another
+ * module could, but a module runs inside the application and could do
+ * anything anyway.  Across sshd's fork only the PAM environment survives,
+ * so the same decision also goes there, sealed by KINDE_AUTH_MAC
+ * (lib/authmac.c).
  */
 #define RECORD_NAME "pam_kinde_auth_record"
 
