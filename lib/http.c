@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <signal.h>
@@ -232,9 +233,7 @@ map_error(CURL *h, CURLcode rc, const char *url, const char *ebuf,
 		}
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_TOO_MANY_REDIRECTS:
-		set_err(r, HTTP_E_REDIRECT,
-			"%s: redirect refused: only https URLs are followed (%s)",
+		set_err(r, HTTP_E_URL, "%s: only https URLs are allowed (%s)",
 			url, detail);
 		break;
 	case CURLE_GOT_NOTHING:
@@ -274,27 +273,35 @@ default_ca_file(void)
 	return path ? path : FALLBACK_CA_FILE;
 }
 
+/*
+ * One request to url, redirects not followed: a 3xx with a Location puts
+ * the absolute target in next (else next is "").
+ */
 static void
-perform_locked(const struct http_request *req, struct http_response *r)
+perform_once(const struct http_request *req, const char *url,
+	     long timeout_ms, struct http_response *r, char *next,
+	     size_t nextlen)
 {
 	struct curl_slist *hdrs = NULL;
-	char ebuf[CURL_ERROR_SIZE] = "", auth[8192];
+	char ebuf[CURL_ERROR_SIZE] = "", auth[8192], *loc = NULL;
 	struct sink s = { r, 0, req->max_response ? req->max_response :
 			  HTTP_MAX_RESPONSE, 0 };
 	CURLcode rc;
 	CURL *h;
 
+	next[0] = '\0';
 	h = curl_easy_init();
 	if (h == NULL) {
-		set_err(r, HTTP_E_INTERNAL, "%s: %s", req->url,
+		set_err(r, HTTP_E_INTERNAL, "%s: %s", url,
 			"cannot start libcurl");
 		return;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, req->url);
+	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+	/* Redirects are decided in perform_follow(), never by libcurl: it
+	 * would repeat a POST, form and bearer token included, to any
+	 * https host a 307 or 308 names. */
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
@@ -305,7 +312,7 @@ perform_locked(const struct http_request *req, struct http_response *r)
 	curl_easy_setopt(h, CURLOPT_PROXY, req->proxy ? req->proxy : "");
 	curl_easy_setopt(h, CURLOPT_NOPROXY, req->proxy ? "" : "*");
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
 	/* No SIGALRM for DNS timeouts: we may run inside sshd. */
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
@@ -351,14 +358,24 @@ perform_locked(const struct http_request *req, struct http_response *r)
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+		if (r->status >= 300 && r->status < 400 &&
+		    curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc) ==
+		    CURLE_OK && loc != NULL) {
+			if (strlen(loc) < nextlen)
+				memcpy(next, loc, strlen(loc) + 1);
+			else
+				set_err(r, HTTP_E_REDIRECT,
+					"%s: refused redirect to a URL of %zu bytes",
+					url, strlen(loc));
+		}
 		if (r->body == NULL) {
 			r->body = calloc(1, 1);
 			if (r->body == NULL)
-				set_err(r, HTTP_E_INTERNAL, "%s: %s", req->url,
+				set_err(r, HTTP_E_INTERNAL, "%s: %s", url,
 					"out of memory");
 		}
 	} else {
-		map_error(h, rc, req->url, ebuf, &s, r);
+		map_error(h, rc, url, ebuf, &s, r);
 		free(r->body);
 		r->body = NULL;
 		r->body_len = 0;
@@ -372,6 +389,113 @@ perform_locked(const struct http_request *req, struct http_response *r)
 	}
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(h);
+}
+
+struct origin {
+	char scheme[16];
+	char host[256];
+	char port[8];
+};
+
+/* Scheme, host and port (the default one when absent) of url. */
+static bool
+origin_of(const char *url, struct origin *o)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	CURLU *u = curl_url();
+	bool ok = false;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK &&
+	    strlen(scheme) < sizeof(o->scheme) &&
+	    strlen(host) < sizeof(o->host) && strlen(port) < sizeof(o->port)) {
+		strcpy(o->scheme, scheme);
+		strcpy(o->host, host);
+		strcpy(o->port, port);
+		ok = true;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/*
+ * Why the redirect from url to next must not be followed, or NULL.  A
+ * request with a body (the token endpoint's form with the client secret,
+ * an API key with its bearer token) is never repeated elsewhere; a GET
+ * only to the same origin, where nothing it carries goes anywhere new.
+ */
+static const char *
+redirect_refusal(const struct http_request *req, const char *url,
+		 const char *next, int hops)
+{
+	struct origin from, to;
+
+	if (req->body != NULL ||
+	    (req->method != NULL && strcmp(req->method, "GET") != 0))
+		return "a POST is never redirected (it would carry its form or bearer token there)";
+	if (strncasecmp(next, "https://", 8) != 0)
+		return "only https URLs are followed";
+	if (!origin_of(url, &from) || !origin_of(next, &to))
+		return "not a URL that can be checked";
+	if (strcasecmp(from.scheme, to.scheme) != 0 ||
+	    strcasecmp(from.host, to.host) != 0 ||
+	    strcmp(from.port, to.port) != 0)
+		return "only a GET to the same origin (https, host and port) is followed";
+	if (hops >= HTTP_MAX_REDIRECTS)
+		return "too many redirects";
+	return NULL;
+}
+
+static long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The request, and the same-origin GET redirects it is allowed, within
+ * the one timeout. */
+static void
+perform_follow(const struct http_request *req, struct http_response *r)
+{
+	char url[HTTP_URL_MAX], next[HTTP_URL_MAX];
+	long deadline = monotonic_ms() + req->timeout_ms;
+	const char *why;
+	int hops = 0;
+
+	if (strlen(req->url) >= sizeof(url)) {
+		set_err(r, HTTP_E_URL, "%.200s...: URL too long", req->url);
+		return;
+	}
+	strcpy(url, req->url);
+	for (;;) {
+		perform_once(req, url, hops ? deadline - monotonic_ms() :
+			     req->timeout_ms, r, next, sizeof(next));
+		if (r->err != HTTP_OK || next[0] == '\0')
+			return;
+		free(r->body);
+		r->body = NULL;
+		r->body_len = 0;
+		why = redirect_refusal(req, url, next, hops);
+		if (why == NULL && deadline - monotonic_ms() < 1)
+			why = "no time left to follow it";
+		if (why != NULL) {
+			set_err(r, HTTP_E_REDIRECT,
+				"refused redirect from %s to %s: %s", url,
+				next, why);
+			return;
+		}
+		memcpy(url, next, strlen(next) + 1);
+		hops++;
+	}
 }
 
 static void
@@ -400,7 +524,7 @@ perform(const struct http_request *req, struct http_response *r)
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	perform_locked(req, r);
+	perform_follow(req, r);
 	if (!sigismember(&old, SIGPIPE)) {
 		sigset_t pending;
 

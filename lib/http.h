@@ -18,6 +18,9 @@
 
 /* Caps: a key set, discovery document or API reply is never this big. */
 #define HTTP_MAX_RESPONSE (1024 * 1024)
+/* Same-origin GET redirects followed for one request (none for a POST). */
+#define HTTP_MAX_REDIRECTS 3
+#define HTTP_URL_MAX 2048
 
 enum http_err {
 	HTTP_OK = 0,		/* a response arrived (any status) */
@@ -26,7 +29,8 @@ enum http_err {
 	HTTP_E_TLS,
 	HTTP_E_TIMEOUT,
 	HTTP_E_TOO_BIG,
-	HTTP_E_REDIRECT,	/* to a non-https URL, or too many */
+	HTTP_E_REDIRECT,	/* refused: a POST, another origin, http,
+				 * too many */
 	HTTP_E_RESET,		/* connection closed or reset mid-way */
 	HTTP_E_PROTOCOL,	/* garbled HTTP */
 	HTTP_E_URL,		/* not an https URL */

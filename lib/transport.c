@@ -47,7 +47,8 @@ transport_plugin_loaded(void)
 /*
  * Loads the plugin once per process and keeps it (RTLD_NODELETE): libcurl
  * and OpenSSL do not support being unloaded.  The file must be trusted like
- * the config: root-owned, not writable by others.
+ * the config: root-owned, not writable by others; the descriptor that was
+ * checked is what is loaded (/proc/self/fd/N, so /proc must be mounted).
  */
 static const struct kinde_net *
 load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
@@ -55,6 +56,7 @@ load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
 	const char *path = cfg->net_module ? cfg->net_module :
 			   KINDE_NET_MODULE;
 	const struct kinde_net *net = NULL;
+	char fdpath[64];
 	void *h;
 	int fd;
 
@@ -74,11 +76,20 @@ load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
 		close(fd);
 		goto out;
 	}
-	close(fd);
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	/*
+	 * Load the file that was checked: by now the path may name another
+	 * one (a rename in a directory someone else can write).  The dynamic
+	 * loader knows objects by the name they were opened with, and this
+	 * name is reused for other files: a library that turns out not to be
+	 * the transport is unloaded again, and only the transport is kept
+	 * for good (RTLD_NODELETE, added with RTLD_NOLOAD once it is known).
+	 */
+	kinde_fmt(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
 		kinde_fmt(err, errlen, "cannot load the HTTPS transport: %s",
 			  dlerror());
+		close(fd);
 		goto out;
 	}
 	net = dlsym(h, KINDE_NET_SYMBOL);
@@ -88,8 +99,20 @@ load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
 			  "%s is not the HTTPS transport of pam_kinde %s",
 			  path, PACKAGE_VERSION);
 		net = NULL;
+		dlclose(h);
+		close(fd);
 		goto out;
 	}
+	if (dlopen(fdpath, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD |
+		   RTLD_NODELETE) == NULL) {
+		kinde_fmt(err, errlen, "cannot keep the HTTPS transport: %s",
+			  dlerror());
+		net = NULL;
+		dlclose(h);
+		close(fd);
+		goto out;
+	}
+	close(fd);
 	loaded = net;
 	kinde_log(cfg, LOG_DEBUG, "loaded the HTTPS transport %s", path);
 out:

@@ -21,10 +21,10 @@
 
 #define MAP_FILE_MAX (1024 * 1024)
 
-/* The value that names the user, or NULL with why set. */
-static const char *
-identity(const kinde_config_t *cfg, const kinde_verdict_t *v, bool is_apikey,
-	 char *buf, size_t buflen, char *why, size_t whylen)
+const char *
+usermap_identity(const kinde_config_t *cfg, const kinde_verdict_t *v,
+		 bool is_apikey, char *buf, size_t buflen, char *why,
+		 size_t whylen)
 {
 	const char *val, *org;
 
@@ -125,14 +125,26 @@ int
 usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
 	      bool is_apikey, const char *user, char *why, size_t whylen)
 {
-	char buf[512], esc[256], uesc[128];
+	char buf[512];
 	const char *value;
+
+	value = usermap_identity(cfg, v, is_apikey, buf, sizeof(buf), why,
+				 whylen);
+	if (value == NULL)
+		return -1;
+	return usermap_check_identity(cfg, value, is_apikey, user, why,
+				      whylen);
+}
+
+int
+usermap_check_identity(const kinde_config_t *cfg, const char *value,
+		       bool is_apikey, const char *user, char *why,
+		       size_t whylen)
+{
+	char esc[256], uesc[128];
 	size_t vlen, dlen;
 	int r;
 
-	value = identity(cfg, v, is_apikey, buf, sizeof(buf), why, whylen);
-	if (value == NULL)
-		return -1;
 	if (cfg->user_map_file != NULL) {
 		r = map_lookup(cfg->user_map_file, value, user, why, whylen);
 		return r == 1 ? 0 : r == 0 ? -1 : -2;

@@ -19,4 +19,21 @@
 int usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
 		  bool is_apikey, const char *user, char *why, size_t whylen);
 
+/*
+ * The value of v that names the user (see usermap_check): a claim of v,
+ * or buf for an organization key; NULL with why set when there is none.
+ */
+const char *usermap_identity(const kinde_config_t *cfg,
+			     const kinde_verdict_t *v, bool is_apikey,
+			     char *buf, size_t buflen, char *why,
+			     size_t whylen);
+
+/*
+ * usermap_check for an identity value already extracted (the account
+ * stage re-checks the one its auth stage recorded against PAM_USER).
+ */
+int usermap_check_identity(const kinde_config_t *cfg, const char *value,
+			   bool is_apikey, const char *user, char *why,
+			   size_t whylen);
+
 #endif

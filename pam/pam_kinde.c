@@ -12,6 +12,7 @@
 #include "kinde-build.h"
 
 #include "pam_kinde.h"
+#include "authmac.h"
 #include "b64url.h"
 #include "config.h"
 #include "usermap.h"
@@ -48,8 +49,34 @@ static const char *const method_names[] = { "token", "apikey", "device" };
 /* PAM environment the account stage reads (sshd forks between stages). */
 static const char *const env_names[] = {
 	"KINDE_SUB", "KINDE_ORG_CODE", "KINDE_SCOPES", "KINDE_EXP",
-	"KINDE_AUTH_METHOD",
+	"KINDE_AUTH_METHOD", "KINDE_AUTH_MAC",
 };
+
+/*
+ * What the auth stage decided, for the account stage of the same process
+ * (su, sudo, login, sshd's keyboard-interactive child).  The application
+ * cannot set it (libpam refuses pam_set_data from an application); another
+ * module could, but a module runs inside the application and could do
+ * anything anyway.  Across sshd's fork only the PAM environment survives,
+ * so the same decision also goes there, sealed by KINDE_AUTH_MAC
+ * (lib/authmac.c).
+ */
+#define RECORD_NAME "pam_kinde_auth_record"
+
+struct auth_record {
+	char method[8];
+	char identity[AUTHMAC_FIELD_MAX + 1];
+	char exp[32];
+};
+
+static void
+record_free(pam_handle_t *pamh, void *data, int status)
+{
+	(void)pamh;
+	(void)status;
+	kinde_wipe(data, sizeof(struct auth_record));
+	free(data);
+}
 
 /* A user name we refuse to look at: path tricks, control bytes, size. */
 static bool
@@ -111,7 +138,8 @@ pam_code_for(kinde_err_t err)
 	}
 }
 
-/* Drops KINDE_* from the PAM environment: only this auth may set them. */
+/* Drops KINDE_* from the PAM environment and the record of an earlier
+ * auth: only this auth may set them. */
 static void
 clear_env(pam_handle_t *pamh)
 {
@@ -120,6 +148,7 @@ clear_env(pam_handle_t *pamh)
 	for (i = 0; i < KINDE_ARRAY_SIZE(env_names); i++)
 		if (pam_getenv(pamh, env_names[i]) != NULL)
 			pam_putenv(pamh, env_names[i]);
+	pam_set_data(pamh, RECORD_NAME, NULL, NULL);
 }
 
 static int
@@ -175,6 +204,73 @@ export_env(pam_handle_t *pamh, const kinde_verdict_t *v, enum method method)
 		rc = put_env(pamh, "KINDE_EXP", expbuf);
 	if (rc == PAM_SUCCESS)
 		rc = put_env(pamh, "KINDE_AUTH_METHOD", method_names[method]);
+	return rc;
+}
+
+/*
+ * Records the accepted login for the account stage: pam_set_data, and the
+ * sealed KINDE_AUTH_MAC beside the exported environment.  Without a usable
+ * host secret the login goes on (an account stage in this process still
+ * has the record) and the log says that sshd's account stage will refuse.
+ */
+static int
+record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
+	    const kinde_verdict_t *v, enum method method, const char *user,
+	    struct decision *d)
+{
+	unsigned char key[AUTHMAC_KEY_LEN];
+	char idbuf[600], why[600], env[AUTHMAC_SEALED_MAX + 20];
+	const void *service = NULL;
+	struct authmac_record r = { 0 };
+	struct auth_record *rec;
+	const char *identity, *exp;
+	int rc;
+
+	identity = usermap_identity(cfg, v, method == METHOD_APIKEY, idbuf,
+				    sizeof(idbuf), why, sizeof(why));
+	if (identity == NULL || strlen(identity) > AUTHMAC_FIELD_MAX) {
+		d->reason = KINDE_R_USER;
+		d->detail = "the identity is longer than 512 bytes";
+		return PAM_AUTH_ERR;
+	}
+	exp = pam_getenv(pamh, "KINDE_EXP");
+	rec = calloc(1, sizeof(*rec));
+	if (rec == NULL)
+		return PAM_BUF_ERR;
+	kinde_fmt(rec->method, sizeof(rec->method), "%s",
+		  method_names[method]);
+	kinde_fmt(rec->identity, sizeof(rec->identity), "%s", identity);
+	kinde_fmt(rec->exp, sizeof(rec->exp), "%s", exp ? exp : "");
+	rc = pam_set_data(pamh, RECORD_NAME, rec, record_free);
+	if (rc != PAM_SUCCESS) {
+		record_free(pamh, rec, 0);
+		d->detail = "cannot record the login for the account stage";
+		return rc;
+	}
+	pam_get_item(pamh, PAM_SERVICE, &service);
+	r.service = service ? service : "";
+	r.user = user;
+	r.method = method_names[method];
+	r.identity = identity;
+	r.sub = pam_getenv(pamh, "KINDE_SUB");
+	r.exp = exp;
+	r.time = (int64_t)time(NULL);
+	if (authmac_key_load(cfg, true, key, why, sizeof(why)) != KINDE_OK) {
+		pam_syslog(pamh, LOG_ERR,
+			   "cannot seal the login for an account stage in another process (sshd will refuse it): %s",
+			   why);
+		return PAM_SUCCESS;
+	}
+	memcpy(env, "KINDE_AUTH_MAC=", 15);
+	rc = authmac_seal(key, &r, env + 15, sizeof(env) - 15);
+	kinde_wipe(key, sizeof(key));
+	if (rc != KINDE_OK) {
+		d->detail = "cannot seal the login for the account stage";
+		return PAM_SERVICE_ERR;
+	}
+	rc = pam_putenv(pamh, env);
+	if (rc != PAM_SUCCESS)
+		d->detail = "cannot set the PAM environment";
 	return rc;
 }
 
@@ -322,30 +418,42 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		}
 	}
 	len = strlen(secret);
-	if (pwp == NULL) {
-		rc = PAM_USER_UNKNOWN;
-		goto out;
-	}
-	/* Cheap refusals: no network, no parsing. */
+	/*
+	 * Cheap refusals: no network, no parsing.  sshd sends its sentinel
+	 * for every user it has already refused, those who exist included
+	 * (DenyUsers, PermitRootLogin no, ...), so refusing it cheaply for
+	 * unknown and known users alike tells nobody which users exist.
+	 */
 	if (is_sshd_sentinel(secret, len)) {
-		d->detail = "sshd's unknown-user sentinel";
+		d->detail = pwp ? "sshd's unknown-user sentinel" :
+			    "no such local user (sshd's unknown-user sentinel)";
 		d->reason = KINDE_R_USER;
-		rc = PAM_AUTH_ERR;
+		rc = pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
 		goto out;
 	}
 	method = cfg->mode == MODE_DEVICE ? METHOD_DEVICE :
 		 choose_method(cfg, secret, d);
 	if (method < 0) {
-		rc = PAM_AUTH_ERR;
+		rc = pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
 		goto out;
 	}
 	d->method = method_names[method];
+	/* For a user who does not exist too: the same validation or the
+	 * same request to the issuer (rate-limited like any other), so the
+	 * time of the answer does not tell who exists. */
 	err = verify(pamh, cfg, (enum method)method, secret, v, detail,
 		     detail_len);
 	d->verdict = v;
+	rc = pam_code_for(err);
+	if (pwp == NULL && rc != PAM_SERVICE_ERR && rc != PAM_BUF_ERR) {
+		/* (A host problem is one for every user: said as such.) */
+		d->reason = KINDE_R_USER;
+		d->detail = "no such local user";
+		rc = PAM_USER_UNKNOWN;
+		goto out;
+	}
 	d->reason = kinde_verdict_reason(v);
 	d->detail = detail[0] ? detail : kinde_verdict_detail(v);
-	rc = pam_code_for(err);
 	if (rc != PAM_SUCCESS) {
 		if (len == SSH_ANSWER_MAX) {
 			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
@@ -373,6 +481,8 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	rc = export_env(pamh, v, (enum method)method);
 	if (rc != PAM_SUCCESS)
 		d->detail = "cannot set the PAM environment";
+	else
+		rc = record_auth(pamh, cfg, v, (enum method)method, user, d);
 out:
 	kinde_free_secret(secret);
 	return rc;
@@ -433,12 +543,53 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	return PAM_SUCCESS;
 }
 
+/*
+ * The record of a login authenticated in another process (sshd after its
+ * fork): the PAM environment, believed only when KINDE_AUTH_MAC verifies.
+ * Fills o (user and identity); PAM_SUCCESS, else PAM_PERM_DENIED with d
+ * saying why.
+ */
+static int
+open_env_record(pam_handle_t *pamh, const kinde_config_t *cfg,
+		const char *method, struct authmac_opened *o, char *why,
+		size_t whylen, struct decision *d)
+{
+	unsigned char key[AUTHMAC_KEY_LEN];
+	const void *service = NULL;
+	struct authmac_record r = { 0 };
+	kinde_err_t err;
+
+	pam_get_item(pamh, PAM_SERVICE, &service);
+	r.service = service ? service : "";
+	r.method = method;
+	r.sub = pam_getenv(pamh, "KINDE_SUB");
+	r.exp = pam_getenv(pamh, "KINDE_EXP");
+	err = authmac_key_load(cfg, false, key, why, whylen);
+	if (err != KINDE_OK) {
+		d->reason = KINDE_R_CONFIG;
+		d->detail = why;
+		return PAM_PERM_DENIED;
+	}
+	err = authmac_open(key, pam_getenv(pamh, "KINDE_AUTH_MAC"), &r,
+			   (int64_t)time(NULL), o, why, whylen);
+	kinde_wipe(key, sizeof(key));
+	if (err != KINDE_OK) {
+		d->reason = KINDE_R_USER;
+		d->detail = why;
+		return PAM_PERM_DENIED;
+	}
+	return PAM_SUCCESS;
+}
+
 PAM_EXTERN int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct decision d = { .stage = "account", .reason = KINDE_R_NONE };
 	kinde_config_t *cfg = NULL;
-	const char *method, *exp, *user = NULL;
+	const struct auth_record *rec = NULL;
+	struct authmac_opened opened;
+	const char *method, *exp, *identity, *user = NULL;
+	char why[600], mapwhy[600];
 	char *end;
 	long long e;
 	int rc;
@@ -449,7 +600,12 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return rc;
 	if (pam_get_item(pamh, PAM_USER, (const void **)&user) == PAM_SUCCESS)
 		d.user = user;
-	method = pam_getenv(pamh, "KINDE_AUTH_METHOD");
+	if (pam_get_data(pamh, RECORD_NAME, (const void **)&rec) !=
+	    PAM_SUCCESS)
+		rec = NULL;
+	/* The record of this process's auth wins: the environment may have
+	 * been changed since by anyone. */
+	method = rec ? rec->method : pam_getenv(pamh, "KINDE_AUTH_METHOD");
 	d.method = method;
 	if (method == NULL) {
 		/* Not our login (e.g. an SSH public key): not our call,
@@ -465,8 +621,18 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		}
 		goto out;
 	}
+	if (rec != NULL) {
+		exp = rec->exp;
+		identity = rec->identity;
+	} else {
+		rc = open_env_record(pamh, cfg, method, &opened, why,
+				     sizeof(why), &d);
+		if (rc != PAM_SUCCESS)
+			goto decided;
+		exp = pam_getenv(pamh, "KINDE_EXP");
+		identity = opened.identity;
+	}
 	rc = PAM_SUCCESS;
-	exp = pam_getenv(pamh, "KINDE_EXP");
 	if (strcmp(method, "token") == 0 || strcmp(method, "device") == 0) {
 		e = exp ? strtoll(exp, &end, 10) : 0;
 		if (exp == NULL || *exp == '\0' || *end != '\0' || e <= 0) {
@@ -483,10 +649,35 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		d.reason = KINDE_R_USER;
 		d.detail = "unknown KINDE_AUTH_METHOD";
 	}
+	if (rc != PAM_SUCCESS)
+		goto decided;
+	/* PAM_USER can change between the stages: the identity that was
+	 * authenticated must map to the user whose account this is. */
+	switch (user == NULL ? -1 :
+		usermap_check_identity(cfg, identity,
+				       strcmp(method, "apikey") == 0, user,
+				       mapwhy, sizeof(mapwhy))) {
+	case 0:
+		break;
+	case -2:
+		rc = PAM_SERVICE_ERR;
+		d.reason = KINDE_R_CONFIG;
+		d.detail = mapwhy;
+		break;
+	default:
+		rc = PAM_PERM_DENIED;
+		d.reason = KINDE_R_USER;
+		kinde_fmt(why, sizeof(why),
+			  "PAM_USER is not the user the auth stage accepted: %s",
+			  user ? mapwhy : "no PAM_USER");
+		d.detail = why;
+	}
+decided:
 	d.pam_rc = rc;
 	if (rc != PAM_SUCCESS || cfg->debug)
 		pk_log_decision(pamh, cfg, &d);
 out:
+	kinde_wipe(&opened, sizeof(opened));
 	kinde_config_free(cfg);
 	return rc;
 }

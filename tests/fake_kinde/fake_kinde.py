@@ -40,11 +40,17 @@ DEFAULT_SCOPES_SUPPORTED = ["openid", "profile", "email", "offline",
 DEFAULT_M2M_EXPIRES_IN = 86399
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 FAULT_KINDS = {"500", "429", "slow", "huge", "badjson", "reset",
-               "redirect-http", "redirect-https", "hang"}
+               "redirect-http", "redirect-https", "redirect-307",
+               "redirect-308", "hang"}
 # Faults answered before the endpoint runs (no side effects happen);
 # the others rewrite the endpoint's real response.
 PRE_ROUTE_FAULTS = {"500", "429", "reset", "redirect-http",
-                    "redirect-https", "hang"}
+                    "redirect-https", "redirect-307", "redirect-308",
+                    "hang"}
+# Status of each redirect fault: 307 and 308 tell a client to repeat the
+# request as it was, a POST with its body (RFC 9110 15.4.8, 15.4.9).
+REDIRECT_STATUS = {"redirect-http": 302, "redirect-https": 302,
+                   "redirect-307": 307, "redirect-308": 308}
 REDACT_FIELDS = {"client_secret", "api_key", "refresh_token", "code",
                  "password"}
 CONTROL_PREFIX = "/__fake__/"
@@ -876,7 +882,7 @@ def fault_response(fault, req, app):
                          if req.query else "")
     location = fault.location or "%s://127.0.0.1:%d%s" % (scheme, app.port,
                                                           target)
-    return Response(302, {"redirect": location},
+    return Response(REDIRECT_STATUS[fault.kind], {"redirect": location},
                     headers=[("Location", location)])
 
 

@@ -633,6 +633,14 @@ fault '{"path":"/.well-known/jwks","kind":"redirect-https","count":1}'
 req GET /.well-known/jwks -L
 [ "$CODE" = 200 ] && pyx "d['keys']"
 ok $? "fault redirect-https: followed once, then the real answer"
+fault '{"path":"/oauth2/token","kind":"redirect-307","count":1,"location":"https://127.0.0.1:9/x"}'
+req POST /oauth2/token
+[ "$CODE" = 307 ] && [ "$(hdr Location)" = "https://127.0.0.1:9/x" ]
+ok $? "fault redirect-307: 307 to the given location"
+fault '{"path":"/oauth2/token","kind":"redirect-308","count":1}'
+req POST /oauth2/token
+[ "$CODE" = 308 ] && [ "$(hdr Location)" = "$ISS/oauth2/token" ]
+ok $? "fault redirect-308: 308 to the same URL by default"
 fault '{"path":"/.well-known/jwks","kind":"hang","delay":30}'
 S0=$(date +%s.%N)
 req GET /.well-known/jwks --max-time 1

@@ -137,7 +137,7 @@ fault_run "reset" "{\"path\":\"$JWKS_PATH\",\"kind\":\"reset\"}"
 expect_fail "connection reset" "$JWKS_PATH: connection closed or reset by the server"
 
 fault_run "redirect-http" "{\"path\":\"$JWKS_PATH\",\"kind\":\"redirect-http\"}"
-expect_fail "redirect to http" 'redirect refused: only https URLs are followed'
+expect_fail "redirect to http" "refused redirect from $FK_ISSUER$JWKS_PATH to http://127\\.0\\.0\\.1:$FK_PORT$JWKS_PATH: only https URLs are followed"
 is "$(grep "^GET $JWKS_PATH " "$FK_DIR/requests.log" | tail -1)" "GET $JWKS_PATH 302" \
 	"redirect to http: the 302 was the last answer (nothing followed)"
 

@@ -12,7 +12,8 @@
 #   pk_service NAME LINE...       write $PK_PAMD/NAME
 #   pk_kinde_service NAME CONF [ARG...]
 #                                 auth + account pam_kinde.so config=CONF ARG...
-#   pk_login [--no-acct] [--rhost H] [--env N=V]... SERVICE USER SECRET
+#   pk_login [--no-acct] [--rhost H] [--env N=V]... [--putenv N=V]...
+#            [--acct-user U] [--fresh-acct] SERVICE USER SECRET
 #                                 run pam_harness once; sets PK_RC, PK_OUT,
 #                                 PK_LOG (syslog lines), PK_AUTH, PK_ACCT
 #   pk_env NAME                   the PAM environment value after pk_login
@@ -124,8 +125,13 @@ pk_harness_env() {
 	fi
 }
 
-# pk_login [--no-acct] [--rhost H] [--env NAME=V]... [--rounds N] SERVICE USER SECRET
-#   Runs pam_harness once (the secret through a 0600 file).  Sets
+# pk_login [--no-acct] [--rhost H] [--env NAME=V]... [--rounds N]
+#          [--putenv NAME=V]... [--acct-user U] [--fresh-acct] SERVICE USER SECRET
+#   Runs pam_harness once (the secret through a 0600 file).  Between the
+#   stages, --putenv sets a PAM environment variable and --acct-user
+#   changes PAM_USER (as an application could); --fresh-acct runs the
+#   account stage in a new PAM handle with only the environment (sshd
+#   after its fork: no pam_set_data).  Sets
 #   PK_RC (harness exit status), PK_OUT (its stdout), PK_LOG (the
 #   syslog lines the modules wrote), PK_ERR (its stderr), PK_AUTH and
 #   PK_ACCT (e.g. PAM_SUCCESS; "" when the stage did not run).
@@ -138,6 +144,9 @@ pk_login() {
 		--no-acct) hargs+=(--no-acct); shift ;;
 		--rhost) hargs+=(--rhost "$2"); shift 2 ;;
 		--rounds) hargs+=(--rounds "$2"); shift 2 ;;
+		--putenv) hargs+=(--putenv "$2"); shift 2 ;;
+		--acct-user) hargs+=(--acct-user "$2"); shift 2 ;;
+		--fresh-acct) hargs+=(--fresh-acct); shift ;;
 		--env) extra_env+=("$2"); shift 2 ;;
 		*) break ;;
 		esac

@@ -6,9 +6,17 @@
  *
  * usage: pam_harness [--confdir DIR] [--secret S | --secret-file F]
  *                    [--rhost H] [--no-acct] [--rounds N] [--log FILE]
- *                    SERVICE USER
+ *                    [--putenv NAME=VALUE]... [--acct-user U]
+ *                    [--fresh-acct] SERVICE USER
  *
- * Output (stdout): "auth PAM_xxx", "acct PAM_xxx", "env NAME=value";
+ * Between the stages, as an application (or an earlier module) may:
+ * --putenv sets PAM environment variables, --acct-user changes PAM_USER.
+ * --fresh-acct runs the account stage as sshd does after its fork: in a
+ * new PAM handle that has only the PAM environment of the first (no
+ * pam_set_data), with the same service, user and rhost.
+ *
+ * Output (stdout): "auth PAM_xxx", "auth_us N" (microseconds that
+ * pam_authenticate took), "acct PAM_xxx", "env NAME=value";
  * with --rounds N also "rss_kb_start/end" and "fds_start/end" measured
  * after a warm-up, for the leak test.  Exit status: 0 when every stage
  * succeeded, 1 otherwise, 2 on a usage error.
@@ -23,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
@@ -31,6 +40,13 @@
 
 static FILE *log_file;
 static char *secret;
+
+/* What happens between the two stages (see the usage above). */
+#define MAX_PUTENV 16
+static const char *putenv_list[MAX_PUTENV];
+static int n_putenv;
+static const char *acct_user;
+static int fresh_acct;
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -157,8 +173,9 @@ transaction(const char *confdir, const char *service, const char *user,
 {
 	struct pam_conv c = { conv, NULL };
 	pam_handle_t *pamh = NULL;
+	struct timespec t0, t1;
 	char **env, **e;
-	int rc, arc = PAM_SUCCESS;
+	int rc, arc = PAM_SUCCESS, i;
 
 	rc = confdir ? pam_start_confdir(service, user, &c, confdir, &pamh) :
 	     pam_start(service, user, &c, &pamh);
@@ -168,10 +185,43 @@ transaction(const char *confdir, const char *service, const char *user,
 	}
 	if (rhost != NULL)
 		pam_set_item(pamh, PAM_RHOST, rhost);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = pam_authenticate(pamh, 0);
-	if (verbose)
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (verbose) {
 		printf("auth %s\n", pam_rc_name(rc));
+		printf("auth_us %ld\n", (long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+		       (t1.tv_nsec - t0.tv_nsec) / 1000);
+	}
+	if (rc == PAM_SUCCESS && acct && fresh_acct) {
+		/* sshd: a new handle, the environment copied over. */
+		env = pam_getenvlist(pamh);
+		pam_end(pamh, rc);
+		pamh = NULL;
+		rc = confdir ? pam_start_confdir(service, user, &c, confdir,
+						 &pamh) :
+		     pam_start(service, user, &c, &pamh);
+		if (rc != PAM_SUCCESS) {
+			fprintf(stderr, "pam_start (account): %s\n",
+				pam_rc_name(rc));
+			pamh = NULL;
+		} else if (rhost != NULL) {
+			pam_set_item(pamh, PAM_RHOST, rhost);
+		}
+		for (e = env; e != NULL && *e != NULL; e++) {
+			if (pamh != NULL)
+				pam_putenv(pamh, *e);
+			free(*e);
+		}
+		free(env);
+		if (pamh == NULL)
+			return 1;
+	}
 	if (rc == PAM_SUCCESS && acct) {
+		for (i = 0; i < n_putenv; i++)
+			pam_putenv(pamh, putenv_list[i]);
+		if (acct_user != NULL)
+			pam_set_item(pamh, PAM_USER, acct_user);
 		arc = pam_acct_mgmt(pamh, 0);
 		if (verbose)
 			printf("acct %s\n", pam_rc_name(arc));
@@ -212,8 +262,17 @@ main(int argc, char **argv)
 			rounds = strtol(argv[2], NULL, 10);
 		} else if (strcmp(argv[1], "--log") == 0 && argc > 2) {
 			log_file = fopen(argv[2], "a");
-		} else if (strcmp(argv[1], "--no-acct") == 0) {
-			acct = 0;
+		} else if (strcmp(argv[1], "--putenv") == 0 && argc > 2 &&
+			   n_putenv < MAX_PUTENV) {
+			putenv_list[n_putenv++] = argv[2];
+		} else if (strcmp(argv[1], "--acct-user") == 0 && argc > 2) {
+			acct_user = argv[2];
+		} else if (strcmp(argv[1], "--no-acct") == 0 ||
+			   strcmp(argv[1], "--fresh-acct") == 0) {
+			if (argv[1][2] == 'n')
+				acct = 0;
+			else
+				fresh_acct = 1;
 			argc--;
 			argv++;
 			continue;

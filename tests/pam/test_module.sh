@@ -74,7 +74,7 @@ env_is KINDE_ORG_CODE org_alpha "token: KINDE_ORG_CODE"
 env_is KINDE_SCOPES "openid ssh:login" "token: KINDE_SCOPES (scp, space-separated)"
 env_is KINDE_EXP "$(pk_claim "$tok" exp)" "token: KINDE_EXP is the exp claim"
 env_is KINDE_AUTH_METHOD token "token: KINDE_AUTH_METHOD=token"
-is "$(printf '%s\n' "$PK_OUT" | grep -c '^env ')" 5 "token: exactly the five KINDE_* variables exported"
+is "$(printf '%s\n' "$PK_OUT" | grep -c '^env ')" 6 "token: exactly the six KINDE_* variables exported (with KINDE_AUTH_MAC)"
 is "$(pk_decision | wc -l)" 1 "token: one decision line for the auth stage"
 is "$(pk_decision account | wc -l)" 0 "token: no account line on success without debug"
 line=$(pk_decision)
@@ -389,11 +389,9 @@ log_unlike 'INCORRECT' "sshd's sentinel: not logged verbatim"
 pk_login cheap alice "${sentinel:0:13}"
 auth_is PAM_AUTH_ERR "sshd's sentinel (13 bytes): PAM_AUTH_ERR"
 tok=${TOK[zed]}
-pk_login cheap zed "$tok"
-auth_is PAM_USER_UNKNOWN "user not in passwd, a valid token: PAM_USER_UNKNOWN"
 pk_login cheap zed "$s40"
 auth_is PAM_USER_UNKNOWN "user not in passwd, the sentinel: PAM_USER_UNKNOWN"
-is "$(fk_total)" 0 "unknown users: zero requests to the issuer"
+is "$(fk_total)" 0 "unknown users with sshd's sentinel: zero requests to the issuer"
 
 long_user=$(printf 'a%.0s' $(seq 1 300))
 for u in 'a/b' '../alice' $'al\001ice' $'alice\n' "$long_user"; do
@@ -415,6 +413,11 @@ else
 	for i in 1 2 3 4 5; do skip "prompt check $i" "pamtester or libpam_wrapper missing"; done
 fi
 
+# (An unknown user's token is validated like anyone's: test_unknown_user.sh.)
+pk_login cheap zed "$tok"
+auth_is PAM_USER_UNKNOWN "user not in passwd, a valid token: PAM_USER_UNKNOWN"
+
+fk_reset_counts
 pk_login cheap alice ""
 auth_is PAM_AUTH_ERR "empty secret: PAM_AUTH_ERR"
 reason_is malformed "empty secret: reason=malformed"
@@ -516,6 +519,61 @@ pk_service acctreq2 "auth required $PK_MODULE config=$MAIN" \
 pk_login acctreq2 alice "$tok"
 acct_is PAM_SUCCESS "account_requires_auth after a Kinde auth: PAM_SUCCESS"
 
+# The account stage trusts only what our auth stage recorded: pam_set_data
+# in the same process, else (sshd after its fork) the PAM environment
+# authenticated by KINDE_AUTH_MAC under the host secret in cache_dir.
+# An application or an earlier module can set PAM environment variables.
+pk_login --putenv KINDE_AUTH_METHOD=apikey acctreq alice ""
+acct_is PAM_PERM_DENIED "pam_permit auth, app putenv KINDE_AUTH_METHOD=apikey: account PAM_PERM_DENIED"
+like "$(pk_decision account)" 'result=failure .*reason=' "forged KINDE_AUTH_METHOD: the refusal is logged with a reason" || pk_context
+pk_login --putenv KINDE_AUTH_METHOD=token --putenv KINDE_EXP=4102444800 \
+	--putenv KINDE_SUB=alice --putenv KINDE_AUTH_MAC=v1:1:YWxpY2U:00 acctreq alice ""
+acct_is PAM_PERM_DENIED "pam_permit auth, forged token record with a made-up MAC: PAM_PERM_DENIED"
+like "$(pk_decision account)" 'KINDE_AUTH_MAC' "forged MAC: the log line says the MAC does not verify" || pk_context
+pk_service acctplain "auth required pam_permit.so" \
+	"account required $PK_MODULE config=$MAIN"
+pk_login --putenv KINDE_AUTH_METHOD=apikey acctplain alice ""
+acct_is PAM_PERM_DENIED "forged KINDE_AUTH_METHOD without account_requires_auth: PAM_PERM_DENIED, not success"
+# PAM_USER changed between the stages (same process: pam_set_data).
+pk_login --acct-user bob acctreq2 alice "$tok"
+auth_is PAM_SUCCESS "alice's token for alice: auth PAM_SUCCESS"
+acct_is PAM_PERM_DENIED "then PAM_USER changed to bob: account PAM_PERM_DENIED"
+like "$(pk_decision account)" 'bob' "PAM_USER changed: the log line names the new user" || pk_context
+# The same in sshd's shape: a fresh handle with only the environment.
+pk_login --fresh-acct acctreq2 alice "$tok"
+acct_is PAM_SUCCESS "env only (sshd after its fork): a real token auth, then account PAM_SUCCESS"
+env_is KINDE_AUTH_METHOD token "env only: KINDE_AUTH_METHOD still token"
+like "$(pk_env KINDE_AUTH_MAC)" '^v1:[0-9]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*:[0-9a-f]{64}$' "env only: KINDE_AUTH_MAC v1:<time>:<user>:<identity>:<HMAC-SHA256>" || pk_context
+pk_login --fresh-acct acctreq2 alice "$key_alice"
+acct_is PAM_SUCCESS "env only: a real API-key auth, then account PAM_SUCCESS"
+pk_login --fresh-acct --acct-user bob acctreq2 alice "$tok"
+acct_is PAM_PERM_DENIED "env only: PAM_USER changed to bob: PAM_PERM_DENIED"
+pk_login --fresh-acct --putenv "KINDE_EXP=4102444800" acctreq2 alice "$tok"
+acct_is PAM_PERM_DENIED "env only: KINDE_EXP tampered (later): PAM_PERM_DENIED"
+like "$(pk_decision account)" 'KINDE_AUTH_MAC' "env only, tampered KINDE_EXP: logged as a MAC failure" || pk_context
+pk_login --fresh-acct --putenv "KINDE_SUB=bob" acctreq2 alice "$tok"
+acct_is PAM_PERM_DENIED "env only: KINDE_SUB tampered: PAM_PERM_DENIED"
+pk_login --fresh-acct --putenv "KINDE_AUTH_METHOD=apikey" acctreq2 alice "$tok"
+acct_is PAM_PERM_DENIED "env only: KINDE_AUTH_METHOD token -> apikey (no expiry check): PAM_PERM_DENIED"
+pk_login --fresh-acct --putenv "KINDE_AUTH_MAC=" acctreq2 alice "$tok"
+acct_is PAM_PERM_DENIED "env only: KINDE_AUTH_MAC removed: PAM_PERM_DENIED"
+pk_login --putenv "KINDE_AUTH_METHOD=apikey" --putenv "KINDE_EXP=4102444800" acctreq2 alice "$tok"
+acct_is PAM_SUCCESS "same process: the environment changed after auth does not matter (pam_set_data decides)"
+pk_service acctexp2 "auth required $PK_MODULE config=$MAIN" \
+	"account required $PK_MODULE config=$MAIN leeway=0 account_requires_auth"
+pk_login --fresh-acct acctexp2 alice "${TOK[graceexp]}"
+auth_is PAM_SUCCESS "env only: token expired 30 s ago, leeway 60: auth PAM_SUCCESS"
+acct_is PAM_PERM_DENIED "env only: the same, account with leeway=0: PAM_PERM_DENIED (genuine MAC, expired)"
+like "$(pk_decision account)" 'reason=expired' "env only: expiry logged with reason=expired" || pk_context
+MACKEY=$(sed -n 's/^cache_dir = //p' "$MAIN")/authmac.key
+ok '[ "$(stat -c %a "$MACKEY")" = 600 ] && [ "$(stat -c %s "$MACKEY")" = 32 ]' \
+	"the host secret is cache_dir/authmac.key, 32 bytes, mode 0600"
+chmod 640 "$MACKEY"
+pk_login --fresh-acct acctreq2 alice "$tok"
+acct_is PAM_PERM_DENIED "env only: host secret readable by the group: PAM_PERM_DENIED"
+log_like 'authmac.key.*(too open|readable)' "host secret 0640: the log names the file and why" 
+chmod 600 "$MACKEY"
+
 # ---------------------------------------------------------------------
 # The decision log
 # ---------------------------------------------------------------------
@@ -562,6 +620,21 @@ log_unlike 'check ' "no debug: no check lines"
 tok=${TOK[expired]}
 pk_login debugged alice "$tok"
 log_like 'check exp: FAIL' "debug: the failing check is logged as FAIL"
+
+# ---------------------------------------------------------------------
+# A redirect of a POST (through the module's HTTPS plugin): never followed
+# ---------------------------------------------------------------------
+# localhost is another origin than 127.0.0.1, though the same server (its
+# certificate names both): a follower would have re-sent the key there.
+pk_conf "$T/redir.conf"
+pk_kinde_service redir "$T/redir.conf"
+fk_fault "{\"path\":\"/api/v1/api_keys/verify\",\"kind\":\"redirect-307\",\"count\":1,\"location\":\"https://localhost:$FK_PORT/api/v1/api_keys/verify\"}"
+pk_login redir alice "$key_alice"
+auth_is PAM_AUTHINFO_UNAVAIL "API-key verification redirected (307) to another origin: PAM_AUTHINFO_UNAVAIL"
+log_like "refused redirect from $FK_ISSUER/api/v1/api_keys/verify to https://localhost:$FK_PORT/" \
+	"307 to another origin: the log names both URLs"
+reason_is unavailable "307 to another origin: reason=unavailable"
+fk_clear_faults
 
 # ---------------------------------------------------------------------
 # Issuer down (last: the fake server keeps API keys and clients in memory)
