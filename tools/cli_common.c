@@ -141,7 +141,7 @@ cli_build_config(const struct cli_opts *o, kinde_config_t **out,
 			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
 			value = abs;
 		}
-		rc = kinde_config_set(cfg, o->sets[i].key, value, true);
+		rc = kinde_config_set(cfg, o->sets[i].key, value);
 		if (rc != KINDE_OK)
 			goto fail;
 	}

@@ -93,13 +93,13 @@ mkcfg(const char *key, ...)
 	const char *k, *val;
 
 	if (cfg == NULL ||
-	    kinde_config_set(cfg, "issuer", ISS, true) != KINDE_OK ||
-	    kinde_config_set(cfg, "audience", AUD, true) != KINDE_OK)
+	    kinde_config_set(cfg, "issuer", ISS) != KINDE_OK ||
+	    kinde_config_set(cfg, "audience", AUD) != KINDE_OK)
 		abort();
 	va_start(ap, key);
 	for (k = key; k != NULL; k = va_arg(ap, const char *)) {
 		val = va_arg(ap, const char *);
-		if (kinde_config_set(cfg, k, val, true) != KINDE_OK) {
+		if (kinde_config_set(cfg, k, val) != KINDE_OK) {
 			fprintf(stderr, "mkcfg %s=%s: %s\n", k, val,
 				kinde_config_error(cfg));
 			abort();
