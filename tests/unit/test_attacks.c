@@ -1520,6 +1520,41 @@ attacks_policy(void)
 	       sign(rsa1, "RS256", h, dump(c)), "token-type",
 	       "gty authorization_code when token_types=m2m");
 
+	/*
+	 * OIDC ID tokens signed by the same issuer: aud is the client id,
+	 * so a host whose audience is that client id, or that has no
+	 * policy at all (allow_any_token), would take them as logins.
+	 */
+	{
+		kinde_config_t *clientaud = mkcfg("audience", "cli_app",
+						  NULL);
+		kinde_config_t *any = mkcfg("allow_any_token", "yes", NULL);
+		static const char *const idc[] = { "nonce", "at_hash",
+						    "c_hash" };
+		size_t i;
+
+		for (i = 0; i < sizeof(idc) / sizeof(idc[0]); i++) {
+			c = claims();
+			json_object_set_new(c, "aud", json_pack("[s]",
+								"cli_app"));
+			json_object_set_new(c, idc[i], json_string("x"));
+			attack(clientaud, sign(rsa1, "RS256", h, dump(c)),
+			       "token-type",
+			       kfmt("ID token (%s), aud = the configured client id",
+				    idc[i]));
+			c = claims();
+			json_object_set_new(c, idc[i], json_string("x"));
+			attack(any, sign(rsa1, "RS256", h, dump(c)),
+			       "token-type",
+			       kfmt("ID token (%s) under allow_any_token",
+				    idc[i]));
+		}
+		c = claims();
+		json_object_set_new(c, "aud", json_pack("[s]", "cli_app"));
+		accept_tok(clientaud, sign(rsa1, "RS256", h, dump(c)),
+			   "the same claims without nonce/at_hash/c_hash");
+	}
+
 	/* policy comes after the claims: an expired token with the wrong
 	 * scope is expired */
 	c = claims();
