@@ -47,7 +47,7 @@ static const struct kinde_option options[] = {
 	{ "token_types", OPT_TOKEN_TYPES, OFF(token_types), 0, 0,
 	  "user, m2m or both (default both)" },
 	{ "allow_any_token", OPT_BOOL, OFF(allow_any_token), 0, 0,
-	  "accept every token of the issuer: no audience nor required scope or permission" },
+	  "allow a policy with no audience, required scope or permission" },
 	{ "user_claim", OPT_STRING, OFF(user_claim), 0, 0,
 	  "claim naming the local user (default sub)" },
 	{ "user_map_file", OPT_PATH, OFF(user_map_file), 0, 0,

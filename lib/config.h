@@ -37,7 +37,7 @@ struct kinde_config {
 	struct strlist allowed_orgs;
 	struct strlist allowed_client_ids;
 	unsigned token_types;	/* KINDE_TOKEN_* mask */
-	bool allow_any_token;	/* no audience/scope/permission on purpose */
+	bool allow_any_token;	/* no audience, scope, permission: meant */
 
 	/* Login (PAM) */
 	char *user_claim;

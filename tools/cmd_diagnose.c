@@ -99,7 +99,8 @@ check_policy(struct diag *d)
 {
 	const kinde_config_t *cfg = d->cfg;
 	bool restricted = cfg->audience.n > 0 || cfg->require_scopes.n > 0 ||
-			  cfg->require_permissions.n > 0;
+			  cfg->require_permissions.n > 0, keys_open;
+	char set[128];
 
 	if (kinde_config_check_policy(d->cfg) != KINDE_OK) {
 		diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
@@ -109,8 +110,10 @@ check_policy(struct diag *d)
 			 "%s", kinde_config_error(d->cfg));
 		return;
 	}
-	if (cfg->allow_any_token && (cfg->mode == MODE_APIKEY ?
-				     cfg->require_scopes.n == 0 : !restricted)) {
+	if (cfg->mode == MODE_APIKEY)
+		restricted = cfg->require_scopes.n > 0 ||
+			     cfg->require_permissions.n > 0;
+	if (cfg->allow_any_token && !restricted) {
 		diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
 			 "any access token of the issuer, for any of its APIs and applications, logs in (API keys: any active key)",
 			 "allow_any_token = yes with no audience, require_scopes or require_permissions",
@@ -118,16 +121,21 @@ check_policy(struct diag *d)
 			 "allow_any_token = yes: the issuer's tokens are not restricted");
 		return;
 	}
+	/* An API key carries no permission: require_permissions refuses
+	 * them all; else only require_scopes restricts them. */
+	keys_open = cfg->mode != MODE_TOKEN && cfg->mode != MODE_DEVICE &&
+		    cfg->client_id != NULL && cfg->require_scopes.n == 0 &&
+		    cfg->require_permissions.n == 0;
+	kinde_fmt(set, sizeof(set), "%s%s%s%s%s",
+		  cfg->audience.n ? " audience" : "",
+		  cfg->require_scopes.n ? " require_scopes" : "",
+		  cfg->require_permissions.n ? " require_permissions" : "",
+		  cfg->allowed_orgs.n ? " allowed_orgs" : "",
+		  cfg->allowed_client_ids.n ? " allowed_client_ids" : "");
 	diag_add(d, DC_CONFIG, "policy", DIAG_PASS, NULL,
-		 cfg->mode != MODE_TOKEN && cfg->mode != MODE_DEVICE &&
-		 cfg->client_id != NULL && cfg->require_scopes.n == 0 ?
+		 keys_open ?
 		 "API keys are checked against require_scopes only, and none is set: any active key of the issuer logs in" :
-		 NULL, NULL, "%s%s%s%s%s",
-		 cfg->audience.n ? "audience " : "",
-		 cfg->require_scopes.n ? "require_scopes " : "",
-		 cfg->require_permissions.n ? "require_permissions " : "",
-		 cfg->allowed_orgs.n ? "allowed_orgs " : "",
-		 cfg->allowed_client_ids.n ? "allowed_client_ids" : "");
+		 NULL, NULL, "restricted by%s", set);
 }
 
 static void
