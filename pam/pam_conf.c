@@ -24,6 +24,8 @@ prefix_error(kinde_config_t *cfg, const char *where)
 {
 	char err[sizeof(cfg->err)];
 
+	if (cfg->err[0] == '\0')
+		return;
 	kinde_fmt(err, sizeof(err), "%s: %s", where, cfg->err);
 	kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
 }
