@@ -727,5 +727,5 @@ kinde_config_check_policy(kinde_config_t *cfg)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "mode=apikey without require_scopes accepts every API key of the issuer: set require_scopes, or allow_any_token = yes if that is meant");
 	return config_error(cfg, KINDE_E_CONFIG,
-			    "no audience, require_scopes or require_permissions: every token of the issuer (ID tokens of any application too) would log in; set one, or allow_any_token = yes if that is meant");
+			    "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant");
 }

@@ -1043,7 +1043,7 @@ check_policy(void)
 		       v[i].k2 ? "=" : "", v[i].v2 ? v[i].v2 : "");
 		if (i == 0)
 			is_str(kinde_config_error(cfg),
-			       "no audience, require_scopes or require_permissions: every token of the issuer (ID tokens of any application too) would log in; set one, or allow_any_token = yes if that is meant",
+			       "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant",
 			       "  message says what to set");
 		if (i == 7)
 			ok(strstr(kinde_config_error(cfg),
