@@ -717,15 +717,26 @@ kinde_config_finish(kinde_config_t *cfg)
 kinde_err_t
 kinde_config_check_policy(kinde_config_t *cfg)
 {
-	bool keys_only = cfg->mode == MODE_APIKEY;
+	/* A key carries no permission: require_permissions refuses them
+	 * all.  Only require_scopes restricts which keys log in; audience,
+	 * client ids and token types do not apply to keys. */
+	bool keys_restricted = cfg->require_scopes.n > 0 ||
+			       cfg->require_permissions.n > 0;
+	bool tokens = cfg->mode != MODE_APIKEY;
+	/* mode=auto takes API keys once M2M credentials are configured. */
+	bool keys = cfg->mode == MODE_APIKEY ||
+		    (cfg->mode == MODE_AUTO && cfg->client_id != NULL);
 
-	if (cfg->allow_any_token || cfg->require_scopes.n > 0 ||
-	    cfg->require_permissions.n > 0 ||
-	    (!keys_only && cfg->audience.n > 0))
+	if (cfg->allow_any_token)
 		return KINDE_OK;
-	if (keys_only)
+	if (tokens && !keys_restricted && cfg->audience.n == 0)
 		return config_error(cfg, KINDE_E_CONFIG,
-				    "mode=apikey without require_scopes accepts every API key of the issuer: set require_scopes, or allow_any_token = yes if that is meant");
-	return config_error(cfg, KINDE_E_CONFIG,
-			    "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant");
+				    "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant");
+	if (keys && !keys_restricted)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s without require_scopes: every active API key of the issuer would log in (audience does not apply to keys); set require_scopes%s, or allow_any_token = yes if that is meant",
+				    cfg->mode == MODE_APIKEY ? "mode=apikey" :
+				    "API keys (client_id is set, mode=auto)",
+				    cfg->mode == MODE_AUTO ? " or mode = token" : "");
+	return KINDE_OK;
 }

@@ -136,8 +136,9 @@ kinde_err_t kinde_config_finish(kinde_config_t *cfg);
 
 /*
  * Refuses (KINDE_E_CONFIG) a policy that lets every token of the issuer
- * log in: no audience and no required scope or permission (for
- * mode=apikey, no required scope), unless allow_any_token is set.  Called
+ * log in: no audience and no required scope or permission; or, when API
+ * keys are taken (mode=apikey, or mode=auto with a client_id), no
+ * required scope - unless allow_any_token is set.  Called
  * by whatever judges logins (the module, kinde-auth verify, apikey and
  * diagnose), not by the commands that only fetch or decode.
  */

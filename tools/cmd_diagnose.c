@@ -97,45 +97,43 @@ bad_setting(struct diag *d, const char *where)
 static void
 check_policy(struct diag *d)
 {
-	const kinde_config_t *cfg = d->cfg;
-	bool restricted = cfg->audience.n > 0 || cfg->require_scopes.n > 0 ||
-			  cfg->require_permissions.n > 0, keys_open;
-	char set[128];
+	kinde_config_t *cfg = d->cfg;
+	char set[128], why[512];
+	bool needed;
 
-	if (kinde_config_check_policy(d->cfg) != KINDE_OK) {
+	if (kinde_config_check_policy(cfg) != KINDE_OK) {
 		diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
 			 "pam_kinde refuses every login with PAM_SERVICE_ERR",
 			 "nothing in the policy restricts which tokens (or API keys) of the issuer log in",
 			 "set audience = <your API's audience> or require_scopes = <a scope only login tokens carry>; allow_any_token = yes only if every token of the issuer may log in",
-			 "%s", kinde_config_error(d->cfg));
+			 "%s", kinde_config_error(cfg));
 		return;
 	}
-	if (cfg->mode == MODE_APIKEY)
-		restricted = cfg->require_scopes.n > 0 ||
-			     cfg->require_permissions.n > 0;
-	if (cfg->allow_any_token && !restricted) {
-		diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
-			 "any access token of the issuer, for any of its APIs and applications, logs in (API keys: any active key)",
-			 "allow_any_token = yes with no audience, require_scopes or require_permissions",
-			 "set audience or require_scopes and remove allow_any_token",
-			 "allow_any_token = yes: the issuer's tokens are not restricted");
-		return;
+	/* Would the policy stand without allow_any_token?  The same rule
+	 * as the module's, asked again (its message is not kept). */
+	if (cfg->allow_any_token) {
+		cfg->allow_any_token = false;
+		needed = kinde_config_check_policy(cfg) != KINDE_OK;
+		kinde_fmt(why, sizeof(why), "%s", kinde_config_error(cfg));
+		cfg->allow_any_token = true;
+		cfg->err[0] = '\0';
+		if (needed) {
+			diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
+				 "any access token of the issuer, for any of its applications, or any active API key, may log in",
+				 "allow_any_token = yes admits what the policy does not restrict",
+				 "set audience or require_scopes and remove allow_any_token",
+				 "allow_any_token = yes: %s", why);
+			return;
+		}
 	}
-	/* An API key carries no permission: require_permissions refuses
-	 * them all; else only require_scopes restricts them. */
-	keys_open = cfg->mode != MODE_TOKEN && cfg->mode != MODE_DEVICE &&
-		    cfg->client_id != NULL && cfg->require_scopes.n == 0 &&
-		    cfg->require_permissions.n == 0;
 	kinde_fmt(set, sizeof(set), "%s%s%s%s%s",
 		  cfg->audience.n ? " audience" : "",
 		  cfg->require_scopes.n ? " require_scopes" : "",
 		  cfg->require_permissions.n ? " require_permissions" : "",
 		  cfg->allowed_orgs.n ? " allowed_orgs" : "",
 		  cfg->allowed_client_ids.n ? " allowed_client_ids" : "");
-	diag_add(d, DC_CONFIG, "policy", DIAG_PASS, NULL,
-		 keys_open ?
-		 "API keys are checked against require_scopes only, and none is set: any active key of the issuer logs in" :
-		 NULL, NULL, "restricted by%s", set);
+	diag_add(d, DC_CONFIG, "policy", DIAG_PASS, NULL, NULL, NULL,
+		 "restricted by%s", set);
 }
 
 static void

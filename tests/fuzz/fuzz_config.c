@@ -139,7 +139,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((frc == KINDE_OK) ==
 		    (cfg->allow_any_token || cfg->require_scopes.n > 0 ||
 		     cfg->require_permissions.n > 0 ||
-		     (cfg->mode != MODE_APIKEY && cfg->audience.n > 0)));
+		     (cfg->audience.n > 0 && cfg->mode != MODE_APIKEY &&
+		      (cfg->mode != MODE_AUTO || cfg->client_id == NULL))));
 
 	if (kinde_validator_new(cfg, ks, &val) != KINDE_OK ||
 	    (v = kinde_verdict_new(true)) == NULL)

@@ -636,6 +636,18 @@ pk_kinde_service open "$T/open.conf"
 pk_login open alice "${TOK[alice]}"
 auth_is PAM_SERVICE_ERR "no audience, no required scope or permission: PAM_SERVICE_ERR"
 log_like 'allow_any_token' "permissive config: the log names allow_any_token"
+# An audience restricts tokens, not API keys: with M2M credentials (mode
+# auto takes keys) only require_scopes restricts which keys log in.
+(umask 077 && printf 'fk-secret\n' >"$T/aud.secret")
+typo_conf "$T/audonly.conf" "audience = https://api.example.com" \
+	"client_id = fk_client" "client_secret_file = $T/aud.secret"
+pk_kinde_service audonly "$T/audonly.conf"
+pk_login audonly alice "${TOK[aud]}"
+auth_is PAM_SERVICE_ERR "audience only, API keys taken (client_id, mode auto): PAM_SERVICE_ERR"
+log_like 'every active API key of the issuer would log in' "audience only with client_id: the log says API keys are open"
+pk_kinde_service audtok "$T/audonly.conf" mode=token
+pk_login audtok alice "${TOK[aud]}"
+auth_is PAM_SUCCESS "the same with mode=token: the token for the audience logs in"
 typo_conf "$T/anytok.conf" "allow_any_token = yes"
 pk_kinde_service anytok "$T/anytok.conf"
 pk_login anytok alice "${TOK[alice]}"

@@ -1007,40 +1007,50 @@ static void
 check_policy(void)
 {
 	static const struct {
-		const char *k1, *v1, *k2, *v2;
+		const char *kv[6];
 		kinde_err_t want;
 	} v[] = {
-		{ NULL, NULL, NULL, NULL, KINDE_E_CONFIG },
-		{ "audience", "https://api.example", NULL, NULL, KINDE_OK },
-		{ "require_scopes", "ssh:login", NULL, NULL, KINDE_OK },
-		{ "require_permissions", "ssh:login", NULL, NULL, KINDE_OK },
-		{ "allow_any_token", "yes", NULL, NULL, KINDE_OK },
-		{ "allow_any_token", "no", NULL, NULL, KINDE_E_CONFIG },
-		{ "allowed_orgs", "org_a", "allowed_client_ids", "c1",
+		{ { NULL }, KINDE_E_CONFIG },
+		{ { "audience", "https://api.example" }, KINDE_OK },
+		{ { "require_scopes", "ssh:login" }, KINDE_OK },
+		{ { "require_permissions", "ssh:login" }, KINDE_OK },
+		{ { "allow_any_token", "yes" }, KINDE_OK },
+		{ { "allow_any_token", "no" }, KINDE_E_CONFIG },
+		{ { "allowed_orgs", "org_a", "allowed_client_ids", "c1" },
 		  KINDE_E_CONFIG },
-		{ "mode", "apikey", "audience", "https://api.example",
+		{ { "mode", "apikey", "audience", "https://api.example" },
 		  KINDE_E_CONFIG },
-		{ "mode", "apikey", "require_scopes", "ssh:login", KINDE_OK },
-		{ "mode", "apikey", "allow_any_token", "yes", KINDE_OK },
-		{ "mode", "token", "audience", "https://api.example", KINDE_OK },
+		{ { "mode", "apikey", "require_scopes", "ssh:login" }, KINDE_OK },
+		{ { "mode", "apikey", "allow_any_token", "yes" }, KINDE_OK },
+		{ { "mode", "token", "audience", "https://api.example" },
+		  KINDE_OK },
+		/* mode=auto takes API keys once client_id is set */
+		{ { "client_id", "c1", "audience", "https://api.example" },
+		  KINDE_E_CONFIG },
+		{ { "client_id", "c1", "require_scopes", "ssh:login" },
+		  KINDE_OK },
+		{ { "client_id", "c1", "audience", "https://api.example",
+		    "mode", "token" }, KINDE_OK },
+		{ { "client_id", "c1", "audience", "https://api.example",
+		    "allow_any_token", "yes" }, KINDE_OK },
 	};
 	kinde_config_t *cfg;
-	size_t i;
+	char what[256];
+	size_t i, k;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		cfg = fresh();
 		kinde_config_set(cfg, "domain", "acme.kinde.com");
-		if (v[i].k1 != NULL)
-			kinde_config_set(cfg, v[i].k1, v[i].v1);
-		if (v[i].k2 != NULL)
-			kinde_config_set(cfg, v[i].k2, v[i].v2);
+		what[0] = '\0';
+		for (k = 0; k < 6 && v[i].kv[k] != NULL; k += 2) {
+			kinde_config_set(cfg, v[i].kv[k], v[i].kv[k + 1]);
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 " %s=%s", v[i].kv[k], v[i].kv[k + 1]);
+		}
 		is_int(kinde_config_finish(cfg), KINDE_OK,
-		       "finish does not judge the policy (%s %s)",
-		       v[i].k1 ? v[i].k1 : "nothing", v[i].k2 ? v[i].k2 : "");
+		       "finish does not judge the policy:%s", what);
 		is_int(kinde_config_check_policy(cfg), v[i].want,
-		       "check_policy: %s=%s %s%s%s", v[i].k1 ? v[i].k1 : "nothing",
-		       v[i].v1 ? v[i].v1 : "", v[i].k2 ? v[i].k2 : "",
-		       v[i].k2 ? "=" : "", v[i].v2 ? v[i].v2 : "");
+		       "check_policy:%s", what[0] ? what : " nothing");
 		if (i == 0)
 			is_str(kinde_config_error(cfg),
 			       "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant",
@@ -1049,6 +1059,10 @@ check_policy(void)
 			ok(strstr(kinde_config_error(cfg),
 				  "mode=apikey without require_scopes") != NULL,
 			   "  mode=apikey: audience does not restrict API keys");
+		if (i == 11)
+			is_str(kinde_config_error(cfg),
+			       "API keys (client_id is set, mode=auto) without require_scopes: every active API key of the issuer would log in (audience does not apply to keys); set require_scopes or mode = token, or allow_any_token = yes if that is meant",
+			       "  client_id and only an audience: API keys are open");
 		kinde_config_free(cfg);
 	}
 }
