@@ -319,8 +319,8 @@ like "$KA_ERR" 'strip_domain: an empty value means nothing here' "empty strip_do
 # Files the configuration trusts are judged when it is loaded.
 (umask 077 && echo s3cret >"$T/secret")
 chmod 640 "$T/secret"
-printf 'issuer = %s\njwks_file = %s\naudience = %s\nclient_id = c1\nclient_secret_file = %s\n' \
-	"$ISS" "$JWKS" "$AUD" "$T/secret" >"$T/secret.conf"
+printf 'issuer = %s\njwks_file = %s\nrequire_scopes = read\nclient_id = c1\nclient_secret_file = %s\n' \
+	"$ISS" "$JWKS" "$T/secret" >"$T/secret.conf"
 chmod 600 "$T/secret.conf"
 kinde_auth verify --config "$T/secret.conf" "$TOK"
 is "$KA_RC" 2 "group-readable client_secret_file: verify --config exits 2"
