@@ -46,6 +46,8 @@ static const struct kinde_option options[] = {
 	  "azp (client id) values accepted, any of (default: any)" },
 	{ "token_types", OPT_TOKEN_TYPES, OFF(token_types), 0, 0,
 	  "user, m2m or both (default both)" },
+	{ "allow_any_token", OPT_BOOL, OFF(allow_any_token), 0, 0,
+	  "allow a policy with no audience, required scope or permission" },
 	{ "user_claim", OPT_STRING, OFF(user_claim), 0, 0,
 	  "claim naming the local user (default sub)" },
 	{ "user_map_file", OPT_PATH, OFF(user_map_file), 0, 0,
@@ -120,6 +122,74 @@ kinde_config_option(const char *name)
 		if (strcmp(options[i].name, name) == 0)
 			return &options[i];
 	return NULL;
+}
+
+/* Optimal string alignment distance (a swap of neighbours counts 1),
+ * ignoring case; capped at 9 (only small distances matter). */
+static unsigned
+edit_distance(const char *a0, const char *b0)
+{
+	unsigned d[3][64], i, j, la = (unsigned)strlen(a0),
+		 lb = (unsigned)strlen(b0), best;
+	char a[64], b[64];
+
+	if (la >= 64 || lb >= 64)
+		return 9;
+	for (i = 0; i <= la; i++)
+		a[i] = (char)tolower((unsigned char)a0[i]);
+	for (j = 0; j <= lb; j++)
+		b[j] = (char)tolower((unsigned char)b0[j]);
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		unsigned *cur = d[i % 3], *prev = d[(i - 1) % 3],
+			 *prev2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return d[la % 3][lb] < 9 ? d[la % 3][lb] : 9;
+}
+
+const char *
+kinde_config_suggest(const char *key)
+{
+	const char *best = NULL, *prefixed = NULL;
+	unsigned dist, best_dist = 9, nprefixed = 0;
+	size_t i, klen = strlen(key), olen;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(options); i++) {
+		const char *name = options[i].name;
+
+		dist = edit_distance(key, name);
+		if (dist < best_dist) {
+			best_dist = dist;
+			best = name;
+		}
+		/* require_perm for require_permissions, or a key with a
+		 * tail: allowed_orgs_list. */
+		olen = strlen(name);
+		if (klen >= 4 && (klen < olen ?
+				  strncmp(name, key, klen) == 0 :
+				  strncmp(key, name, olen) == 0)) {
+			prefixed = name;
+			nprefixed++;
+		}
+	}
+	/* One typo in a short name, two in a longer one. */
+	if (best != NULL && best_dist <= (klen <= 5 ? 1u : 2u))
+		return best;
+	return nprefixed == 1 ? prefixed : NULL;
 }
 
 kinde_err_t
@@ -344,8 +414,7 @@ parse_enum(const char *v, const char *const *names, size_t n)
 }
 
 kinde_err_t
-kinde_config_set(kinde_config_t *cfg, const char *key, const char *value,
-		 bool strict)
+kinde_config_set(kinde_config_t *cfg, const char *key, const char *value)
 {
 	static const char *const modes[] = { "auto", "token", "apikey",
 					     "device" };
@@ -357,13 +426,19 @@ kinde_config_set(kinde_config_t *cfg, const char *key, const char *value,
 	char *s = NULL;
 	int e;
 
+	/* An unknown key is refused, never skipped: a misspelt policy key
+	 * (require_scope) would otherwise leave its policy silently unset. */
 	if (o == NULL) {
-		if (strict)
+		const char *near = kinde_config_suggest(key);
+
+		kinde_escape(key, bad, sizeof(bad));
+		if (near != NULL)
 			return config_error(cfg, KINDE_E_CONFIG,
-					    "unknown option \"%s\"", key);
-		kinde_log(cfg, LOG_WARNING, "%s: unknown option \"%s\" ignored",
-			  cfg->source[0] ? cfg->source : "config", key);
-		return KINDE_OK;
+					    "unknown option \"%s\"; did you mean \"%s\"?",
+					    bad, near);
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "unknown option \"%s\" (see pam_kinde.conf(5))",
+				    bad);
 	}
 	field = (char *)cfg + o->offset;
 	if (value == NULL && o->type != OPT_BOOL)
@@ -373,6 +448,12 @@ kinde_config_set(kinde_config_t *cfg, const char *key, const char *value,
 	switch (o->type) {
 	case OPT_STRING:
 	case OPT_PATH:
+		/* No string option means anything when empty: "prompt =" or
+		 * "strip_domain =" is an unfinished line, not a setting. */
+		if (o->type == OPT_STRING && value[0] == '\0')
+			return config_error(cfg, KINDE_E_CONFIG,
+					    "%s: an empty value means nothing here; remove the line for the default",
+					    key);
 		if (o->type == OPT_PATH && value[0] != '/')
 			return config_error(cfg, KINDE_E_CONFIG,
 					    "%s: \"%s\" is not an absolute path",
@@ -517,7 +598,7 @@ parse_lines(kinde_config_t *cfg, const char *path, char *buf)
 			}
 		}
 		key = trim(key);
-		rc = kinde_config_set(cfg, key, value, false);
+		rc = kinde_config_set(cfg, key, value);
 		if (rc != KINDE_OK) {
 			/* Say where: prefix the message with file:line. */
 			kinde_fmt(err, sizeof(err), "%s:%u: %s", path, lineno,
@@ -575,9 +656,28 @@ kinde_config_load_file(kinde_config_t *cfg, const char *path, bool missing_ok)
 	return rc;
 }
 
+static kinde_err_t
+check_trusted_file(kinde_config_t *cfg, const char *key, const char *path,
+		   enum file_policy policy)
+{
+	char err[512];
+	kinde_err_t rc;
+
+	if (path == NULL)
+		return KINDE_OK;
+	rc = safefile_check_path(path, policy, NULL, err, sizeof(err));
+	if (rc == KINDE_E_IO)
+		rc = KINDE_E_CONFIG;
+	if (rc != KINDE_OK)
+		return config_error(cfg, rc, "%s %s", key, err);
+	return KINDE_OK;
+}
+
 kinde_err_t
 kinde_config_finish(kinde_config_t *cfg)
 {
+	kinde_err_t rc;
+
 	if (cfg->domain == NULL && cfg->issuer != NULL &&
 	    (cfg->domain = strdup(cfg->issuer)) == NULL)
 		return KINDE_E_NOMEM;
@@ -601,5 +701,42 @@ kinde_config_finish(kinde_config_t *cfg)
 	if (cfg->use_first_pass && cfg->try_first_pass)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "use_first_pass and try_first_pass exclude each other");
+	/*
+	 * The files the config trusts are judged now, on every load: a
+	 * secret others can read is exposed whether or not this login needs
+	 * it, and a CA others can change decides whose key sets are believed.
+	 */
+	rc = check_trusted_file(cfg, "client_secret_file",
+				cfg->client_secret_file, FILE_SECRET);
+	if (rc == KINDE_OK)
+		rc = check_trusted_file(cfg, "ca_file", cfg->ca_file,
+					FILE_TRUSTED);
+	return rc;
+}
+
+kinde_err_t
+kinde_config_check_policy(kinde_config_t *cfg)
+{
+	/* A key carries no permission: require_permissions refuses them
+	 * all.  Only require_scopes restricts which keys log in; audience,
+	 * client ids and token types do not apply to keys. */
+	bool keys_restricted = cfg->require_scopes.n > 0 ||
+			       cfg->require_permissions.n > 0;
+	bool tokens = cfg->mode != MODE_APIKEY;
+	/* mode=auto takes API keys once M2M credentials are configured. */
+	bool keys = cfg->mode == MODE_APIKEY ||
+		    (cfg->mode == MODE_AUTO && cfg->client_id != NULL);
+
+	if (cfg->allow_any_token)
+		return KINDE_OK;
+	if (tokens && !keys_restricted && cfg->audience.n == 0)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant");
+	if (keys && !keys_restricted)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s without require_scopes: every active API key of the issuer would log in (audience does not apply to keys); set require_scopes%s, or allow_any_token = yes if that is meant",
+				    cfg->mode == MODE_APIKEY ? "mode=apikey" :
+				    "API keys (client_id is set, mode=auto)",
+				    cfg->mode == MODE_AUTO ? " or mode = token" : "");
 	return KINDE_OK;
 }

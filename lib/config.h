@@ -37,6 +37,7 @@ struct kinde_config {
 	struct strlist allowed_orgs;
 	struct strlist allowed_client_ids;
 	unsigned token_types;	/* KINDE_TOKEN_* mask */
+	bool allow_any_token;	/* no audience, scope, permission: meant */
 
 	/* Login (PAM) */
 	char *user_claim;
@@ -106,6 +107,12 @@ const struct kinde_option *kinde_config_option(const char *name);
  */
 kinde_err_t config_parse_buffer(kinde_config_t *cfg, const char *name,
 				const char *text, size_t len);
+
+/*
+ * The known option closest to an unknown key (one or two typos, a
+ * missing or extra plural s, a unique prefix), or NULL.  Static.
+ */
+const char *kinde_config_suggest(const char *key);
 
 /* Records the first error's detail on cfg; returns err. */
 kinde_err_t config_error(kinde_config_t *cfg, kinde_err_t err,

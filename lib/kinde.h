@@ -107,10 +107,11 @@ void kinde_config_set_log(kinde_config_t *cfg, kinde_log_fn fn, void *ctx);
  * List options append; the first value a new source (see
  * kinde_config_begin_source) gives a list option replaces what earlier
  * sources gave, so module arguments win over the file.
- * Unknown keys: KINDE_E_CONFIG when strict, else a logged warning and OK.
+ * An unknown key is KINDE_E_CONFIG (the message suggests a close known
+ * key), as is an empty value for a string option.
  */
 kinde_err_t kinde_config_set(kinde_config_t *cfg, const char *key,
-			     const char *value, bool strict);
+			     const char *value);
 
 /* Marks the start of a new source of options (file, arguments, CLI). */
 void kinde_config_begin_source(kinde_config_t *cfg, const char *name);
@@ -125,8 +126,23 @@ void kinde_config_begin_source(kinde_config_t *cfg, const char *name);
 kinde_err_t kinde_config_load_file(kinde_config_t *cfg, const char *path,
 				   bool missing_ok);
 
-/* Checks cross-option consistency (e.g. an issuer is known).  */
+/*
+ * Checks cross-option consistency (e.g. an issuer is known) and the files
+ * the config trusts: client_secret_file must be owned by root or the
+ * running user and not be readable by group or others, ca_file not be
+ * writable by them (KINDE_E_UNSAFE; a missing one is KINDE_E_CONFIG).
+ */
 kinde_err_t kinde_config_finish(kinde_config_t *cfg);
+
+/*
+ * Refuses (KINDE_E_CONFIG) a policy that lets every token of the issuer
+ * log in: no audience and no required scope or permission; or, when API
+ * keys are taken (mode=apikey, or mode=auto with a client_id), no
+ * required scope - unless allow_any_token is set.  Called
+ * by whatever judges logins (the module, kinde-auth verify, apikey and
+ * diagnose), not by the commands that only fetch or decode.
+ */
+kinde_err_t kinde_config_check_policy(kinde_config_t *cfg);
 
 /* Detail message of the first error on this config.  Borrowed. */
 const char *kinde_config_error(const kinde_config_t *cfg);

@@ -91,9 +91,9 @@ validate(kinde_client_t *c, const char *token, const struct strlist *aud,
 	vcfg->log_ctx = cfg->log_ctx;
 	vcfg->algorithms = cfg->algorithms;
 	kinde_fmt(leeway, sizeof(leeway), "%ld", cfg->leeway);
-	if (kinde_config_set(vcfg, "issuer", cfg->issuer, true) != KINDE_OK ||
-	    kinde_config_set(vcfg, "leeway", leeway, true) != KINDE_OK ||
-	    kinde_config_set(vcfg, "token_types", "m2m", true) != KINDE_OK)
+	if (kinde_config_set(vcfg, "issuer", cfg->issuer) != KINDE_OK ||
+	    kinde_config_set(vcfg, "leeway", leeway) != KINDE_OK ||
+	    kinde_config_set(vcfg, "token_types", "m2m") != KINDE_OK)
 		goto out;
 	for (i = 0; i < aud->n; i++)
 		if (strlist_add(&vcfg->audience, aud->v[i]) != 0)

@@ -141,6 +141,21 @@ policy_token_type(const json_t *claims)
 	return KINDE_TOKEN_USER;
 }
 
+const char *
+policy_id_token_claim(const json_t *claims)
+{
+	/* OpenID Connect Core 1.0 §2 and §3.3.2.11: claims only an ID token
+	 * carries.  An ID token's aud is the client id, so an audience
+	 * check alone does not tell it from an access token. */
+	static const char *const id_only[] = { "nonce", "at_hash", "c_hash" };
+	size_t i;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(id_only); i++)
+		if (json_object_get(claims, id_only[i]) != NULL)
+			return id_only[i];
+	return NULL;
+}
+
 static int
 string_claim(const json_t *claims, const char *name, const char **out,
 	     kinde_verdict_t *v)
@@ -165,12 +180,17 @@ policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 {
 	struct strlist scopes = { 0 }, perms = { 0 };
 	const json_t *pj;
-	const char *azp, *org;
+	const char *azp, *org, *idc;
 	unsigned type = policy_token_type(claims);
 	int rc = 0;
 
 #define STEP(x) do { rc |= (x); if (rc && !v->explain) goto out; } while (0)
-	if (!(cfg->token_types & type)) {
+	if ((idc = policy_id_token_claim(claims)) != NULL) {
+		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
+			     "an OIDC ID token (has %s), not an access token",
+			     idc);
+		STEP(-1);
+	} else if (!(cfg->token_types & type)) {
 		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
 			     "%s tokens are not accepted (token_types)",
 			     type == KINDE_TOKEN_M2M ? "m2m (client credentials)" :

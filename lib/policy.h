@@ -32,6 +32,12 @@ int policy_token_scopes(const json_t *claims, struct strlist *out);
 /* KINDE_TOKEN_M2M when gty holds "client_credentials", else USER. */
 unsigned policy_token_type(const json_t *claims);
 
+/*
+ * The first claim of claims that only an OIDC ID token carries (nonce,
+ * at_hash, c_hash), or NULL.  Static string.
+ */
+const char *policy_id_token_claim(const json_t *claims);
+
 /* Applies cfg's policy to a token's claims.  0 when all pass. */
 int policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 		       kinde_verdict_t *v);

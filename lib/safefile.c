@@ -48,6 +48,29 @@ safefile_check_fd(int fd, const char *path, enum file_policy policy,
 }
 
 kinde_err_t
+safefile_check_path(const char *path, enum file_policy policy, bool *missing,
+		    char *err, size_t errlen)
+{
+	kinde_err_t rc;
+	int fd;
+
+	if (missing != NULL)
+		*missing = false;
+	/* Opened, not stat()ed: what is judged is what a later open of a
+	 * regular file finds (O_NONBLOCK: a FIFO must not hang a login). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (missing != NULL && errno == ENOENT)
+			*missing = true;
+		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return KINDE_E_IO;
+	}
+	rc = safefile_check_fd(fd, path, policy, err, errlen);
+	close(fd);
+	return rc;
+}
+
+kinde_err_t
 safefile_read(const char *path, enum file_policy policy, size_t max,
 	      char **buf, size_t *len, bool *missing, char *err,
 	      size_t errlen)

@@ -34,4 +34,12 @@ kinde_err_t safefile_check_fd(int fd, const char *path,
 			      enum file_policy policy, char *err,
 			      size_t errlen);
 
+/*
+ * Checks path against policy without reading it (ca_file, and a secret
+ * file at config load).  KINDE_E_IO when it cannot be opened (*missing set
+ * for ENOENT when not NULL), KINDE_E_UNSAFE as safefile_read.
+ */
+kinde_err_t safefile_check_path(const char *path, enum file_policy policy,
+				bool *missing, char *err, size_t errlen);
+
 #endif

@@ -19,6 +19,17 @@ pk_log_sink(void *pamh, int priority, const char *message)
 	pam_syslog(pamh, priority, "%s", message);
 }
 
+static void
+prefix_error(kinde_config_t *cfg, const char *where)
+{
+	char err[sizeof(cfg->err)];
+
+	if (cfg->err[0] == '\0')
+		return;
+	kinde_fmt(err, sizeof(err), "%s: %s", where, cfg->err);
+	kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
+}
+
 int
 pk_config(pam_handle_t *pamh, int argc, const char **argv,
 	  kinde_config_t **out)
@@ -52,20 +63,25 @@ pk_config(pam_handle_t *pamh, int argc, const char **argv,
 			continue;
 		eq = strchr(argv[i], '=');
 		if (eq == NULL) {
-			rc = kinde_config_set(cfg, argv[i], NULL, false);
+			rc = kinde_config_set(cfg, argv[i], NULL);
 		} else if ((size_t)(eq - argv[i]) >= sizeof(key)) {
-			pam_syslog(pamh, LOG_WARNING,
-				   "module argument too long; ignored");
-			continue;
+			/* No option is this long: unknown, so refused. */
+			rc = config_error(cfg, KINDE_E_CONFIG,
+					  "an argument's key is too long to be an option");
 		} else {
 			memcpy(key, argv[i], (size_t)(eq - argv[i]));
 			key[eq - argv[i]] = '\0';
-			rc = kinde_config_set(cfg, key, eq + 1, false);
+			rc = kinde_config_set(cfg, key, eq + 1);
 		}
-		if (rc != KINDE_OK)
+		if (rc != KINDE_OK) {
+			/* Say where, as the file reader says file:line. */
+			prefix_error(cfg, "module arguments");
 			goto fail;
+		}
 	}
 	rc = kinde_config_finish(cfg);
+	if (rc == KINDE_OK)
+		rc = kinde_config_check_policy(cfg);
 	if (rc != KINDE_OK)
 		goto fail;
 	*out = cfg;

@@ -147,7 +147,7 @@ cli_build_config(const struct cli_opts *o, kinde_config_t **out,
 			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
 			value = abs;
 		}
-		rc = kinde_config_set(cfg, o->sets[i].key, value, true);
+		rc = kinde_config_set(cfg, o->sets[i].key, value);
 		if (rc != KINDE_OK)
 			goto fail;
 	}
@@ -295,7 +295,7 @@ cli_guard_origin(const struct cli_opts *o, kinde_config_t *cfg)
 	}
 	kinde_fmt(private_dir, sizeof(private_dir), "%s", dir);
 	atexit(remove_private_cache);
-	if (kinde_config_set(cfg, "cache_dir", dir, true) != KINDE_OK) {
+	if (kinde_config_set(cfg, "cache_dir", dir) != KINDE_OK) {
 		rc = cli_usage_error(NULL, "%s", kinde_config_error(cfg));
 		goto out;
 	}

@@ -86,6 +86,13 @@ cmd_apikey(int argc, char **argv)
 	rc = cli_build_config(&o, &cfg, true);
 	if (rc != EXIT_OK)
 		return rc;
+	/* The module refuses a policy that admits anything; so does this. */
+	if (kinde_config_check_policy(cfg) != KINDE_OK) {
+		rc = cli_usage_error("apikey", "%s (here: --scope S or "
+				     "-o allow_any_token=yes)",
+				     kinde_config_error(cfg));
+		goto out;
+	}
 	rc = cli_client(cfg, 0, &client);
 	if (rc != EXIT_OK)
 		goto out;

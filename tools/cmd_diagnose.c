@@ -55,7 +55,7 @@ usage(FILE *f)
 		"error, 3 the issuer cannot be reached.\n");
 }
 
-/* Warnings the config loader logs (unknown keys) become findings. */
+/* Warnings the config loader logs become findings. */
 struct captured {
 	char lines[8][256];
 	int n;
@@ -68,6 +68,72 @@ capture_log(void *ctx, int priority, const char *msg)
 
 	if (priority <= LOG_WARNING && c->n < 8)
 		kinde_fmt(c->lines[c->n++], sizeof(c->lines[0]), "%s", msg);
+}
+
+/* A line or an option the loader refused: an unknown key gets its own
+ * check, since a misspelt key is the usual cause. */
+static void
+bad_setting(struct diag *d, const char *where)
+{
+	const char *err = kinde_config_error(d->cfg);
+
+	if (strstr(err, "unknown option") != NULL)
+		diag_add(d, DC_CONFIG, "config-keys", DIAG_FAIL,
+			 "pam_kinde refuses every login with PAM_SERVICE_ERR",
+			 "an unknown option is refused: a misspelt key (require_scope for require_scopes) would leave its policy unapplied",
+			 "spell the key as pam_kinde.conf(5) does (the message names the closest known key)",
+			 "%s", err);
+	else
+		diag_add(d, DC_CONFIG, "config", DIAG_FAIL,
+			 "pam_kinde refuses every login with PAM_SERVICE_ERR",
+			 where, "correct the setting named (see pam_kinde.conf(5))",
+			 "%s", err);
+}
+
+/*
+ * A policy that admits every token of the issuer: refused by the module
+ * unless allow_any_token says so, and a risk even then.
+ */
+static void
+check_policy(struct diag *d)
+{
+	kinde_config_t *cfg = d->cfg;
+	char set[128], why[512];
+	bool needed;
+
+	if (kinde_config_check_policy(cfg) != KINDE_OK) {
+		diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
+			 "pam_kinde refuses every login with PAM_SERVICE_ERR",
+			 "nothing in the policy restricts which tokens (or API keys) of the issuer log in",
+			 "set audience = <your API's audience> or require_scopes = <a scope only login tokens carry>; allow_any_token = yes only if every token of the issuer may log in",
+			 "%s", kinde_config_error(cfg));
+		return;
+	}
+	/* Would the policy stand without allow_any_token?  The same rule
+	 * as the module's, asked again (its message is not kept). */
+	if (cfg->allow_any_token) {
+		cfg->allow_any_token = false;
+		needed = kinde_config_check_policy(cfg) != KINDE_OK;
+		kinde_fmt(why, sizeof(why), "%s", kinde_config_error(cfg));
+		cfg->allow_any_token = true;
+		cfg->err[0] = '\0';
+		if (needed) {
+			diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
+				 "any access token of the issuer, for any of its applications, or any active API key, may log in",
+				 "allow_any_token = yes admits what the policy does not restrict",
+				 "set audience or require_scopes and remove allow_any_token",
+				 "allow_any_token = yes: %s", why);
+			return;
+		}
+	}
+	kinde_fmt(set, sizeof(set), "%s%s%s%s%s",
+		  cfg->audience.n ? " audience" : "",
+		  cfg->require_scopes.n ? " require_scopes" : "",
+		  cfg->require_permissions.n ? " require_permissions" : "",
+		  cfg->allowed_orgs.n ? " allowed_orgs" : "",
+		  cfg->allowed_client_ids.n ? " allowed_client_ids" : "");
+	diag_add(d, DC_CONFIG, "policy", DIAG_PASS, NULL, NULL, NULL,
+		 "restricted by%s", set);
 }
 
 static void
@@ -103,11 +169,7 @@ check_config(struct diag *d, const struct cli_opts *o)
 				 "chown root:root FILE && chmod 644 FILE",
 				 "%s", kinde_config_error(d->cfg));
 		else if (rc != KINDE_OK)
-			diag_add(d, DC_CONFIG, "config", DIAG_FAIL,
-				 "pam_kinde refuses every login with PAM_SERVICE_ERR",
-				 "the file has an invalid line",
-				 "correct the line named (see pam_kinde.conf(5))",
-				 "%s", kinde_config_error(d->cfg));
+			bad_setting(d, "the file has an invalid line");
 		else
 			diag_add(d, DC_CONFIG, "config", DIAG_PASS, NULL, NULL,
 				 NULL, "%s: owner uid %u, mode %04o", path,
@@ -115,19 +177,27 @@ check_config(struct diag *d, const struct cli_opts *o)
 				 (unsigned)(st.st_mode & 07777));
 	}
 	kinde_config_begin_source(d->cfg, "command line");
-	for (i = 0; rc == KINDE_OK && i < o->nsets; i++)
-		rc = kinde_config_set(d->cfg, o->sets[i].key, o->sets[i].value,
-				      true);
-	if (rc == KINDE_OK && o->nsets > 0 && kinde_config_error(d->cfg)[0])
-		rc = KINDE_E_CONFIG;
-	for (k = 0; k < cap.n; k++)
-		diag_add(d, DC_CONFIG, "config-keys", DIAG_FAIL,
-			 "a setting seems to have no effect",
-			 "an unknown option is ignored: a misspelt key (require_scope for require_scopes?) leaves its policy unapplied",
-			 "spell the key as pam_kinde.conf(5) does", "%s",
-			 cap.lines[k]);
-	if (rc == KINDE_OK)
+	for (i = 0; rc == KINDE_OK && i < o->nsets; i++) {
+		rc = kinde_config_set(d->cfg, o->sets[i].key, o->sets[i].value);
+		if (rc != KINDE_OK)
+			bad_setting(d, "a -o option is invalid");
+	}
+	/*
+	 * finish judges the files the config trusts last, after every
+	 * consistency rule: an unsafe secret or CA file (KINDE_E_UNSAFE) is
+	 * reported by the file checks, and the other checks still run.
+	 */
+	if (rc == KINDE_OK) {
 		rc = kinde_config_finish(d->cfg);
+		if (rc == KINDE_E_UNSAFE)
+			rc = KINDE_OK;
+		else if (rc != KINDE_OK)
+			diag_add(d, DC_CONFIG, "config", DIAG_FAIL,
+				 "pam_kinde refuses every login with PAM_SERVICE_ERR",
+				 "the settings contradict each other or name a missing file",
+				 "correct what the message names (see pam_kinde.conf(5))",
+				 "%s", kinde_config_error(d->cfg));
+	}
 	/* Overrides of the origin: a private cache, the secret kept. */
 	if (rc == KINDE_OK && cli_guard_origin(o, d->cfg) != EXIT_OK)
 		rc = KINDE_E_CONFIG;
@@ -137,13 +207,21 @@ check_config(struct diag *d, const struct cli_opts *o)
 		d->config_ok = true;
 		diag_add(d, DC_CONFIG, "issuer", DIAG_PASS, NULL, NULL, NULL,
 			 "%s", d->cfg->issuer);
-	} else if (d->cfg->issuer == NULL) {
+		check_policy(d);
+	} else if (d->cfg->issuer == NULL && d->cfg->domain == NULL) {
 		diag_add(d, DC_CONFIG, "issuer", DIAG_FAIL,
 			 "pam_kinde refuses every login with PAM_SERVICE_ERR",
 			 "no issuer is configured",
 			 "set domain = https://<your-subdomain>.kinde.com",
 			 "%s", kinde_config_error(d->cfg));
 	}
+	/* What the loader warned about (an issuer ending in '/'). */
+	for (k = 0; k < cap.n; k++)
+		diag_add(d, DC_CONFIG, "config-warning", DIAG_FAIL,
+			 "a setting may not do what it says",
+			 "the configuration loader warned about it",
+			 "see the message and pam_kinde.conf(5)", "%s",
+			 cap.lines[k]);
 	kinde_config_set_log(d->cfg, NULL, NULL);
 }
 
@@ -176,6 +254,34 @@ check_file(struct diag *d, const char *what, const char *path,
 		  "a file others can change decides who logs in, so it is refused") :
 		 "the file cannot be read",
 		 policy == FILE_SECRET ? "chown root:root FILE && chmod 600 FILE" :
+		 "chown root:root FILE && chmod 644 FILE (and check the path)",
+		 "%s", err);
+}
+
+/* Only judged, not read: a CA bundle can be large. */
+static void
+check_ca_file(struct diag *d)
+{
+	const char *path = d->cfg->ca_file;
+	char err[512];
+	kinde_err_t rc;
+
+	if (path == NULL) {
+		diag_add(d, DC_FILES, "ca-file", DIAG_SKIP, NULL, NULL, NULL,
+			 "not configured (the system's CAs)");
+		return;
+	}
+	rc = safefile_check_path(path, FILE_TRUSTED, NULL, err, sizeof(err));
+	if (rc == KINDE_OK) {
+		diag_add(d, DC_FILES, "ca-file", DIAG_PASS, NULL, NULL, NULL,
+			 "%s: safe", path);
+		return;
+	}
+	diag_add(d, DC_FILES, "ca-file", DIAG_FAIL,
+		 "every login fails with PAM_SERVICE_ERR",
+		 rc == KINDE_E_UNSAFE ?
+		 "the CA decides whose key sets are believed, so a file others can change is refused" :
+		 "the file cannot be read",
 		 "chown root:root FILE && chmod 644 FILE (and check the path)",
 		 "%s", err);
 }
@@ -293,7 +399,8 @@ void
 diag_host(struct diag *d)
 {
 	check_file(d, "secret-file", d->cfg->client_secret_file, FILE_SECRET,
-		   "API-key logins and `kinde-auth token` fail with a configuration error");
+		   "every login fails with PAM_SERVICE_ERR (the secret file is judged whenever the configuration is loaded)");
+	check_ca_file(d);
 	check_file(d, "user-map-file", d->cfg->user_map_file, FILE_TRUSTED,
 		   "every login fails with PAM_SERVICE_ERR");
 	if (d->cfg->jwks_file != NULL)

@@ -87,7 +87,8 @@ kinde_loop(const char *kinde_auth, const char *jwks, const char *token_file,
 	FILE *p;
 
 	snprintf(cmd, sizeof(cmd),
-		 "'%s' verify --no-config --issuer %s --jwks '%s' --repeat %ld - <'%s' 2>&1 >/dev/null",
+		 "'%s' verify --no-config --issuer %s --jwks '%s' --scope openid "
+		 "--repeat %ld - <'%s' 2>&1 >/dev/null",
 		 kinde_auth, ISSUER, jwks, rounds, token_file);
 	p = popen(cmd, "r");
 	if (p == NULL)

@@ -56,7 +56,7 @@ tok=$(cat "$tmp/token")
 echo
 echo "== 2. A validation in a fresh process (issuer stopped), median of $N"
 t_empty=$(ms "$B/tools/kinde-auth" --version)
-t_file=$(ms "$B/tools/kinde-auth" verify --no-config --issuer "$iss" --jwks "$tmp/jwks.json" "$tok")
+t_file=$(ms "$B/tools/kinde-auth" verify --no-config --issuer "$iss" --jwks "$tmp/jwks.json" --scope ssh:login "$tok")
 t_cache=$(ms "$B/tools/kinde-auth" verify --config "$tmp/kinde.conf" "$tok")
 printf '  kinde-auth --version (process start):     %7.3f ms\n' "$t_empty"
 printf '  verify, keys from a pinned file:          %7.3f ms\n' "$t_file"

@@ -92,7 +92,7 @@ try_load(const char *path, struct http_response *resp)
 	struct http_request req = { 0 };
 	kinde_err_t rc;
 
-	if (cfg == NULL || kinde_config_set(cfg, "net_module", path, true))
+	if (cfg == NULL || kinde_config_set(cfg, "net_module", path))
 		abort();
 	req.method = "GET";
 	req.url = "http://127.0.0.1:9/";	/* refused before any I/O */

@@ -2,7 +2,8 @@
  * fuzz_config.c - libFuzzer target: the input is a pam_kinde.conf file.
  *
  * config_parse_buffer on it, then kinde_config_finish (on every outcome:
- * finish must cope with a half-parsed config).  When both succeed, a fixed
+ * finish must cope with a half-parsed config) and the policy rule
+ * (kinde_config_check_policy).  When both succeed, a fixed
  * RS256 token and a fixed EdDSA token are validated in explain mode under
  * the fuzzed policy, so the option values reach the claim and policy
  * checks.
@@ -123,12 +124,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != KINDE_OK)
 		FUZZ_ASSERT(kinde_config_error(cfg)[0] != '\0');
 	frc = kinde_config_finish(cfg);
-	FUZZ_ASSERT(frc == KINDE_OK || frc == KINDE_E_CONFIG);
+	/* UNSAFE: a ca_file or client_secret_file of this host that others
+	 * may change or read (a directory, /tmp/...). */
+	FUZZ_ASSERT(frc == KINDE_OK || frc == KINDE_E_CONFIG ||
+		    frc == KINDE_E_UNSAFE);
 	if (frc != KINDE_OK)
 		FUZZ_ASSERT(kinde_config_error(cfg)[0] != '\0');
 	if (rc != KINDE_OK || frc != KINDE_OK)
 		goto out;
 	check_finished(cfg);
+	/* The policy rule: refused exactly when nothing restricts tokens. */
+	frc = kinde_config_check_policy(cfg);
+	FUZZ_ASSERT(frc == KINDE_OK || frc == KINDE_E_CONFIG);
+	FUZZ_ASSERT((frc == KINDE_OK) ==
+		    (cfg->allow_any_token || cfg->require_scopes.n > 0 ||
+		     cfg->require_permissions.n > 0 ||
+		     (cfg->audience.n > 0 && cfg->mode != MODE_APIKEY &&
+		      (cfg->mode != MODE_AUTO || cfg->client_id == NULL))));
 
 	if (kinde_validator_new(cfg, ks, &val) != KINDE_OK ||
 	    (v = kinde_verdict_new(true)) == NULL)

@@ -63,11 +63,10 @@ fixture(void)
 	if ((cfg = kinde_config_new()) == NULL)
 		setup_fail("kinde_config_new");
 	kinde_config_set_log(cfg, log_sink, NULL);
-	if (kinde_config_set(cfg, "issuer", FIXED_ISSUER, true) != KINDE_OK ||
-	    kinde_config_set(cfg, "algorithms",
-			     "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 EdDSA",
-			     true) != KINDE_OK ||
-	    kinde_config_set(cfg, "debug", NULL, true) != KINDE_OK ||
+	if (kinde_config_set(cfg, "issuer", FIXED_ISSUER) != KINDE_OK ||
+	    kinde_config_set(cfg, "algorithms", "RS256 RS384 RS512 PS256 "
+			     "PS384 PS512 ES256 ES384 EdDSA") != KINDE_OK ||
+	    kinde_config_set(cfg, "debug", NULL) != KINDE_OK ||
 	    kinde_config_finish(cfg) != KINDE_OK)
 		setup_fail(kinde_config_error(cfg));
 	return cfg;

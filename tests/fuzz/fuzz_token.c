@@ -57,7 +57,7 @@ fixture(void)
 		setup_fail("kinde_config_new");
 	kinde_config_begin_source(fx.cfg, "fuzz");
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (kinde_config_set(fx.cfg, opts[i][0], opts[i][1], true) !=
+		if (kinde_config_set(fx.cfg, opts[i][0], opts[i][1]) !=
 		    KINDE_OK)
 			setup_fail(kinde_config_error(fx.cfg));
 	if (kinde_config_finish(fx.cfg) != KINDE_OK)

@@ -44,7 +44,7 @@ burst() {
 	done
 }
 
-fk_conf "$T/b.conf"
+fk_conf "$T/b.conf" "require_scopes = openid"
 TOK=$(fk_mint)
 fk_reset_counts
 burst "$TOK"
@@ -76,7 +76,7 @@ is "$(find "$FK_CACHE" -name '.*.tmp' | wc -l)" 0 "after a rotation: no temporar
 # rotation's refetch: --now pins every process to one second.  The
 # processes that read the old set and then wait for the refetch must see
 # the new set, not be refused by the refetch cooldown.
-fk_conf "$T/b.conf"
+fk_conf "$T/b.conf" "require_scopes = openid"
 X=$(($(date +%s) + 5))
 TOK3=$(fk_mint)
 kinde_auth verify --config "$T/b.conf" --now "$X" "$TOK3"

@@ -49,19 +49,20 @@ att_count() { FK_ISSUER=$ATT FK_CA=$ATT_CA fk_count "$@"; }
 att_ctl POST fault "{\"path\":\"$DISC_PATH\",\"kind\":\"500\"}" >/dev/null
 # A token for alice, signed by the attacker, naming the real issuer.
 ATT_TOK=$("$PYTHON3" "$FK_SRC/mint.py" --state-dir "$ATT_DIR" \
-	--issuer "$FK_ISSUER" --sub alice --aud "$AUD")
-GOOD_TOK=$(fk_mint --sub alice --aud "$AUD")
+	--issuer "$FK_ISSUER" --sub alice --aud "$AUD" --scp ssh:login)
+GOOD_TOK=$(fk_mint --sub alice --aud "$AUD" --scp ssh:login)
 OVR=(-o "domain=$ATT" -o "issuer=$FK_ISSUER" -o "ca_file=$ATT_CA")
 
 listing() { (cd "$1" && ls -A | sort | tr '\n' ' '); }
 cache_files() { ls "$1" | grep -E "^$2-[0-9a-f]+$" | sort; }
 
-# newconf FILE: a config of the real issuer (audience set), CACHE its dir.
+# newconf FILE: a config of the real issuer (audience and the scope the
+# tokens and keys carry), CACHE its dir.
 newconf() {
 	if [ -n "$HAVE_PAM" ]; then
-		pk_conf "$1" "audience = $AUD"
+		pk_conf "$1" "audience = $AUD" "require_scopes = ssh:login"
 	else
-		fk_conf "$1" "audience = $AUD"
+		fk_conf "$1" "audience = $AUD" "require_scopes = ssh:login"
 	fi
 	CACHE=$FK_CACHE
 }

@@ -24,7 +24,7 @@ RUN_CMD=()
 # doubled timeout (6 s) still shows on an ordinary one.
 baseline() {
 	fk_clear_faults
-	fk_conf "$T/base.conf" "timeout = $TIMEOUT" "connect_timeout = 2"
+	fk_conf "$T/base.conf" "timeout = $TIMEOUT" "connect_timeout = 2" "require_scopes = openid"
 	kinde_auth verify --config "$T/base.conf" "$TOK"
 	[ "$KA_RC" = 0 ] || diag "baseline run failed: $KA_ERR"
 	LIMIT=$(awk -v t="$TIMEOUT" -v b="$KA_SECS" 'BEGIN {
@@ -51,7 +51,7 @@ fault_cmd() {
 }
 run_again() {
 	fk_clear_faults
-	fk_conf "$T/f.conf" "timeout = $TIMEOUT" "connect_timeout = 2"
+	fk_conf "$T/f.conf" "timeout = $TIMEOUT" "connect_timeout = 2" "require_scopes = openid"
 	fk_reset_counts
 	[ -n "$RUN_FAULT" ] && fk_fault "$RUN_FAULT"
 	kinde_auth "${RUN_CMD[@]}"
@@ -160,7 +160,7 @@ expect_fail "connection refused" "https://127\\.0\\.0\\.1:$DEAD/.*cannot connect
 
 # ------------------------------------------ the environment decides nothing --
 
-fk_conf "$T/e.conf" "timeout = $TIMEOUT" "connect_timeout = 2"
+fk_conf "$T/e.conf" "timeout = $TIMEOUT" "connect_timeout = 2" "require_scopes = openid"
 fk_reset_counts
 http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
 	HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 \

@@ -25,7 +25,7 @@ listing() { (cd "$1" && ls -A | sort | tr '\n' ' '); }
 
 # ========================================================= cold, then warm ==
 
-fk_conf "$T/c1.conf"
+fk_conf "$T/c1.conf" "require_scopes = openid"
 C1=$FK_CACHE
 TOK=$(fk_mint --ttl 200000)
 fk_reset_counts
@@ -77,7 +77,7 @@ is "$(json_get "$KA_OUT" 'd["age"] >= 0 and d["expires_at"] - '"$(date +%s)"' <=
 # A what-if run a day ahead with an unknown kid must not block the real
 # refetch a real rotation needs afterwards for a day: its refetch was real,
 # so it counts for the (real-time) cooldown, and no longer than that.
-fk_conf "$T/c9.conf" "jwks_refetch_cooldown = 2"
+fk_conf "$T/c9.conf" "jwks_refetch_cooldown = 2" "require_scopes = openid"
 kinde_auth verify --config "$T/c9.conf" "$TOK"
 is "$KA_RC" 0 "what-if: warm a fresh cache"
 kinde_auth verify --config "$T/c9.conf" --now $((NOW + 86400)) \
@@ -92,7 +92,7 @@ is "$KA_RC/$(fk_count $JWKS_PATH)" 0/1 \
 
 # ============================================================== rotation ==
 
-fk_conf "$T/c2.conf"
+fk_conf "$T/c2.conf" "require_scopes = openid"
 C2=$FK_CACHE
 kinde_auth verify --config "$T/c2.conf" "$TOK"
 is "$KA_RC" 0 "rotation: warm a fresh cache"
@@ -120,7 +120,7 @@ is "$KA_RC" 1 "a token of the removed key is rejected after the rotation"
 
 K=k_live_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 fk_ctl POST apikeys "{\"api_key\":\"$K\",\"scopes\":[\"ssh:login\"]}" >/dev/null
-fk_conf "$T/c4.conf" "apikey_cache_ttl = 0"
+fk_conf "$T/c4.conf" "apikey_cache_ttl = 0" "require_scopes = ssh:login"
 fk_reset_counts
 kinde_auth apikey --config "$T/c4.conf" "$K"
 is "$KA_RC" 0 "API key accepted (M2M token, JWKS, verify)"
@@ -133,7 +133,7 @@ TOK3=$(fk_mint --ttl 200000)
 
 # ==================================================== kinde-auth jwks =====
 
-fk_conf "$T/c3.conf"
+fk_conf "$T/c3.conf" "require_scopes = openid"
 C3=$FK_CACHE
 fk_reset_counts
 KID=$(current_kid)
@@ -207,7 +207,7 @@ is "$KA_RC/$(fk_count $JWKS_PATH)" 0/1 "issuer back: the expired cache is refres
 
 # ============================================ discovery names another issuer ==
 
-fk_conf "$T/c5.conf" "issuer = https://other.example"
+fk_conf "$T/c5.conf" "issuer = https://other.example" "require_scopes = openid"
 fk_reset_counts
 kinde_auth verify --config "$T/c5.conf" "$(fk_mint --issuer https://other.example)"
 is "$KA_RC" 2 "discovery names another issuer: exit 2"
@@ -217,14 +217,14 @@ is "$(fk_count $JWKS_PATH)" 0 "discovery names another issuer: its JWKS is not f
 
 # ================================================ discovery fails: fallback ==
 
-fk_conf "$T/c6.conf"
+fk_conf "$T/c6.conf" "require_scopes = openid"
 fk_reset_counts
 fk_fault "{\"path\":\"$DISC_PATH\",\"kind\":\"redirect-https\",\"location\":\"$FK_ISSUER/no/such/discovery\"}"
 kinde_auth verify --config "$T/c6.conf" "$TOK3"
 is "$KA_RC" 0 "discovery 404: falls back to /.well-known/jwks and accepts"
 is "$(fk_count /no/such/discovery)/$(fk_count $JWKS_PATH)" 1/1 "discovery 404: answered 404, then the default JWKS fetched"
 fk_clear_faults
-fk_conf "$T/c7.conf"
+fk_conf "$T/c7.conf" "require_scopes = openid"
 fk_fault "{\"path\":\"$DISC_PATH\",\"kind\":\"500\"}"
 kinde_auth verify --config "$T/c7.conf" "$TOK3"
 is "$KA_RC" 0 "discovery 500: falls back to /.well-known/jwks and accepts"
@@ -253,7 +253,7 @@ with open(sys.argv[1], "w") as f:
 os.chmod(sys.argv[1], 0o600)
 EOF
 }
-fk_conf "$T/c8.conf"
+fk_conf "$T/c8.conf" "require_scopes = openid"
 plant "$FK_CACHE"
 kinde_auth verify --config "$T/c8.conf" "$TOK3"
 is "$KA_RC" 1 "control: a planted key set in a safe cache dir is used (signature refused)"

@@ -159,7 +159,7 @@ fk_clear_faults
 rand() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 K=k_live_$(rand)
 fk_ctl POST apikeys "{\"api_key\":\"$K\",\"scopes\":[\"ssh:login\",\"read\"],\"org_code\":\"org_abc\",\"user_id\":\"kp_user1\",\"key_id\":\"api_key_one\"}" >/dev/null
-fk_conf "$T/a.conf"
+fk_conf "$T/a.conf" "require_scopes = ssh:login"
 A=$FK_CACHE
 fk_reset_counts
 kinde_auth apikey --config "$T/a.conf" "$K"
@@ -266,7 +266,7 @@ like "$KA_ERR" 'HTTP 403: the M2M application lacks the read:api_keys scope on t
 	"M2M app without read:api_keys: the 403 advice"
 
 # Rate limited.
-fk_conf "$T/r.conf"
+fk_conf "$T/r.conf" "require_scopes = ssh:login"
 kinde_auth apikey --config "$T/r.conf" -o apikey_cache_ttl=0 "$K"
 is "$KA_RC" 0 "(rate limit set-up: accepted)"
 fk_fault "{\"path\":\"$VERIFY_PATH\",\"kind\":\"429\",\"reset_after\":30}"
@@ -278,7 +278,7 @@ is "$(fk_count $VERIFY_PATH)" 1 "apikey, 429: one request"
 fk_clear_faults
 
 # Issuer down.
-fk_conf "$T/d.conf"
+fk_conf "$T/d.conf" "require_scopes = ssh:login"
 fk_stop
 kinde_auth apikey --config "$T/d.conf" "$K"
 is "$KA_RC" 3 "apikey, issuer down: exit 3"

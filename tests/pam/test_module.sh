@@ -13,8 +13,10 @@ pk_require
 pk_setup
 fk_start || { echo "Bail out! fake Kinde server did not start"; exit 99; }
 
+# The baseline accepts any token of the issuer on purpose: each section
+# below adds exactly the policy it tests (svc NAME KEY=VALUE).
 MAIN=$T/main.conf
-pk_conf "$MAIN"
+pk_conf "$MAIN" "allow_any_token = yes"
 
 # Every token and API key used below; none may ever show up in a log line
 # or in the PAM environment (checked at the end).
@@ -316,8 +318,8 @@ pk_login badalg alice "$tok"
 auth_is PAM_SERVICE_ERR "algorithms=HS256: PAM_SERVICE_ERR"
 svc unknownopt no_such_option=1
 pk_login unknownopt alice "$tok"
-auth_is PAM_SUCCESS "an unknown option is only warned about"
-log_like 'unknown option .*no_such_option' "an unknown option: the warning names it"
+auth_is PAM_SERVICE_ERR "an unknown module argument: PAM_SERVICE_ERR"
+log_like 'configuration error: module arguments: unknown option .*no_such_option' "an unknown module argument: the log names it and where"
 
 cp "$MAIN" "$T/gw.conf"
 chmod 664 "$T/gw.conf"
@@ -350,6 +352,7 @@ acct_is PAM_SERVICE_ERR "account stage with a group-writable config: PAM_SERVICE
 	echo "net_module = $PK_NET"
 	mkdir -m 700 "$T/cache.nocreds"
 	echo "cache_dir = $T/cache.nocreds"
+	echo "require_scopes = ssh:login"
 } >"$T/nocreds.conf"
 chmod 600 "$T/nocreds.conf"
 pk_kinde_service nocreds "$T/nocreds.conf"
@@ -361,7 +364,7 @@ isnt "$(pk_field "$(pk_decision)" reason)" unavailable \
 
 # A client secret readable by others, on an API-key login (fresh cache:
 # nothing cached that would spare reading it).
-pk_conf "$T/loose.conf"
+pk_conf "$T/loose.conf" "require_scopes = ssh:login"
 chmod 644 "$FK_SECRET_FILE"
 pk_kinde_service loose "$T/loose.conf"
 pk_login loose alice "$key_alice"
@@ -375,7 +378,7 @@ no_kinde_env "client_secret_file 0644: no KINDE_* exported"
 # Cheap refusals: no network at all (a cold cache, so any attempt to
 # fetch keys would show in the counters)
 # ---------------------------------------------------------------------
-pk_conf "$T/cheap.conf"
+pk_conf "$T/cheap.conf" "require_scopes = openid"
 pk_kinde_service cheap "$T/cheap.conf"
 sentinel=$'\b\n\r\177INCORRECT'
 s40=
@@ -626,7 +629,7 @@ log_like 'check exp: FAIL' "debug: the failing check is logged as FAIL"
 # ---------------------------------------------------------------------
 # localhost is another origin than 127.0.0.1, though the same server (its
 # certificate names both): a follower would have re-sent the key there.
-pk_conf "$T/redir.conf"
+pk_conf "$T/redir.conf" "require_scopes = ssh:login"
 pk_kinde_service redir "$T/redir.conf"
 fk_fault "{\"path\":\"/api/v1/api_keys/verify\",\"kind\":\"redirect-307\",\"count\":1,\"location\":\"https://localhost:$FK_PORT/api/v1/api_keys/verify\"}"
 pk_login redir alice "$key_alice"
@@ -639,9 +642,9 @@ fk_clear_faults
 # ---------------------------------------------------------------------
 # Issuer down (last: the fake server keeps API keys and clients in memory)
 # ---------------------------------------------------------------------
-pk_conf "$T/warm.conf"
+pk_conf "$T/warm.conf" "require_scopes = openid"
 pk_kinde_service warm "$T/warm.conf"
-pk_conf "$T/cold.conf"
+pk_conf "$T/cold.conf" "require_scopes = openid"
 pk_kinde_service cold "$T/cold.conf"
 tok=${TOK[alice]}
 pk_login warm alice "$tok"
@@ -660,6 +663,114 @@ reason_is unavailable "issuer down, no cached key set: reason=unavailable"
 is "$(pk_decision_prio)" 3 "issuer down: logged at LOG_ERR"
 pk_login cold alice "$key_alice"
 auth_is PAM_AUTHINFO_UNAVAIL "issuer down, uncached API key: PAM_AUTHINFO_UNAVAIL"
+
+# ---------------------------------------------------------------------
+# Defaults that fail open on a typo (issue 9): every one is a
+# configuration error (PAM_SERVICE_ERR) or a refusal, never a login.
+# The server is down by now: the pinned key set stands in for it, and a
+# configuration error is found before any key is needed.
+# ---------------------------------------------------------------------
+fk_jwks_file "$T/pinned.jwks"
+chmod 644 "$T/pinned.jwks"
+typo_conf() {	# typo_conf FILE LINE...: pinned keys, no network
+	local f=$1
+	shift
+	mkdir -p -m 700 "$T/typo.cache"
+	printf '%s\n' "domain = $FK_ISSUER" "jwks_file = $T/pinned.jwks" \
+		"cache_dir = $T/typo.cache" "net_module = $PK_NET" "$@" >"$f"
+	chmod 600 "$f"
+}
+pk_mint_batch <<'EOF_MINT' || { echo "Bail out! minting failed"; exit 99; }
+idtok      --sub alice --scp openid --claim 'nonce="n-0S6_WzA2Mj"' --aud fake_kinde_app
+athash     --sub alice --scp openid --claim 'at_hash="77QmUPtjPfzWtF2AnpK9RQ"'
+chash      --sub alice --scp openid --claim 'c_hash="LDktKdoQak3Pk0cnXxCltA"'
+EOF_MINT
+
+# A misspelt key in the file: require_scope for require_scopes.
+typo_conf "$T/typo.conf" "require_scope = ssh:login"
+pk_kinde_service typo "$T/typo.conf"
+pk_login typo alice "${TOK[noscope]}"
+auth_is PAM_SERVICE_ERR "require_scope (typo) in the file: PAM_SERVICE_ERR, not a login without the scope"
+log_like "typo.conf:5: unknown option \"require_scope\"" "require_scope: the log names the file, the line and the key"
+log_like 'did you mean "require_scopes"' "require_scope: the log suggests require_scopes"
+no_kinde_env "require_scope: no KINDE_* exported"
+
+# ... and as a module argument.
+typo_conf "$T/typo2.conf" "require_scopes = openid"
+pk_kinde_service typoarg "$T/typo2.conf" allowed_org=org_alpha
+pk_login typoarg alice "${TOK[orgbad]}"
+auth_is PAM_SERVICE_ERR "allowed_org (typo) as a module argument: PAM_SERVICE_ERR"
+log_like 'did you mean "allowed_orgs"' "allowed_org: the log suggests allowed_orgs"
+
+# Neither audience nor a required scope or permission: an error unless
+# allow_any_token = yes says so.
+typo_conf "$T/open.conf"
+pk_kinde_service open "$T/open.conf"
+pk_login open alice "${TOK[alice]}"
+auth_is PAM_SERVICE_ERR "no audience, no required scope or permission: PAM_SERVICE_ERR"
+log_like 'allow_any_token' "permissive config: the log names allow_any_token"
+# An audience restricts tokens, not API keys: with M2M credentials (mode
+# auto takes keys) only require_scopes restricts which keys log in.
+(umask 077 && printf 'fk-secret\n' >"$T/aud.secret")
+typo_conf "$T/audonly.conf" "audience = https://api.example.com" \
+	"client_id = fk_client" "client_secret_file = $T/aud.secret"
+pk_kinde_service audonly "$T/audonly.conf"
+pk_login audonly alice "${TOK[aud]}"
+auth_is PAM_SERVICE_ERR "audience only, API keys taken (client_id, mode auto): PAM_SERVICE_ERR"
+log_like 'every active API key of the issuer would log in' "audience only with client_id: the log says API keys are open"
+pk_kinde_service audtok "$T/audonly.conf" mode=token
+pk_login audtok alice "${TOK[aud]}"
+auth_is PAM_SUCCESS "the same with mode=token: the token for the audience logs in"
+typo_conf "$T/anytok.conf" "allow_any_token = yes"
+pk_kinde_service anytok "$T/anytok.conf"
+pk_login anytok alice "${TOK[alice]}"
+auth_is PAM_SUCCESS "allow_any_token = yes: the same token logs in"
+
+# OIDC ID tokens are not access tokens, whatever the config.
+for t in idtok athash chash; do
+	pk_login anytok alice "${TOK[$t]}"
+	auth_is PAM_AUTH_ERR "an OIDC ID token ($t): PAM_AUTH_ERR"
+	reason_is token-type "an OIDC ID token ($t): reason=token-type"
+done
+typo_conf "$T/idaud.conf" "audience = fake_kinde_app"
+pk_kinde_service idaud "$T/idaud.conf"
+pk_login idaud alice "${TOK[idtok]}"
+auth_is PAM_AUTH_ERR "an ID token whose aud is the configured audience: PAM_AUTH_ERR"
+
+# Empty values that mean nothing.
+for line in "strip_domain =" "prompt =" 'prompt = ""'; do
+	typo_conf "$T/empty.conf" "require_scopes = openid" "$line"
+	pk_kinde_service empty "$T/empty.conf"
+	pk_login empty alice "${TOK[alice]}"
+	auth_is PAM_SERVICE_ERR "'$line': PAM_SERVICE_ERR"
+	log_like "${line%% *}: " "'$line': the log names the key"
+done
+
+# The client secret file is checked on every load, not only when an M2M
+# token is needed: here a token login that never reads it.
+(umask 077 && printf 'fk-secret\n' >"$T/typo.secret")
+chmod 640 "$T/typo.secret"
+typo_conf "$T/gsecret.conf" "require_scopes = openid" "client_id = fk_client" \
+	"client_secret_file = $T/typo.secret"
+pk_kinde_service gsecret "$T/gsecret.conf"
+pk_login gsecret alice "${TOK[alice]}"
+auth_is PAM_SERVICE_ERR "group-readable client_secret_file, token login: PAM_SERVICE_ERR"
+log_like 'typo.secret: mode 0640 is too open' "group-readable secret: the log names the file and its mode"
+chmod 600 "$T/typo.secret"
+pk_login gsecret alice "${TOK[alice]}"
+auth_is PAM_SUCCESS "the same with the secret 0600: PAM_SUCCESS"
+
+# ca_file is trusted like the config: not writable by group or others.
+cp "$FK_CA" "$T/typo-ca.pem"
+chmod 664 "$T/typo-ca.pem"
+typo_conf "$T/gca.conf" "require_scopes = openid" "ca_file = $T/typo-ca.pem"
+pk_kinde_service gca "$T/gca.conf"
+pk_login gca alice "${TOK[alice]}"
+auth_is PAM_SERVICE_ERR "group-writable ca_file: PAM_SERVICE_ERR"
+log_like 'typo-ca.pem: mode 0664 is too open' "group-writable ca_file: the log names the file and its mode"
+chmod 644 "$T/typo-ca.pem"
+pk_login gca alice "${TOK[alice]}"
+auth_is PAM_SUCCESS "the same with the ca_file 0644: PAM_SUCCESS"
 
 # ---------------------------------------------------------------------
 # Never a token or a key in a log line or in the PAM environment

@@ -556,11 +556,44 @@ SECRETS+=("$UC_SECRET")
 fk_ctl POST clients "{\"client_id\":\"uc_client\",\"client_secret\":\"$UC_SECRET\",\"scopes\":[\"read:api_keys\"],\"grants\":[\"urn:ietf:params:oauth:grant-type:device_code\"]}" >/dev/null
 printf '%s\n' "$UC_SECRET" >"$T/ucsecret"
 chmod 600 "$T/ucsecret"
-run2 "client not allowed client credentials; misspelt config key" 1 --config "$T/typo.conf" \
+run2 "client not allowed client credentials" 1 \
 	-o client_id=uc_client -o "client_secret_file=$T/ucsecret" -o "cache_dir=$(fresh_cache)"
 finding "M2M: unauthorized_client" m2m-credentials 'check=^m2m$' 'value=unauthorized_client' \
 	'cause=not authorized'
-finding "misspelt config key" config 'check=^config-keys$' 'value=require_scope' 'cause=unknown|misspelt'
+# A misspelt key is a configuration error (the module refuses every
+# login), named with its line and the closest known key.
+run2 "misspelt config key" 1 --config "$T/typo.conf"
+finding "misspelt config key" config 'check=^config-keys$' 'value=typo\.conf:[0-9]+: unknown option "require_scope"' \
+	'value=did you mean "require_scopes"' 'symptom=PAM_SERVICE_ERR' 'cause=unknown|misspelt'
+dcheck nofail json config 'check=^issuer$'
+ok $? "misspelt config key: the issuer is not reported missing (the domain is set)"
+run2 "misspelt -o key" 1 -o allowed_org=org_a
+finding "misspelt -o key" config 'check=^config-keys$' 'value=did you mean "allowed_orgs"'
+
+# ------------------------------------ permissive policies (issue 9) --
+
+# No audience, no required scope or permission: the module refuses the
+# configuration; with allow_any_token = yes it accepts it, and diagnose
+# still flags it.
+grep -v '^require_scopes' "$CONF" >"$T/open.conf"
+chmod 600 "$T/open.conf"
+run2 "no audience, scope or permission" 1 --config "$T/open.conf"
+finding "permissive policy refused" config 'check=^policy$' 'value=allow_any_token' \
+	'symptom=PAM_SERVICE_ERR' 'fix=audience|require_scopes'
+run2 "allow_any_token = yes" 1 --config "$T/open.conf" -o allow_any_token=yes
+finding "allow_any_token = yes" config 'check=^policy$' 'value=allow_any_token' \
+	'symptom=any access token' 'fix=audience or require_scopes'
+D --json
+dcheck pass json config 'check=^policy$' 'value=require_scopes'
+ok $? "main config (require_scopes): the policy check passes, naming it"
+
+# Files the configuration trusts: the CA (not writable by others) and the
+# client secret (not readable by others) make every login fail.
+cp "$FK_CA" "$T/ca664.pem"
+chmod 664 "$T/ca664.pem"
+run2 "ca_file writable by the group" 1 -o "ca_file=$T/ca664.pem"
+finding "ca_file writable by the group" file-permissions 'check=^ca-file$' 'value=ca664\.pem' \
+	'value=0664' 'symptom=PAM_SERVICE_ERR' 'fix=chmod 644'
 
 run2 "m2m_scope unknown to the issuer" 1 -o m2m_scope=nosuch:scope -o "cache_dir=$(fresh_cache)"
 finding "m2m_scope unknown to the issuer (scopes_supported)" invalid-scope 'check=^scope-known$' \

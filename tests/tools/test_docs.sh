@@ -552,10 +552,13 @@ if [ -r "$SRC/doc/examples/pam_kinde.conf" ]; then
 		chmod 644 "$T/example.conf"
 		printf '{"keys":[]}\n' >"$T/empty-jwks.json"
 		chmod 644 "$T/empty-jwks.json"
+		# The secret file it names is judged at load: a stand-in.
+		(umask 077 && echo example-secret >"$T/example.secret")
 		# Offline: a pinned (empty) key set and a private cache; the
 		# token is malformed, so a valid config ends in "rejected" (1).
 		"$KINDE_AUTH" verify --config "$T/example.conf" \
 			--jwks "$T/empty-jwks.json" --cache-dir "$T/cache" \
+			-o client_secret_file="$T/example.secret" \
 			not-a-token >"$T/out" 2>"$T/err"
 		rc=$?
 		[ $rc -eq 1 ]

@@ -20,8 +20,10 @@ export FK_DIR="$T/state" FK_ISSUER=$ISS
 JWKS="$T/jwks.json"
 fk_jwks_file "$JWKS" || { echo "Bail out! cannot make keys"; exit 99; }
 chmod 644 "$JWKS"
-# verify with the pinned key set and no system config.
-V=(verify --no-config --issuer "$ISS" --jwks "$JWKS")
+# verify with the pinned key set and no system config; the tokens are
+# minted for the API AUD (a policy that admits any token is refused).
+AUD=https://api.example
+V=(verify --no-config --issuer "$ISS" --jwks "$JWKS" --audience "$AUD")
 NOW=$(date +%s)
 utc() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S UTC'; }
 
@@ -71,13 +73,13 @@ kinde_auth verify --no-config --jwks "$JWKS" "$TOK"
 is "$KA_RC" 2 "no issuer at all: exit 2"
 like "$KA_ERR" 'no issuer: set domain \(or issuer\)' "no issuer: says what to set"
 
-kinde_auth verify --no-config --issuer "$ISS" --jwks "$T/missing-jwks.json" "$TOK"
+kinde_auth verify --no-config --issuer "$ISS" --audience "$AUD" --jwks "$T/missing-jwks.json" "$TOK"
 is "$KA_RC" 2 "missing --jwks file: exit 2 (configuration error, not 'unavailable')"
 like "$KA_ERR" "$T/missing-jwks.json: No such file or directory" \
 	"missing --jwks file: the path and the error are named"
 cp "$JWKS" "$T/open-jwks.json"
 chmod 666 "$T/open-jwks.json"
-kinde_auth verify --no-config --issuer "$ISS" --jwks "$T/open-jwks.json" "$TOK"
+kinde_auth verify --no-config --issuer "$ISS" --audience "$AUD" --jwks "$T/open-jwks.json" "$TOK"
 is "$KA_RC" 2 "world-writable --jwks file: exit 2 (refused as unsafe configuration)"
 like "$KA_ERR" "open-jwks\\.json: mode 0666 is too open" "world-writable --jwks file: says the mode is too open"
 
@@ -91,7 +93,7 @@ like "$KA_ERR" '"HS256" is never accepted' "HS256: refused as never accepted"
 
 # A config file writable by the group is refused.
 CONF="$T/kinde.conf"
-printf 'issuer = %s\njwks_file = %s\n' "$ISS" "$JWKS" >"$CONF"
+printf 'issuer = %s\njwks_file = %s\naudience = %s\n' "$ISS" "$JWKS" "$AUD" >"$CONF"
 chmod 664 "$CONF"
 kinde_auth verify --config "$CONF" "$TOK"
 is "$KA_RC" 2 "group-writable config file: exit 2"
@@ -111,11 +113,11 @@ like "$KA_ERR" "$T/no-such.conf: No such file or directory" "missing --config fi
 DEAD=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -m 700 "$T/cache"
 kinde_auth verify --no-config --issuer "$ISS" --domain "https://127.0.0.1:$DEAD" \
-	--cache-dir "$T/cache" -o timeout=3 -o connect_timeout=2 "$TOK"
+	--audience "$AUD" --cache-dir "$T/cache" -o timeout=3 -o connect_timeout=2 "$TOK"
 is "$KA_RC" 3 "no key set (issuer unreachable): exit 3"
 like "$KA_ERR" "https://127\.0\.0\.1:$DEAD/.*cannot connect" "no key set: the URL and 'cannot connect' are named"
 kinde_auth verify --no-config --issuer "$ISS" --domain "https://127.0.0.1:$DEAD" \
-	--cache-dir "$T/cache" -o timeout=3 -o connect_timeout=2 --json "$TOK"
+	--audience "$AUD" --cache-dir "$T/cache" -o timeout=3 -o connect_timeout=2 --json "$TOK"
 is "$KA_RC" 3 "no key set, --json: exit 3"
 is "$(json_get "$KA_OUT" '[d["valid"], d["reason"]]')" '[false, "unavailable"]' \
 	"no key set, --json: valid false, reason unavailable"
@@ -135,17 +137,17 @@ like "$KA_OUT" 'REJECTED \(scope(; class [a-z-]+)?\): missing scope admin' "--ex
 unlike "$KA_OUT" '✘ (format|alg|header|kid|signature|iss|aud|exp|nbf|iat|token-type|client|permission) ' \
 	"--explain: no other check is marked failed"
 
-kinde_auth "${V[@]}" --explain "$(fk_mint --tamper)"
+kinde_auth "${V[@]}" --explain "$(fk_mint --aud "$AUD" --tamper)"
 is "$KA_RC" 1 "--explain on a tampered token: exit 1"
 like "$KA_OUT" '✘ signature' "--explain on a tampered token: signature fails with ✘"
 like "$KA_OUT" 'UNVERIFIED' "--explain on a tampered token: claims flagged as unverified"
 
 # ------------------------------------------------------------ rejections --
 
-kinde_auth "${V[@]}" "$(fk_mint --tamper)"
+kinde_auth "${V[@]}" "$(fk_mint --aud "$AUD" --tamper)"
 is "$KA_RC" 1 "tampered payload: exit 1"
 like "$KA_OUT" '^REJECTED \(signature(; class [a-z-]+)?\)' "tampered payload: reason signature"
-kinde_auth "${V[@]}" --json "$(fk_mint --tamper-sig)"
+kinde_auth "${V[@]}" --json "$(fk_mint --aud "$AUD" --tamper-sig)"
 is "$(json_get "$KA_OUT" 'd["reason"]')" signature "tampered signature: --json reason signature"
 
 kinde_auth "${V[@]}" --scope admin --scope read "$TOK"
@@ -158,11 +160,11 @@ is "$KA_RC" 1 "wrong org: exit 1"
 like "$KA_OUT" '^REJECTED \(org(; class [a-z-]+)?\): org org_good is not allowed; allowed: org_a, org_b$' \
 	"wrong org: names the token's org and the allowed ones"
 
-kinde_auth "${V[@]}" "$(fk_mint --foreign-key)"
+kinde_auth "${V[@]}" "$(fk_mint --aud "$AUD" --foreign-key)"
 is "$KA_RC" 1 "unknown signing key: exit 1"
 like "$KA_OUT" '^REJECTED \(kid(; class [a-z-]+)?\): no key with kid' "unknown signing key: reason kid"
 
-kinde_auth "${V[@]}" "$(fk_mint --issuer https://evil.example)"
+kinde_auth "${V[@]}" "$(fk_mint --aud "$AUD" --issuer https://evil.example)"
 like "$KA_OUT" '^REJECTED \(issuer(; class [a-z-]+)?\): issuer https://evil\.example is not the configured https://issuer\.example' \
 	"other issuer: reason iss names both issuers"
 
@@ -182,7 +184,7 @@ is "$(json_get "$KA_OUT" '[d["valid"], d["reason"], d["detail"]]')" \
 # ----------------------------------------------------------------- --now --
 
 # Issued 10000 s ago for an hour: expired now, valid at NOW-8000.
-OLD=$(fk_mint --now $((NOW - 10000)) --ttl 3600)
+OLD=$(fk_mint --aud "$AUD" --now $((NOW - 10000)) --ttl 3600)
 kinde_auth "${V[@]}" "$OLD"
 is "$KA_RC" 1 "an expired token is refused"
 like "$KA_OUT" '^REJECTED \(expired(; class [a-z-]+)?\): token expired 1h4[6-9]m ago' "expired: says how long ago"
@@ -192,7 +194,7 @@ like "$KA_OUT" 'expires in 26m40s' "--now: relative times are relative to --now"
 
 # exp exactly 3h12m before --now.
 EXP=$((NOW + 600))
-SHORT=$(fk_mint --now "$NOW" --ttl 600)
+SHORT=$(fk_mint --aud "$AUD" --now "$NOW" --ttl 600)
 kinde_auth "${V[@]}" --now $((EXP + 3 * 3600 + 12 * 60)) "$SHORT"
 is "$KA_RC" 1 "--now after exp: a fresh token is expired"
 like "$KA_OUT" "^REJECTED \\(expired(; class [a-z-]+)?\\): token expired 3h12m ago at $(utc "$EXP") \\(leeway 60s\\)\$" \
@@ -206,7 +208,7 @@ kinde_auth "${V[@]}" --repeat 1000 "$TOK"
 is "$KA_RC" 0 "--repeat 1000: exit 0"
 like "$KA_ERR" 'verify: 1000 validations in [0-9.]+ s \([0-9]+/s\)' "--repeat 1000: timing line on stderr"
 unlike "$KA_OUT" 'validations' "--repeat: the timing line is not on stdout"
-kinde_auth "${V[@]}" --repeat 5 "$(fk_mint --tamper)"
+kinde_auth "${V[@]}" --repeat 5 "$(fk_mint --aud "$AUD" --tamper)"
 is "$KA_RC" 1 "--repeat on a bad token still rejects"
 
 # ------------------------------------------------------------------ stdin --
@@ -272,6 +274,71 @@ is "$KA_RC" 1 "decode of garbage: exit 1"
 like "$KA_OUT" '^cannot decode( \(malformed[^)]*\))?: not a JWT: 2 segments; a JWT has 3' "decode of garbage: says it cannot decode, and why"
 kinde_auth decode - <"$T/tok.nl"
 is "$KA_RC" 0 "decode -: reads stdin"
+
+# ------------------------------------- defaults that fail open (issue 9) --
+
+# No audience, no required scope or permission: refused unless said.
+kinde_auth verify --no-config --issuer "$ISS" --jwks "$JWKS" "$TOK"
+is "$KA_RC" 2 "no audience, scope or permission: exit 2"
+like "$KA_ERR" 'no audience, require_scopes or require_permissions: .*allow_any_token = yes' \
+	"permissive policy: says what to set"
+like "$KA_ERR" '--audience A, --scope S, --permission P or -o allow_any_token=yes' \
+	"permissive policy: says how on the command line"
+kinde_auth verify --no-config --issuer "$ISS" --jwks "$JWKS" -o allow_any_token=yes "$TOK"
+is "$KA_RC" 0 "-o allow_any_token=yes: the same token is accepted"
+kinde_auth verify --no-config --issuer "$ISS" --jwks "$JWKS" --scope read "$TOK"
+is "$KA_RC" 0 "a required scope alone is a policy: accepted"
+
+# An OIDC ID token is not an access token, even for the audience.
+IDT=$(fk_mint --aud "$AUD" --claim 'nonce="n-0S6_WzA2Mj"' --claim 'at_hash="x"')
+kinde_auth "${V[@]}" --explain "$IDT"
+is "$KA_RC" 1 "ID token (nonce): exit 1"
+like "$KA_OUT" '✘ token-type +an OIDC ID token \(has nonce\), not an access token' \
+	"--explain: token-type fails and says it is an ID token"
+like "$KA_OUT" 'REJECTED \(token-type(; class [a-z-]+)?\): an OIDC ID token' \
+	"ID token: the verdict is token-type"
+kinde_auth "${V[@]}" --json "$(fk_mint --aud "$AUD" --claim 'c_hash="x"')"
+is "$(json_get "$KA_OUT" '[d["valid"], d["reason"], d["detail"]]')" \
+	'[false, "token-type", "an OIDC ID token (has c_hash), not an access token"]' \
+	"ID token (c_hash), --json: reason token-type"
+
+# Unknown keys and empty values in the file or on the command line.
+printf 'issuer = %s\njwks_file = %s\nrequire_scope = read\n' "$ISS" "$JWKS" >"$T/typo.conf"
+chmod 600 "$T/typo.conf"
+kinde_auth verify --config "$T/typo.conf" "$TOK"
+is "$KA_RC" 2 "require_scope (typo) in --config: exit 2"
+like "$KA_ERR" "typo.conf:3: unknown option \"require_scope\"; did you mean \"require_scopes\"\\?" \
+	"require_scope: file, line, key and suggestion"
+kinde_auth "${V[@]}" -o allowed_org=org_good "$TOK"
+is "$KA_RC" 2 "-o allowed_org (typo): exit 2"
+like "$KA_ERR" 'did you mean "allowed_orgs"' "-o allowed_org: suggests allowed_orgs"
+kinde_auth "${V[@]}" -o strip_domain= "$TOK"
+is "$KA_RC" 2 "-o strip_domain= (empty): exit 2"
+like "$KA_ERR" 'strip_domain: an empty value means nothing here' "empty strip_domain: named"
+
+# Files the configuration trusts are judged when it is loaded.
+(umask 077 && echo s3cret >"$T/secret")
+chmod 640 "$T/secret"
+printf 'issuer = %s\njwks_file = %s\nrequire_scopes = read\nclient_id = c1\nclient_secret_file = %s\n' \
+	"$ISS" "$JWKS" "$T/secret" >"$T/secret.conf"
+chmod 600 "$T/secret.conf"
+kinde_auth verify --config "$T/secret.conf" "$TOK"
+is "$KA_RC" 2 "group-readable client_secret_file: verify --config exits 2"
+like "$KA_ERR" "client_secret_file $T/secret: mode 0640 is too open" \
+	"group-readable secret: names the key, the file and the mode"
+chmod 600 "$T/secret"
+kinde_auth verify --config "$T/secret.conf" "$TOK"
+is "$KA_RC" 0 "the same with the secret 0600: accepted"
+cp "$JWKS" "$T/ca.pem"
+chmod 664 "$T/ca.pem"
+kinde_auth "${V[@]}" --ca-file "$T/ca.pem" "$TOK"
+is "$KA_RC" 2 "group-writable --ca-file: exit 2"
+like "$KA_ERR" "ca_file $T/ca.pem: mode 0664 is too open" "group-writable ca_file: named"
+chmod 644 "$T/ca.pem"
+kinde_auth "${V[@]}" --ca-file "$T/ca.pem" "$TOK"
+is "$KA_RC" 0 "the same ca_file 0644: accepted"
+kinde_auth "${V[@]}" --ca-file "$T/no-ca.pem" "$TOK"
+is "$KA_RC" 2 "missing --ca-file: exit 2"
 
 # ------------------------------------------------------ --help, --version --
 

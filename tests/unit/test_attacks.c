@@ -93,13 +93,13 @@ mkcfg(const char *key, ...)
 	const char *k, *val;
 
 	if (cfg == NULL ||
-	    kinde_config_set(cfg, "issuer", ISS, true) != KINDE_OK ||
-	    kinde_config_set(cfg, "audience", AUD, true) != KINDE_OK)
+	    kinde_config_set(cfg, "issuer", ISS) != KINDE_OK ||
+	    kinde_config_set(cfg, "audience", AUD) != KINDE_OK)
 		abort();
 	va_start(ap, key);
 	for (k = key; k != NULL; k = va_arg(ap, const char *)) {
 		val = va_arg(ap, const char *);
-		if (kinde_config_set(cfg, k, val, true) != KINDE_OK) {
+		if (kinde_config_set(cfg, k, val) != KINDE_OK) {
 			fprintf(stderr, "mkcfg %s=%s: %s\n", k, val,
 				kinde_config_error(cfg));
 			abort();
@@ -1519,6 +1519,41 @@ attacks_policy(void)
 	attack(mkcfg("token_types", "m2m", NULL),
 	       sign(rsa1, "RS256", h, dump(c)), "token-type",
 	       "gty authorization_code when token_types=m2m");
+
+	/*
+	 * OIDC ID tokens signed by the same issuer: aud is the client id,
+	 * so a host whose audience is that client id, or that has no
+	 * policy at all (allow_any_token), would take them as logins.
+	 */
+	{
+		kinde_config_t *clientaud = mkcfg("audience", "cli_app",
+						  NULL);
+		kinde_config_t *any = mkcfg("allow_any_token", "yes", NULL);
+		static const char *const idc[] = { "nonce", "at_hash",
+						    "c_hash" };
+		size_t i;
+
+		for (i = 0; i < sizeof(idc) / sizeof(idc[0]); i++) {
+			c = claims();
+			json_object_set_new(c, "aud", json_pack("[s]",
+								"cli_app"));
+			json_object_set_new(c, idc[i], json_string("x"));
+			attack(clientaud, sign(rsa1, "RS256", h, dump(c)),
+			       "token-type",
+			       kfmt("ID token (%s), aud = the configured client id",
+				    idc[i]));
+			c = claims();
+			json_object_set_new(c, idc[i], json_string("x"));
+			attack(any, sign(rsa1, "RS256", h, dump(c)),
+			       "token-type",
+			       kfmt("ID token (%s) under allow_any_token",
+				    idc[i]));
+		}
+		c = claims();
+		json_object_set_new(c, "aud", json_pack("[s]", "cli_app"));
+		accept_tok(clientaud, sign(rsa1, "RS256", h, dump(c)),
+			   "the same claims without nonce/at_hash/c_hash");
+	}
 
 	/* policy comes after the claims: an expired token with the wrong
 	 * scope is expired */

@@ -24,7 +24,7 @@ cfg_with(const char *sub)
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", top, sub);
-	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path, true))
+	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path))
 		abort();
 	return cfg;
 }

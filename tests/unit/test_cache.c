@@ -28,7 +28,7 @@ cfg_with(const char *sub)
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", top, sub);
-	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path, true))
+	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path))
 		abort();
 	return cfg;
 }
@@ -234,7 +234,7 @@ write_file(const char *path, const char *text)
 static void
 set(kinde_config_t *cfg, const char *key, const char *value)
 {
-	if (kinde_config_set(cfg, key, value, true) != KINDE_OK)
+	if (kinde_config_set(cfg, key, value) != KINDE_OK)
 		abort();
 }
 

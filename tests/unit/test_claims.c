@@ -25,10 +25,10 @@ mkcfg(const char *leeway, const char *audience)
 {
 	kinde_config_t *cfg = kinde_config_new();
 
-	if (kinde_config_set(cfg, "issuer", ISS, true) != KINDE_OK ||
-	    kinde_config_set(cfg, "leeway", leeway, true) != KINDE_OK ||
+	if (kinde_config_set(cfg, "issuer", ISS) != KINDE_OK ||
+	    kinde_config_set(cfg, "leeway", leeway) != KINDE_OK ||
 	    (audience != NULL &&
-	     kinde_config_set(cfg, "audience", audience, true) != KINDE_OK) ||
+	     kinde_config_set(cfg, "audience", audience) != KINDE_OK) ||
 	    kinde_config_finish(cfg) != KINDE_OK)
 		abort();
 	return cfg;
@@ -202,7 +202,7 @@ iss_rules(void)
 	{
 		kinde_config_t *slash = kinde_config_new();
 
-		kinde_config_set(slash, "issuer", ISS "/", true);
+		kinde_config_set(slash, "issuer", ISS "/");
 		check(slash, std(100, 0, 0), KINDE_R_ISSUER, NULL,
 		      "configured issuer with a slash, token without");
 		kinde_config_free(slash);

@@ -47,7 +47,7 @@ set1(kinde_config_t *cfg, const char *key, const char *value, char *err,
 	kinde_err_t rc;
 
 	cfg->err[0] = '\0';
-	rc = kinde_config_set(cfg, key, value, true);
+	rc = kinde_config_set(cfg, key, value);
 	snprintf(err, errlen, "%s", kinde_config_error(cfg));
 	return rc;
 }
@@ -394,40 +394,124 @@ static void
 unknown_keys(void)
 {
 	kinde_config_t *cfg = fresh();
-	char err[512];
 
 	logs_clear();
-	is_int(kinde_config_set(cfg, "bogus", "1", true), KINDE_E_CONFIG,
-	       "unknown key, strict: refused");
-	is_str(kinde_config_error(cfg), "unknown option \"bogus\"",
+	is_int(kinde_config_set(cfg, "bogus", "1"), KINDE_E_CONFIG,
+	       "unknown key: refused");
+	is_str(kinde_config_error(cfg),
+	       "unknown option \"bogus\" (see pam_kinde.conf(5))",
 	       "  message");
 	is_int(logs.n, 0, "  nothing logged");
-	is_int(kinde_config_set(cfg, "bogus", "1", false), KINDE_OK,
-	       "unknown key, lenient: accepted");
-	ok(logs.n == 1 && logs.prio[0] == LOG_WARNING,
-	   "  one warning logged");
-	if (logs.n == 1)
-		is_str(logs.msg[0], "config: unknown option \"bogus\" ignored",
-		       "  warning text");
+	cfg->err[0] = '\0';
+	is_int(kinde_config_set(cfg, "require_scope", "ssh:login"),
+	       KINDE_E_CONFIG, "require_scope (for require_scopes) refused");
+	is_str(kinde_config_error(cfg),
+	       "unknown option \"require_scope\"; did you mean \"require_scopes\"?",
+	       "  message suggests require_scopes");
+	is_int(cfg->require_scopes.n, 0, "  nothing set");
+	cfg->err[0] = '\0';
 	kinde_config_begin_source(cfg, "module arguments");
-	logs_clear();
-	kinde_config_set(cfg, "frobnicate", NULL, false);
-	if (logs.n == 1)
-		is_str(logs.msg[0],
-		       "module arguments: unknown option \"frobnicate\" ignored",
-		       "  the warning names the source");
-	else
-		ok(0, "  one warning");
-	is_int(kinde_config_set(cfg, "Domain", "x", true), KINDE_E_CONFIG,
+	is_int(kinde_config_set(cfg, "frobnicate", NULL), KINDE_E_CONFIG,
+	       "a bare unknown word (module argument style) refused");
+	cfg->err[0] = '\0';
+	is_int(kinde_config_set(cfg, "bad\033[31m", "1"), KINDE_E_CONFIG,
+	       "a key with a control character refused");
+	ok(strchr(kinde_config_error(cfg), '\033') == NULL,
+	   "  the message escapes it");
+	cfg->err[0] = '\0';
+	is_int(kinde_config_set(cfg, "Domain", "x"), KINDE_E_CONFIG,
 	       "option names are case-sensitive");
+	is_str(kinde_config_error(cfg),
+	       "unknown option \"Domain\"; did you mean \"domain\"?",
+	       "  but the case-insensitive match is suggested");
 	/* the first error is kept */
 	cfg->err[0] = '\0';
-	kinde_config_set(cfg, "leeway", "x", true);
-	kinde_config_set(cfg, "debug", "x", true);
+	kinde_config_set(cfg, "leeway", "x");
+	kinde_config_set(cfg, "debug", "x");
 	ok(strncmp(kinde_config_error(cfg), "leeway:", 7) == 0,
 	   "the config keeps the first error's detail");
-	(void)err;
 	logs_clear();
+	kinde_config_free(cfg);
+}
+
+static void
+suggestions(void)
+{
+	static const struct {
+		const char *key, *want;
+	} v[] = {
+		{ "require_scope", "require_scopes" },	/* singular */
+		{ "allowed_org", "allowed_orgs" },
+		{ "audiences", "audience" },		/* plural */
+		{ "require_permission", "require_permissions" },
+		{ "require_perm", "require_permissions" },	/* prefix */
+		{ "allowed_orgs_list", "allowed_orgs" },	/* tail */
+		{ "ca-file", "ca_file" },
+		{ "DOMAIN", "domain" },
+		{ "lewaey", "leeway" },			/* a swap, a typo */
+		{ "isuser", "issuer" },
+		{ "requrie_scopes", "require_scopes" },	/* a swap */
+		{ "clientid", "client_id" },
+		{ "user_claims", "user_claim" },
+		{ "allow_any_tokens", "allow_any_token" },
+		{ "jwks", NULL },		/* a prefix of three */
+		{ "xyzzy", NULL },
+		{ "scopes", NULL },
+		{ "", NULL },
+		{ "a_very_long_key_that_is_longer_than_sixty_four_characters_in_all",
+		  NULL },
+	};
+	const char *got;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		got = kinde_config_suggest(v[i].key);
+		if (v[i].want == NULL)
+			ok(got == NULL, "no suggestion for \"%s\" (got %s)",
+			   v[i].key, got ? got : "none");
+		else
+			is_str(got ? got : "(none)", v[i].want,
+			       "suggestion for \"%s\"", v[i].key);
+	}
+}
+
+/* A string option whose empty value means nothing is refused. */
+static void
+empty_values(void)
+{
+	static const char *const keys[] = { "strip_domain", "prompt",
+					     "user_claim", "client_id",
+					     "device_client_id", "proxy" };
+	const struct kinde_option *opts;
+	kinde_config_t *cfg = fresh();
+	char err[512], want[256];
+	size_t i, n, nstr = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		is_int(set1(cfg, keys[i], "", err, sizeof(err)),
+		       KINDE_E_CONFIG, "%s = (empty) refused", keys[i]);
+		snprintf(want, sizeof(want),
+			 "%s: an empty value means nothing here; remove the line for the default",
+			 keys[i]);
+		is_str(err, want, "  message names %s", keys[i]);
+	}
+	is_str(cfg->prompt, KINDE_DEFAULT_PROMPT, "  the prompt is unchanged");
+	is_str(cfg->user_claim, "sub", "  user_claim is unchanged");
+	/* Every string, path and URL option of the table refuses "". */
+	opts = kinde_config_options(&n);
+	for (i = 0; i < n; i++) {
+		if (opts[i].type != OPT_STRING && opts[i].type != OPT_PATH &&
+		    opts[i].type != OPT_URL)
+			continue;
+		nstr++;
+		if (set1(cfg, opts[i].name, "", err, sizeof(err)) !=
+		    KINDE_E_CONFIG || strncmp(err, opts[i].name,
+					      strlen(opts[i].name)) != 0)
+			ok(0, "%s = (empty) refused, naming the key",
+			   opts[i].name);
+	}
+	ok(nstr >= 15, "every string, path and URL option refuses \"\" (%zu)",
+	   nstr);
 	kinde_config_free(cfg);
 }
 
@@ -476,7 +560,6 @@ load_good(void)
 		"debug\n"
 		"use_first_pass = no\n"
 		"algorithms = RS256, PS256\n"
-		"unknown_thing = 1\n"
 		"require_scopes = openid ssh:login", 0644);
 
 	logs_clear();
@@ -495,15 +578,13 @@ load_good(void)
 	       "  algorithms");
 	is_str(joined(&cfg->require_scopes), "openid|ssh:login",
 	       "  last line without a newline");
-	ok(logs.n == 1 && strstr(logs.msg[0], "unknown option \"unknown_thing\" ignored") != NULL &&
-	   strncmp(logs.msg[0], path, strlen(path)) == 0,
-	   "  unknown key in a file: warning naming the file");
+	is_int(logs.n, 0, "  nothing logged");
 	is_int(kinde_config_finish(cfg), KINDE_OK, "  finish");
 	is_str(cfg->issuer, "https://acme.kinde.com", "  issuer from domain");
 
 	/* a second source replaces the file's lists */
 	kinde_config_begin_source(cfg, "arguments");
-	kinde_config_set(cfg, "audience", "cli", true);
+	kinde_config_set(cfg, "audience", "cli");
 	is_str(joined(&cfg->audience), "cli",
 	       "module arguments replace the file's list");
 	logs_clear();
@@ -513,7 +594,7 @@ load_good(void)
 
 	/* the file replaces lists set before it */
 	cfg = fresh();
-	kinde_config_set(cfg, "audience", "default", true);
+	kinde_config_set(cfg, "audience", "default");
 	path = write_str("lists.conf", "audience = fromfile\n", 0600);
 	kinde_config_load_file(cfg, path, false);
 	is_str(joined(&cfg->audience), "fromfile",
@@ -570,6 +651,22 @@ load_errors(void)
 	load_err("domain = http://acme.kinde.com\n", KINDE_E_CONFIG,
 		 ":1: domain: http://acme.kinde.com uses http; only https is allowed",
 		 "http domain");
+	load_err("domain = acme.kinde.com\nrequire_scope = ssh:login\n",
+		 KINDE_E_CONFIG,
+		 ":2: unknown option \"require_scope\"; did you mean \"require_scopes\"?",
+		 "a misspelt key names the file, the line and the close key");
+	load_err("allowed_org = org_a\n", KINDE_E_CONFIG,
+		 ":1: unknown option \"allowed_org\"; did you mean \"allowed_orgs\"?",
+		 "allowed_org");
+	load_err("unknown_thing = 1\n", KINDE_E_CONFIG,
+		 ":1: unknown option \"unknown_thing\" (see pam_kinde.conf(5))",
+		 "an unknown key with nothing close");
+	load_err("strip_domain =\n", KINDE_E_CONFIG,
+		 ":1: strip_domain: an empty value means nothing here; remove the line for the default",
+		 "strip_domain = (empty)");
+	load_err("prompt = \"\"\n", KINDE_E_CONFIG,
+		 ":1: prompt: an empty value means nothing here; remove the line for the default",
+		 "prompt = \"\" (empty once unquoted)");
 	load_err("leeway = 30 # a comment\n", KINDE_E_CONFIG,
 		 ":1: leeway: \"30 # a comment\" is not an integer in 0..3600",
 		 "no comments after a value");
@@ -744,15 +841,15 @@ finish(void)
 	kinde_config_t *cfg;
 
 	cfg = fresh();
-	kinde_config_set(cfg, "domain", "https://acme.kinde.com/", true);
+	kinde_config_set(cfg, "domain", "https://acme.kinde.com/");
 	is_int(kinde_config_finish(cfg), KINDE_OK, "finish: domain only");
 	is_str(cfg->issuer, "https://acme.kinde.com",
 	       "  issuer defaults to the domain");
 	kinde_config_free(cfg);
 
 	cfg = fresh();
-	kinde_config_set(cfg, "domain", "https://acme.kinde.com", true);
-	kinde_config_set(cfg, "issuer", "https://auth.acme.com", true);
+	kinde_config_set(cfg, "domain", "https://acme.kinde.com");
+	kinde_config_set(cfg, "issuer", "https://auth.acme.com");
 	kinde_config_finish(cfg);
 	ok(strcmp(cfg->issuer, "https://auth.acme.com") == 0 &&
 	   strcmp(cfg->domain, "https://acme.kinde.com") == 0,
@@ -760,7 +857,7 @@ finish(void)
 	kinde_config_free(cfg);
 
 	cfg = fresh();
-	kinde_config_set(cfg, "issuer", "https://acme.kinde.com", true);
+	kinde_config_set(cfg, "issuer", "https://acme.kinde.com");
 	is_int(kinde_config_finish(cfg), KINDE_OK, "finish: issuer only");
 	is_str(cfg->domain, "https://acme.kinde.com",
 	       "  domain defaults to the issuer");
@@ -774,9 +871,9 @@ finish(void)
 	kinde_config_free(cfg);
 
 	cfg = fresh();
-	kinde_config_set(cfg, "domain", "acme.kinde.com", true);
-	kinde_config_set(cfg, "use_first_pass", NULL, true);
-	kinde_config_set(cfg, "try_first_pass", NULL, true);
+	kinde_config_set(cfg, "domain", "acme.kinde.com");
+	kinde_config_set(cfg, "use_first_pass", NULL);
+	kinde_config_set(cfg, "try_first_pass", NULL);
 	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
 	       "finish: use_first_pass and try_first_pass");
 	is_str(kinde_config_error(cfg),
@@ -785,16 +882,15 @@ finish(void)
 	kinde_config_free(cfg);
 
 	cfg = fresh();
-	kinde_config_set(cfg, "domain", "acme.kinde.com", true);
-	kinde_config_set(cfg, "try_first_pass", NULL, true);
+	kinde_config_set(cfg, "domain", "acme.kinde.com");
+	kinde_config_set(cfg, "try_first_pass", NULL);
 	is_int(kinde_config_finish(cfg), KINDE_OK,
 	       "finish: try_first_pass alone");
 	kinde_config_free(cfg);
 
 	cfg = fresh();
-	kinde_config_set(cfg, "domain", "acme.kinde.com", true);
-	kinde_config_set(cfg, "client_secret_file", "/etc/kinde/secret",
-			 true);
+	kinde_config_set(cfg, "domain", "acme.kinde.com");
+	kinde_config_set(cfg, "client_secret_file", "/etc/kinde/secret");
 	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
 	       "finish: client_secret_file without client_id");
 	is_str(kinde_config_error(cfg),
@@ -803,7 +899,7 @@ finish(void)
 
 	cfg = fresh();
 	logs_clear();
-	kinde_config_set(cfg, "issuer", "https://acme.kinde.com/", true);
+	kinde_config_set(cfg, "issuer", "https://acme.kinde.com/");
 	is_int(kinde_config_finish(cfg), KINDE_OK,
 	       "finish: issuer with a trailing slash is allowed");
 	ok(logs.n == 1 && logs.prio[0] == LOG_WARNING &&
@@ -811,6 +907,164 @@ finish(void)
 	   "  but warned about");
 	logs_clear();
 	kinde_config_free(cfg);
+}
+
+/* The files a config trusts are judged when it is loaded. */
+static void
+finish_files(void)
+{
+	static const struct {
+		const char *key;
+		mode_t mode;
+		kinde_err_t want;
+		const char *msg;
+	} v[] = {
+		{ "client_secret_file", 0600, KINDE_OK, NULL },
+		{ "client_secret_file", 0400, KINDE_OK, NULL },
+		{ "client_secret_file", 0640, KINDE_E_UNSAFE,
+		  "mode 0640 is too open; a secret must not be readable by group or others" },
+		{ "client_secret_file", 0604, KINDE_E_UNSAFE, "mode 0604" },
+		{ "ca_file", 0644, KINDE_OK, NULL },
+		{ "ca_file", 0664, KINDE_E_UNSAFE,
+		  "mode 0664 is too open; it must not be writable by group or others" },
+		{ "ca_file", 0646, KINDE_E_UNSAFE, "mode 0646" },
+	};
+	kinde_config_t *cfg;
+	char *path, name[64], *missing;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(name, sizeof(name), "trust%zu", i);
+		path = write_str(name, "x\n", v[i].mode);
+		cfg = fresh();
+		kinde_config_set(cfg, "domain", "acme.kinde.com");
+		kinde_config_set(cfg, "client_id", "c1");
+		kinde_config_set(cfg, v[i].key, path);
+		is_int(kinde_config_finish(cfg), v[i].want, "finish: %s %04o",
+		       v[i].key, (unsigned)v[i].mode);
+		if (v[i].msg != NULL) {
+			ok(strncmp(kinde_config_error(cfg), v[i].key,
+				   strlen(v[i].key)) == 0 &&
+			   strstr(kinde_config_error(cfg), path) != NULL &&
+			   strstr(kinde_config_error(cfg), v[i].msg) != NULL,
+			   "  message names the key, the file and why");
+			if (strstr(kinde_config_error(cfg), v[i].msg) == NULL)
+				diag("  got: %s", kinde_config_error(cfg));
+		}
+		unlink(path);
+		free(path);
+		kinde_config_free(cfg);
+	}
+
+	missing = malloc(strlen(tmpdir) + 16);
+	sprintf(missing, "%s/nowhere", tmpdir);
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "acme.kinde.com");
+	kinde_config_set(cfg, "ca_file", missing);
+	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
+	       "finish: a missing ca_file is a configuration error");
+	ok(strstr(kinde_config_error(cfg), "No such file") != NULL,
+	   "  message says it is missing");
+	kinde_config_free(cfg);
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "acme.kinde.com");
+	kinde_config_set(cfg, "client_id", "c1");
+	kinde_config_set(cfg, "client_secret_file", missing);
+	is_int(kinde_config_finish(cfg), KINDE_E_CONFIG,
+	       "finish: a missing client_secret_file too");
+	kinde_config_free(cfg);
+	free(missing);
+
+	cfg = fresh();
+	kinde_config_set(cfg, "domain", "acme.kinde.com");
+	kinde_config_set(cfg, "ca_file", tmpdir);
+	is_int(kinde_config_finish(cfg), KINDE_E_UNSAFE,
+	       "finish: a directory as ca_file refused");
+	kinde_config_free(cfg);
+
+	if (geteuid() == 0) {
+		path = write_str("other-ca.pem", "x\n", 0644);
+		if (chown(path, 12345, 12345) != 0)
+			abort();
+		cfg = fresh();
+		kinde_config_set(cfg, "domain", "acme.kinde.com");
+		kinde_config_set(cfg, "ca_file", path);
+		is_int(kinde_config_finish(cfg), KINDE_E_UNSAFE,
+		       "finish: a ca_file owned by another user refused");
+		ok(strstr(kinde_config_error(cfg), "owned by uid 12345") != NULL,
+		   "  message names the owner");
+		unlink(path);
+		free(path);
+		kinde_config_free(cfg);
+	} else {
+		skip("not root: cannot make a file owned by another user");
+		skip("not root");
+	}
+}
+
+/* A policy that admits every token of the issuer is refused. */
+static void
+check_policy(void)
+{
+	static const struct {
+		const char *kv[6];
+		kinde_err_t want;
+	} v[] = {
+		{ { NULL }, KINDE_E_CONFIG },
+		{ { "audience", "https://api.example" }, KINDE_OK },
+		{ { "require_scopes", "ssh:login" }, KINDE_OK },
+		{ { "require_permissions", "ssh:login" }, KINDE_OK },
+		{ { "allow_any_token", "yes" }, KINDE_OK },
+		{ { "allow_any_token", "no" }, KINDE_E_CONFIG },
+		{ { "allowed_orgs", "org_a", "allowed_client_ids", "c1" },
+		  KINDE_E_CONFIG },
+		{ { "mode", "apikey", "audience", "https://api.example" },
+		  KINDE_E_CONFIG },
+		{ { "mode", "apikey", "require_scopes", "ssh:login" }, KINDE_OK },
+		{ { "mode", "apikey", "allow_any_token", "yes" }, KINDE_OK },
+		{ { "mode", "token", "audience", "https://api.example" },
+		  KINDE_OK },
+		/* mode=auto takes API keys once client_id is set */
+		{ { "client_id", "c1", "audience", "https://api.example" },
+		  KINDE_E_CONFIG },
+		{ { "client_id", "c1", "require_scopes", "ssh:login" },
+		  KINDE_OK },
+		{ { "client_id", "c1", "audience", "https://api.example",
+		    "mode", "token" }, KINDE_OK },
+		{ { "client_id", "c1", "audience", "https://api.example",
+		    "allow_any_token", "yes" }, KINDE_OK },
+	};
+	kinde_config_t *cfg;
+	char what[256];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		cfg = fresh();
+		kinde_config_set(cfg, "domain", "acme.kinde.com");
+		what[0] = '\0';
+		for (k = 0; k < 6 && v[i].kv[k] != NULL; k += 2) {
+			kinde_config_set(cfg, v[i].kv[k], v[i].kv[k + 1]);
+			snprintf(what + strlen(what), sizeof(what) - strlen(what),
+				 " %s=%s", v[i].kv[k], v[i].kv[k + 1]);
+		}
+		is_int(kinde_config_finish(cfg), KINDE_OK,
+		       "finish does not judge the policy:%s", what);
+		is_int(kinde_config_check_policy(cfg), v[i].want,
+		       "check_policy:%s", what[0] ? what : " nothing");
+		if (i == 0)
+			is_str(kinde_config_error(cfg),
+			       "no audience, require_scopes or require_permissions: every access token the issuer signs, for any application, would log in; set one, or allow_any_token = yes if that is meant",
+			       "  message says what to set");
+		if (i == 7)
+			ok(strstr(kinde_config_error(cfg),
+				  "mode=apikey without require_scopes") != NULL,
+			   "  mode=apikey: audience does not restrict API keys");
+		if (i == 11)
+			is_str(kinde_config_error(cfg),
+			       "API keys (client_id is set, mode=auto) without require_scopes: every active API key of the issuer would log in (audience does not apply to keys); set require_scopes or mode = token, or allow_any_token = yes if that is meant",
+			       "  client_id and only an audience: API keys are open");
+		kinde_config_free(cfg);
+	}
 }
 
 int
@@ -827,10 +1081,14 @@ main(void)
 	token_types();
 	lists_and_sources();
 	unknown_keys();
+	suggestions();
+	empty_values();
 	load_good();
 	load_errors();
 	load_unsafe();
 	finish();
+	finish_files();
+	check_policy();
 	rmdir(tmpdir);
 	logs_clear();
 	return done_testing();

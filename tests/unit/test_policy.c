@@ -361,7 +361,7 @@ mkcfg(const char *key, const char *value, ...)
 
 	va_start(ap, value);
 	while (k != NULL) {
-		if (kinde_config_set(cfg, k, val, true) != KINDE_OK)
+		if (kinde_config_set(cfg, k, val) != KINDE_OK)
 			abort();
 		k = va_arg(ap, const char *);
 		if (k != NULL)
@@ -562,6 +562,45 @@ check_token(void)
 	kinde_config_free(all);
 }
 
+/* OIDC ID tokens: refused whatever the policy, with a stable reason. */
+static void
+id_tokens(void)
+{
+	static const struct {
+		const char *claims, *idc;
+	} v[] = {
+		{ "{\"scp\":[\"openid\"],\"nonce\":\"n-0S6\"}", "nonce" },
+		{ "{\"scp\":[\"openid\"],\"at_hash\":\"77QmUPt\"}", "at_hash" },
+		{ "{\"scp\":[\"openid\"],\"c_hash\":\"LDktKdo\"}", "c_hash" },
+		{ "{\"nonce\":null}", "nonce" },
+	};
+	kinde_config_t *any = mkcfg("allow_any_token", "yes", NULL);
+	kinde_config_t *scope = mkcfg("require_scopes", "openid", NULL);
+	char want[128];
+	json_t *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		c = J(v[i].claims);
+		is_str(policy_id_token_claim(c), v[i].idc,
+		       "ID-token claim found: %s", v[i].idc);
+		json_decref(c);
+		snprintf(want, sizeof(want),
+			 "an OIDC ID token (has %s), not an access token",
+			 v[i].idc);
+		pol(any, v[i].claims, KINDE_R_TOKEN_TYPE, want,
+		    "ID token, allow_any_token");
+		pol(scope, v[i].claims, KINDE_R_TOKEN_TYPE, want,
+		    "ID token with the required scope");
+	}
+	c = J(USER_TOK);
+	ok(policy_id_token_claim(c) == NULL, "an access token has none");
+	json_decref(c);
+	pol(any, USER_TOK, KINDE_R_NONE, NULL, "an access token still passes");
+	kinde_config_free(any);
+	kinde_config_free(scope);
+}
+
 int
 main(void)
 {
@@ -570,5 +609,6 @@ main(void)
 	token_scopes();
 	types();
 	check_token();
+	id_tokens();
 	return done_testing();
 }

@@ -26,8 +26,8 @@ mkcfg(const char *key, const char *value)
 {
 	kinde_config_t *cfg = kinde_config_new();
 
-	if (kinde_config_set(cfg, "domain", DOMAIN, true) != KINDE_OK ||
-	    (key != NULL && kinde_config_set(cfg, key, value, true) !=
+	if (kinde_config_set(cfg, "domain", DOMAIN) != KINDE_OK ||
+	    (key != NULL && kinde_config_set(cfg, key, value) !=
 	     KINDE_OK) ||
 	    kinde_config_finish(cfg) != KINDE_OK)
 		abort();
@@ -151,18 +151,16 @@ accepted_user(void)
 		kinde_config_t *pol = kinde_config_new();
 		kinde_validator_t *pv;
 
-		kinde_config_set(pol, "domain", DOMAIN, true);
-		kinde_config_set(pol, "require_scopes", "openid email", true);
-		kinde_config_set(pol, "allowed_orgs", "org_e5f28e1676d", true);
-		kinde_config_set(pol, "allowed_client_ids", "6f1e3f0c9a4b4c8d",
-				 true);
-		kinde_config_set(pol, "token_types", "user", true);
+		kinde_config_set(pol, "domain", DOMAIN);
+		kinde_config_set(pol, "require_scopes", "openid email");
+		kinde_config_set(pol, "allowed_orgs", "org_e5f28e1676d");
+		kinde_config_set(pol, "allowed_client_ids", "6f1e3f0c9a4b4c8d");
+		kinde_config_set(pol, "token_types", "user");
 		kinde_config_finish(pol);
 		pv = validator(pol, ks);
 		is_int(check(pv, tok, v), KINDE_OK,
 		       "accepted under scope, org, client and type policy");
-		kinde_config_set(pol, "require_permissions", "ssh:login",
-				 true);
+		kinde_config_set(pol, "require_permissions", "ssh:login");
 		is_int(check(pv, tok, v), KINDE_E_REJECTED,
 		       "permissions [] and one required: rejected");
 		is_str(kinde_reason_name(kinde_verdict_reason(v)),
@@ -201,10 +199,10 @@ accepted_m2m(void)
 	kinde_verdict_t *v = kinde_verdict_new(false);
 	char *tok = token(rsa, KID, m2m_claims(NOW));
 
-	kinde_config_set(cfg, "domain", DOMAIN, true);
-	kinde_config_set(cfg, "audience", ISS "/api", true);
-	kinde_config_set(cfg, "require_scopes", "ssh:login", true);
-	kinde_config_set(cfg, "token_types", "m2m", true);
+	kinde_config_set(cfg, "domain", DOMAIN);
+	kinde_config_set(cfg, "audience", ISS "/api");
+	kinde_config_set(cfg, "require_scopes", "ssh:login");
+	kinde_config_set(cfg, "token_types", "m2m");
 	kinde_config_finish(cfg);
 	val = validator(cfg, ks);
 	is_int(check(val, tok, v), KINDE_OK,
@@ -597,7 +595,7 @@ refused_algorithms(void)
 	char *tok;
 	kinde_err_t rc;
 
-	ok(kinde_config_set(cfg, "algorithms", "none", false) ==
+	ok(kinde_config_set(cfg, "algorithms", "none") ==
 	   KINDE_E_CONFIG, "algorithms=none is refused");
 	tok = tk_sign(rsa, "RS256",
 		      "{\"alg\":\"RS256\",\"kid\":\"" KID "\",\"jku\":\"https://evil.example/jwks\",\"crit\":[\"x\"]}",
