@@ -265,6 +265,24 @@ use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
 	return KINDE_OK;
 }
 
+bool
+client_keyset_usable_offline(kinde_client_t *c)
+{
+	struct cache_entry e = { 0 };
+	char name[CACHE_NAME_MAX];
+	bool usable;
+
+	if (c->cfg->jwks_file != NULL)
+		return true;
+	cache_file_name(c, name, sizeof(name));
+	if (get_entry(c, name, &e) != KINDE_OK)
+		return false;
+	usable = client_now(c) < entry_expires(c, e.meta) +
+				 c->cfg->jwks_max_stale;
+	cache_entry_clear(&e);
+	return usable;
+}
+
 static kinde_err_t keyset_get(kinde_client_t *c, const kinde_keyset_t **out);
 
 kinde_err_t
