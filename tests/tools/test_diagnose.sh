@@ -595,6 +595,16 @@ run2 "ca_file writable by the group" 1 -o "ca_file=$T/ca664.pem"
 finding "ca_file writable by the group" file-permissions 'check=^ca-file$' 'value=ca664\.pem' \
 	'value=0664' 'symptom=PAM_SERVICE_ERR' 'fix=chmod 644'
 
+printf 'sub kp_revoked\n' >"$T/deny666"
+chmod 666 "$T/deny666"
+run2 "deny_file writable by others" 1 -o "deny_file=$T/deny666"
+finding "deny_file writable by others" file-permissions 'check=^deny-file$' 'value=deny666' \
+	'value=0666' 'symptom=PAM_SERVICE_ERR' 'fix=chmod 644'
+printf 'sub kp_revoked\nuser kp_x\n' >"$T/denybad"
+chmod 644 "$T/denybad"
+run2 "deny_file with a bad line" 1 -o "deny_file=$T/denybad"
+finding "deny_file with a bad line" config 'check=^config$' 'value=denybad:2: "user" is not sub'
+
 run2 "m2m_scope unknown to the issuer" 1 -o m2m_scope=nosuch:scope -o "cache_dir=$(fresh_cache)"
 finding "m2m_scope unknown to the issuer (scopes_supported)" invalid-scope 'check=^scope-known$' \
 	'value=nosuch:scope \(m2m_scope\)'

@@ -360,6 +360,12 @@ test_remove_prefix(void)
 	snprintf(path, sizeof(path), "%s/jwksX-0123456789abcdef0123456789abcdef",
 		 c.path);
 	ok(stat(path, &st) == 0, "  a longer prefix is another kind");
+	cache_put(&c, "authmac.key", meta, "x", 1);
+	is_int(cache_remove_prefix(&c, "authmac", 100, &n), KINDE_OK,
+	       "remove_prefix authmac");
+	snprintf(path, sizeof(path), "%s/authmac.key", c.path);
+	ok(n == 0 && stat(path, &st) == 0,
+	   "  the account stage's host secret is not an entry: never removed");
 	is_int(cache_remove_prefix(&c, "jwks", 100, &n), KINDE_OK,
 	       "remove_prefix again");
 	is_int(n, 0, "  nothing left to remove");
