@@ -74,6 +74,52 @@ own_option(void *ctx, int opt, const char *arg)
 	return hit;
 }
 
+/*
+ * The configuration, for its cache_dir: the file, then the options.  Not
+ * cli_build_config: its origin guard would swap in a private cache for a
+ * configuration whose origin is not the system's, and a flush fetches
+ * and sends nothing, so it must empty the directory the file names.
+ */
+static int
+flush_config(const struct cli_opts *o, kinde_config_t **out)
+{
+	kinde_config_t *cfg = kinde_config_new();
+	kinde_err_t rc = KINDE_OK;
+	char abs[4096], cwd[4000];
+	const char *value;
+	size_t i;
+
+	*out = NULL;
+	if (cfg == NULL)
+		return cli_usage_error("cache", "out of memory");
+	if (!o->no_config)
+		rc = kinde_config_load_file(cfg, o->config_path ?
+					    o->config_path : KINDE_CONF_FILE,
+					    o->config_path == NULL);
+	kinde_config_begin_source(cfg, "command line");
+	for (i = 0; rc == KINDE_OK && i < o->nsets; i++) {
+		const struct kinde_option *opt =
+			kinde_config_option(o->sets[i].key);
+
+		value = o->sets[i].value;
+		/* On the command line a relative path means the cwd's. */
+		if (opt != NULL && opt->type == OPT_PATH && value != NULL &&
+		    value[0] != '/' && value[0] != '\0' &&
+		    getcwd(cwd, sizeof(cwd)) != NULL) {
+			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
+			value = abs;
+		}
+		rc = kinde_config_set(cfg, o->sets[i].key, value);
+	}
+	if (rc != KINDE_OK) {
+		cli_usage_error("cache", "%s", kinde_config_error(cfg));
+		kinde_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	*out = cfg;
+	return EXIT_OK;
+}
+
 int
 cmd_cache(int argc, char **argv)
 {
@@ -108,7 +154,7 @@ cmd_cache(int argc, char **argv)
 	if (!a.any)
 		return cli_usage_error("cache",
 				       "flush what? --jwks, --apikeys, --m2m, --account or --all");
-	rc = cli_build_config(&o, &cfg, false);
+	rc = flush_config(&o, &cfg);
 	if (rc != EXIT_OK)
 		return rc;
 	/* Only its owner: the module's user, root for sshd and sudo. */
