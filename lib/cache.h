@@ -62,7 +62,12 @@ void cache_remove(struct kcache *c, const char *name);
 int cache_lock(struct kcache *c, const char *name, long timeout_ms);
 void cache_unlock(int fd);
 
-/* Whether name is an entry "<prefix>-<32 hex>" of that prefix. */
+/*
+ * Whether name is an entry "<prefix>-<32 hex>" of that prefix.  The
+ * prefixes in use: jwks, discovery, m2m, apikey, ratelimit; "account" is
+ * the one `kinde-auth cache flush --account` removes, for account-check
+ * answers.
+ */
 bool cache_name_is(const char *name, const char *prefix);
 
 /*
