@@ -262,7 +262,8 @@ denylist_precheck_token(const kinde_config_t *cfg, const char *token,
 		if (j.kid != NULL)
 			verdict_set_kid(v, j.kid);
 		verdict_fail(v, "deny_file", KINDE_R_DENIED,
-			     "%s (refused before any request)", why);
+			     "%s (read from the token before its signature was checked; refused before any request)",
+			     why);
 		rc = -1;
 	}
 out:
