@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "denylist.h"
 #include "log.h"
 #include "policy.h"
 #include "verdict.h"
@@ -284,6 +285,8 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 	const char *stored;
 	int64_t now = client_now(c);
 	json_t *facts = NULL, *meta;
+	char denied[512];
+	bool listed, from_cache = false;
 	kinde_err_t rc;
 	long ttl;
 
@@ -304,6 +307,7 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		cache_entry_clear(&e);
 	}
 	if (facts != NULL) {
+		from_cache = true;
 		verdict_pass(v, "cache", "issuer's answer cached on this host");
 	} else {
 		rc = ask_issuer(c, key, &facts);
@@ -317,6 +321,9 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		      strcmp(json_string_value(json_object_get(facts, "status")),
 			     "active") == 0 ?
 		      cfg->apikey_cache_ttl : cfg->apikey_negative_ttl;
+		/* A key deny_file names is never remembered as accepted. */
+		if (denylist_match_key(cfg, facts, denied, sizeof(denied)))
+			ttl = 0;
 		meta = json_pack("{s:s, s:o, s:I, s:O}", "key_sha256", digest,
 				 "origin", origin_json(&c->origin),
 				 "expires_at", (json_int_t)(time(NULL) + ttl),
@@ -326,6 +333,17 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		json_decref(meta);
 	}
 	rc = judge(cfg, facts, v);
+	/* deny_file: key_id is known only from the issuer's answer. */
+	listed = denylist_match_key(cfg, facts, denied, sizeof(denied));
+	if (listed) {
+		verdict_fail(v, "deny_file", KINDE_R_DENIED, "%s", denied);
+		rc = KINDE_E_REJECTED;
+		if (from_cache)
+			cache_remove(&c->cache, name);
+	} else if (cfg->deny != NULL) {
+		verdict_pass(v, "deny_file", "key_id and user not listed in %s",
+			     cfg->deny->name);
+	}
 	json_decref(facts);
 	return rc;
 }

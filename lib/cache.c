@@ -7,6 +7,7 @@
 #include "config.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -273,4 +274,70 @@ cache_unlock(int fd)
 		flock(fd, LOCK_UN);
 		close(fd);
 	}
+}
+
+bool
+cache_name_is(const char *name, const char *prefix)
+{
+	size_t plen = strlen(prefix), i;
+
+	if (strncmp(name, prefix, plen) != 0 || name[plen] != '-')
+		return false;
+	name += plen + 1;
+	for (i = 0; i < 32; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		      (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return name[32] == '\0';
+}
+
+kinde_err_t
+cache_remove_prefix(struct kcache *c, const char *prefix,
+		    long lock_timeout_ms, unsigned *removed)
+{
+	char (*names)[CACHE_NAME_MAX] = NULL, (*grown)[CACHE_NAME_MAX];
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	kinde_err_t rc = KINDE_E_IO;
+	DIR *dir;
+	int fd, lock;
+
+	*removed = 0;
+	if (c->dirfd < 0)
+		return KINDE_E_IO;
+	fd = dup(c->dirfd);
+	if (fd < 0)
+		return KINDE_E_IO;
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		close(fd);
+		return KINDE_E_IO;
+	}
+	rewinddir(dir);
+	/* Listed first, removed after: no unlink while readdir walks. */
+	while ((de = readdir(dir)) != NULL) {
+		if (!cache_name_is(de->d_name, prefix))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(names, cap * sizeof(*names));
+			if (grown == NULL) {
+				rc = KINDE_E_NOMEM;
+				goto out;
+			}
+			names = grown;
+		}
+		kinde_fmt(names[n++], CACHE_NAME_MAX, "%s", de->d_name);
+	}
+	for (i = 0; i < n; i++) {
+		lock = cache_lock(c, names[i], lock_timeout_ms);
+		if (unlinkat(c->dirfd, names[i], 0) == 0)
+			(*removed)++;
+		cache_unlock(lock);
+	}
+	rc = KINDE_OK;
+out:
+	closedir(dir);
+	free(names);
+	return rc;
 }

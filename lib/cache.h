@@ -13,6 +13,8 @@
 
 #include "kinde.h"
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #define CACHE_NAME_MAX 96
@@ -59,5 +61,24 @@ void cache_remove(struct kcache *c, const char *name);
  */
 int cache_lock(struct kcache *c, const char *name, long timeout_ms);
 void cache_unlock(int fd);
+
+/*
+ * Whether name is an entry "<prefix>-<32 hex>" of that prefix.  The
+ * prefixes in use: jwks, discovery, m2m, apikey, ratelimit; "account" is
+ * the one `kinde-auth cache flush --account` removes, for account-check
+ * answers.
+ */
+bool cache_name_is(const char *name, const char *prefix);
+
+/*
+ * Removes every entry of prefix (of any origin), each under its lock
+ * (waiting up to lock_timeout_ms, then removed anyway: an unlink is
+ * atomic, a reader sees the entry or none), so a fetch in progress ends
+ * before its entry goes.  Lock files and temporaries stay.  *removed
+ * counts what went.  KINDE_E_IO when there is no cache or it cannot be
+ * listed.
+ */
+kinde_err_t cache_remove_prefix(struct kcache *c, const char *prefix,
+				long lock_timeout_ms, unsigned *removed);
 
 #endif

@@ -135,6 +135,13 @@ const char *discovery_endpoint(kinde_client_t *c, const char *field);
  */
 const char *discovery_peek(kinde_client_t *c, const char *field);
 
+/*
+ * Whether a key set is to be had without the network: a pinned file, or a
+ * cached one of this origin that is fresh or within jwks_max_stale
+ * (jwks_cache.c; diagnose asks it while the issuer is down).
+ */
+bool client_keyset_usable_offline(kinde_client_t *c);
+
 /* Drops the cached M2M token for audiences (m2m.c). */
 void m2m_forget(kinde_client_t *c, const char *const *audiences);
 

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "alg.h"
+#include "denylist.h"
 #include "log.h"
 #include "safefile.h"
 
@@ -100,10 +101,14 @@ static const struct kinde_option options[] = {
 	  "seconds for a whole request (default 10)" },
 	{ "jwks_max_stale", OPT_INT, OFF(jwks_max_stale), 0, 7 * 86400,
 	  "seconds a key set is used past its lifetime when the issuer is down (default 86400)" },
+	{ "jwks_max_age", OPT_INT, OFF(jwks_max_age), 60, 86400,
+	  "seconds a fetched key set is trusted at most, whatever the issuer's max-age (default 86400)" },
 	{ "jwks_refetch_cooldown", OPT_INT, OFF(jwks_refetch_cooldown), 1, 86400,
 	  "minimum seconds between refetches for unknown kids (default 60)" },
 	{ "net_module", OPT_PATH, OFF(net_module), 0, 0,
 	  "the HTTPS transport plugin loaded on a cold cache" },
+	{ "deny_file", OPT_PATH, OFF(deny_file), 0, 0,
+	  "file of 'sub|key_id|jti|kid VALUE' lines refused at once (root-owned)" },
 };
 
 const struct kinde_option *
@@ -229,6 +234,7 @@ kinde_config_new(void)
 	cfg->connect_timeout = 5;
 	cfg->timeout = 10;
 	cfg->jwks_max_stale = 86400;
+	cfg->jwks_max_age = 86400;
 	cfg->jwks_refetch_cooldown = 60;
 	cfg->user_claim = strdup("sub");
 	cfg->prompt = strdup(KINDE_DEFAULT_PROMPT);
@@ -264,6 +270,7 @@ kinde_config_free(kinde_config_t *cfg)
 			break;
 		}
 	}
+	denylist_free(cfg->deny);
 	free(cfg);
 }
 
@@ -673,6 +680,20 @@ check_trusted_file(kinde_config_t *cfg, const char *key, const char *path,
 	return KINDE_OK;
 }
 
+static kinde_err_t
+load_deny_file(kinde_config_t *cfg)
+{
+	char err[512];
+	kinde_err_t rc;
+
+	denylist_free(cfg->deny);
+	cfg->deny = NULL;
+	rc = denylist_load(cfg->deny_file, &cfg->deny, err, sizeof(err));
+	if (rc != KINDE_OK)
+		return config_error(cfg, rc, "deny_file %s", err);
+	return KINDE_OK;
+}
+
 kinde_err_t
 kinde_config_finish(kinde_config_t *cfg)
 {
@@ -711,6 +732,9 @@ kinde_config_finish(kinde_config_t *cfg)
 	if (rc == KINDE_OK)
 		rc = check_trusted_file(cfg, "ca_file", cfg->ca_file,
 					FILE_TRUSTED);
+	/* Read on every load, so an entry added refuses the next login. */
+	if (rc == KINDE_OK && cfg->deny_file != NULL)
+		rc = load_deny_file(cfg);
 	return rc;
 }
 

@@ -18,6 +18,8 @@
 
 #define KINDE_DEFAULT_PROMPT "Kinde access token or API key: "
 
+struct denylist;
+
 enum kinde_mode { MODE_AUTO, MODE_TOKEN, MODE_APIKEY, MODE_DEVICE };
 enum kinde_audit { AUDIT_TEXT, AUDIT_JSON };
 
@@ -72,8 +74,13 @@ struct kinde_config {
 	long connect_timeout;
 	long timeout;
 	long jwks_max_stale;
+	long jwks_max_age;	/* cap on a key set's lifetime (seconds) */
 	long jwks_refetch_cooldown;
 	char *net_module;
+
+	/* Revocation on this host (denylist.h) */
+	char *deny_file;
+	struct denylist *deny;	/* parsed at finish; owned */
 
 	/* Plumbing */
 	kinde_log_fn log_fn;

@@ -1,9 +1,10 @@
 /*
  * jwks_cache.c - getting the issuer's key set: a pinned file, the on-disk
  * cache, or the network, in that order of preference; a stale copy when
- * the issuer is unreachable (up to jwks_max_stale); one refetch when a
- * token names a kid the set lacks (key rotation), then at most one per
- * cooldown across every process of the host.
+ * the issuer is unreachable (up to jwks_max_stale); a fresh copy trusted
+ * no longer than jwks_max_age, whatever the issuer's max-age; one refetch
+ * when a token names a kid the set lacks (key rotation), then at most one
+ * per cooldown across every process of the host.
  *
  * A burst of cold processes (sshd children) fetch once: the fetch happens
  * under a lock, and each re-reads the cache after taking it.
@@ -12,6 +13,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "denylist.h"
 #include "jwks.h"
 #include "log.h"
 #include "timefmt.h"
@@ -42,6 +44,21 @@ meta_int(const json_t *meta, const char *key)
 	return json_is_integer(j) ? (int64_t)json_integer_value(j) : 0;
 }
 
+/*
+ * When the entry stops being fresh: the issuer's max-age (bounded when
+ * fetched), and never later than jwks_max_age after the fetch, whatever
+ * the entry says (it may have been written under a laxer setting), so a
+ * signing key the issuer removed is trusted for a known time at most.
+ */
+static int64_t
+entry_expires(const kinde_client_t *c, const json_t *meta)
+{
+	int64_t exp = meta_int(meta, "expires_at");
+	int64_t cap = meta_int(meta, "fetched_at") + c->cfg->jwks_max_age;
+
+	return exp < cap ? exp : cap;
+}
+
 /* Makes the entry's key set the one in use.  -1 when it does not parse. */
 static int
 adopt(kinde_client_t *c, const struct cache_entry *e, const char *source)
@@ -61,7 +78,7 @@ adopt(kinde_client_t *c, const struct cache_entry *e, const char *source)
 	kinde_fmt(c->ks_url, sizeof(c->ks_url), "%s", url ? url : "");
 	kinde_fmt(c->ks_etag, sizeof(c->ks_etag), "%s", etag ? etag : "");
 	c->ks_fetched_at = meta_int(e->meta, "fetched_at");
-	c->ks_expires_at = meta_int(e->meta, "expires_at");
+	c->ks_expires_at = entry_expires(c, e->meta);
 	c->ks_last_refetch = meta_int(e->meta, "last_refetch");
 	return 0;
 }
@@ -140,6 +157,7 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 	char url[1024];
 	const char *prev_url = NULL;
 	kinde_err_t rc;
+	long ttl;
 
 	rc = jwks_url(c, url, sizeof(url));
 	if (rc != KINDE_OK)
@@ -167,10 +185,14 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 				  resp.status);
 		goto out;
 	}
+	/* The issuer's max-age, capped by jwks_max_age. */
+	ttl = client_ttl(&resp);
+	if (ttl > c->cfg->jwks_max_age)
+		ttl = c->cfg->jwks_max_age;
 	fresh.meta = json_pack("{s:s, s:o, s:I, s:I, s:s, s:I}", "url", url,
 			       "origin", origin_json(&c->origin),
 			       "fetched_at", (json_int_t)now, "expires_at",
-			       (json_int_t)(now + client_ttl(&resp)), "etag",
+			       (json_int_t)(now + ttl), "etag",
 			       resp.status == 304 ? req.if_none_match : resp.etag,
 			       "last_refetch",
 			       (json_int_t)(refetch ? now :
@@ -210,18 +232,19 @@ get_entry(kinde_client_t *c, const char *name, struct cache_entry *e)
 static bool
 fresh_enough(const kinde_client_t *c, const struct cache_entry *e)
 {
-	return e->meta != NULL && client_now(c) < meta_int(e->meta, "expires_at");
+	return e->meta != NULL && client_now(c) < entry_expires(c, e->meta);
 }
 
 /* Uses a stale copy within jwks_max_stale, loudly. */
 static kinde_err_t
 use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
 {
-	int64_t now = client_now(c), exp = meta_int(e->meta, "expires_at");
+	int64_t now = client_now(c), exp;
 	char age[32];
 
 	if (e->meta == NULL || adopt(c, e, "stale cache") != 0)
 		return why;
+	exp = entry_expires(c, e->meta);
 	if (now >= exp + c->cfg->jwks_max_stale) {
 		kinde_fmt_duration(now - meta_int(e->meta, "fetched_at"), age,
 				   sizeof(age));
@@ -240,6 +263,24 @@ use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
 		  c->err, age);
 	client_clear_error(c);
 	return KINDE_OK;
+}
+
+bool
+client_keyset_usable_offline(kinde_client_t *c)
+{
+	struct cache_entry e = { 0 };
+	char name[CACHE_NAME_MAX];
+	bool usable;
+
+	if (c->cfg->jwks_file != NULL)
+		return true;
+	cache_file_name(c, name, sizeof(name));
+	if (get_entry(c, name, &e) != KINDE_OK)
+		return false;
+	usable = client_now(c) < entry_expires(c, e.meta) +
+				 c->cfg->jwks_max_stale;
+	cache_entry_clear(&e);
+	return usable;
 }
 
 static kinde_err_t keyset_get(kinde_client_t *c, const kinde_keyset_t **out);
@@ -390,6 +431,10 @@ verify_token(kinde_client_t *c, kinde_validator_t *val, const char *token,
 	kinde_err_t rc;
 
 	client_clear_error(c);
+	/* deny_file refuses before any request: no key set is needed to
+	 * refuse, and an unverified claim can only refuse here. */
+	if (denylist_precheck_token(c->cfg, token, len, v) != 0)
+		return KINDE_E_REJECTED;
 	rc = kinde_client_keyset(c, &ks);
 	if (rc != KINDE_OK) {
 		kinde_verdict_reset(v);

@@ -61,7 +61,8 @@ typedef enum kinde_reason {
 	KINDE_R_USER,		/* identity does not map to the local user */
 	KINDE_R_UNAVAILABLE,	/* could not be decided: issuer unreachable */
 	KINDE_R_RATE_LIMITED,	/* could not be decided: rate limited */
-	KINDE_R_DENIED,		/* a device login was denied or not approved */
+	KINDE_R_DENIED,		/* a device login was denied or not approved,
+				 * or deny_file names the token or key */
 	KINDE_R_CONFIG,		/* could not be decided: this host's configuration */
 	KINDE_R__COUNT
 } kinde_reason_t;

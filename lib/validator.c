@@ -1,11 +1,13 @@
 /*
  * validator.c - the order of the checks: format and header, key choice,
- * signature, then (only then) the payload's claims and the policy.
+ * signature, then (only then) the payload's claims, deny_file and the
+ * policy.
  */
 #include "kinde-build.h"
 
 #include "claims.h"
 #include "config.h"
+#include "denylist.h"
 #include "jwks.h"
 #include "jws.h"
 #include "policy.h"
@@ -123,6 +125,10 @@ kinde_validator_check(const kinde_validator_t *val, const char *token,
 	if (claims == NULL)
 		goto out;
 	verdict_set_claims(v, claims);
+	/* deny_file: on the verified claims (the client checked the
+	 * unverified ones already, before fetching keys, to refuse early). */
+	if (denylist_check_token(cfg, j.kid, claims, v) != 0 && !v->explain)
+		goto out;
 	if (claims_check(cfg, claims, now, v) != 0 && !v->explain)
 		goto out;
 	policy_check_token(cfg, claims, v);

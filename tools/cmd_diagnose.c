@@ -403,6 +403,8 @@ diag_host(struct diag *d)
 	check_ca_file(d);
 	check_file(d, "user-map-file", d->cfg->user_map_file, FILE_TRUSTED,
 		   "every login fails with PAM_SERVICE_ERR");
+	check_file(d, "deny-file", d->cfg->deny_file, FILE_TRUSTED,
+		   "every login fails with PAM_SERVICE_ERR");
 	if (d->cfg->jwks_file != NULL)
 		check_file(d, "jwks-file", d->cfg->jwks_file, FILE_TRUSTED,
 			   "every token login fails with PAM_SERVICE_ERR");
@@ -496,6 +498,7 @@ cmd_diagnose(int argc, char **argv)
 		diag_host(&d);
 		if (d.config_ok && kinde_client_new(d.cfg, &d.client) == KINDE_OK)
 			diag_issuer(&d);
+		diag_access(&d);
 		diag_sshd(&d);
 		if (token != NULL)
 			diag_token(&d, token);

@@ -69,4 +69,19 @@ void diag_sshd(struct diag *d);
 void diag_token(struct diag *d, const char *token);
 void diag_apikey(struct diag *d, const char *key);
 
+/* The service file's pam_kinde lines, as the access checks read them
+ * (diag_access.c). */
+struct pam_stack {
+	bool read;		/* the file could be read */
+	bool kinde_auth;	/* an auth line runs pam_kinde */
+	bool kinde_sole;	/* ... under a control that stops a login
+				 * when the issuer is unavailable */
+	bool alternative;	/* a line before it can let a login in */
+	bool account_required;	/* account required pam_kinde.so */
+	char alt[160];		/* that line */
+};
+void diag_pam_stack(const struct diag *d, struct pam_stack *st);
+/* A service with no way in while the issuer is down and no key cached. */
+void diag_access(struct diag *d);
+
 #endif

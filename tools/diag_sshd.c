@@ -2,7 +2,8 @@
  * diag_sshd.c - diagnose's sshd checks, from `sshd -T` (the effective
  * configuration): PAM must be used, keyboard-interactive enabled and
  * reachable through AuthenticationMethods, and LoginGraceTime long enough
- * for the module's requests.
+ * for the module's requests; a configuration sshd refuses is a finding,
+ * and public keys that let a login in without Kinde are noted.
  */
 #include "kinde-build.h"
 
@@ -88,11 +89,93 @@ setting(const char *out, const char *key, char *buf, size_t len)
 	return NULL;
 }
 
+/*
+ * sshd -T refused the configuration.  What this host lacks to run the
+ * test (root for the host keys, /run/sshd that systemd makes at start) is
+ * a skip; anything else means sshd would not start either: a finding,
+ * with what sshd said.
+ */
+static void
+sshd_failed(struct diag *d, const char *out)
+{
+	char said[700], *p;
+	const char *fix;
+
+	kinde_fmt(said, sizeof(said), "%s", out[0] ? out : "(no output)");
+	for (p = said; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = *(p + 1) == '\0' ? '\0' : ' ';
+	if (strstr(out, "privilege separation directory") != NULL ||
+	    (geteuid() != 0 && (strstr(out, "host key") != NULL ||
+				strstr(out, "hostkeys") != NULL ||
+				strstr(out, "Permission denied") != NULL))) {
+		diag_add(d, DC_SSHD, "sshd", DIAG_SKIP, NULL,
+			 geteuid() != 0 ? "sshd -T needs root (to read the host keys)" :
+			 "sshd -T needs /run/sshd (systemd makes it when sshd starts); the checks of sshd were not run",
+			 NULL, "sshd -T failed: %s", said);
+		return;
+	}
+	if (strstr(out, "AuthenticationMethods") != NULL &&
+	    strstr(out, "keyboard-interactive") != NULL)
+		fix = "set 'KbdInteractiveAuthentication yes' (AuthenticationMethods requires keyboard-interactive), then check with sshd -t";
+	else if (strstr(out, "AuthenticationMethods") != NULL)
+		fix = "enable the methods AuthenticationMethods names, or change the list; then check with sshd -t";
+	else
+		fix = "correct the line sshd names in sshd_config, then check with sshd -t before reloading";
+	diag_add(d, DC_SSHD, "sshd", DIAG_FAIL,
+		 "sshd refuses to start (or to reload) with this configuration: no SSH login at all",
+		 "sshd -T rejected the configuration", fix,
+		 "sshd -T failed: %s", said);
+}
+
+/*
+ * A public key lets a login in without pam_kinde's auth stage: removing
+ * someone in Kinde does not cut their key logins, unless the account
+ * stage refuses logins that did not authenticate with Kinde.
+ */
+static void
+sshd_publickey(struct diag *d, const char *out)
+{
+	char methods[512], pub[16], list[512], *tok, *save = NULL;
+	struct pam_stack st;
+	bool alone = false;
+
+	if (setting(out, "pubkeyauthentication", pub, sizeof(pub)) == NULL ||
+	    strcmp(pub, "yes") != 0)
+		return;
+	if (setting(out, "authenticationmethods", methods,
+		    sizeof(methods)) == NULL || strcmp(methods, "any") == 0) {
+		alone = true;
+		kinde_fmt(list, sizeof(list), "any (PubkeyAuthentication yes)");
+	} else {
+		kinde_fmt(list, sizeof(list), "%s", methods);
+		/* Space-separated lists of comma-separated methods: one
+		 * list without keyboard-interactive that has publickey. */
+		for (tok = strtok_r(methods, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save))
+			if (strstr(tok, "publickey") != NULL &&
+			    strstr(tok, "keyboard-interactive") == NULL)
+				alone = true;
+	}
+	if (!alone)
+		return;
+	diag_pam_stack(d, &st);
+	if (st.account_required && d->cfg->account_requires_auth) {
+		diag_add(d, DC_SSHD, "sshd-publickey", DIAG_PASS, NULL, NULL,
+			 NULL, "authenticationmethods %s; key-only logins are refused by account_requires_auth",
+			 list);
+		return;
+	}
+	diag_add(d, DC_SSHD, "sshd-publickey", DIAG_SKIP, NULL,
+		 "public-key logins bypass Kinde: removing someone in Kinde does not cut their key logins (remove their authorized_keys too, or require 'publickey,keyboard-interactive', or set account_requires_auth = yes with 'account required pam_kinde.so')",
+		 NULL, "authenticationmethods %s lets a public key in alone", list);
+}
+
 void
 diag_sshd(struct diag *d)
 {
 	static char out[65536];
-	char *argv[8], v[512], first[200];
+	char *argv[8], v[512];
 	long grace, need;
 	int i = 0, st;
 
@@ -112,13 +195,7 @@ diag_sshd(struct diag *d)
 	argv[i] = NULL;
 	st = run_capture(argv, out, sizeof(out));
 	if (st != 0) {
-		kinde_fmt(first, sizeof(first), "%.*s",
-			  (int)strcspn(out, "\r\n"), out);
-		diag_add(d, DC_SSHD, "sshd", DIAG_SKIP, NULL,
-			 geteuid() != 0 ? "sshd -T needs root (to read the host keys)" :
-			 "sshd could not print its configuration; the checks of sshd were not run",
-			 NULL, "sshd -T failed: %s",
-			 first[0] ? first : "(no output)");
+		sshd_failed(d, out);
 		return;
 	}
 	if (setting(out, "usepam", v, sizeof(v)) == NULL ||
@@ -173,4 +250,5 @@ diag_sshd(struct diag *d)
 		diag_add(d, DC_SSHD, "sshd-logingracetime", DIAG_PASS, NULL,
 			 NULL, NULL, "logingracetime %lds (module worst case %lds)",
 			 grace, need);
+	sshd_publickey(d, out);
 }

@@ -25,6 +25,7 @@ static const struct {
 	{ "jwks", cmd_jwks, "show the issuer's key set, its source and age" },
 	{ "diagnose", cmd_diagnose, "run every check and say what is wrong and how to fix it" },
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
+	{ "cache", cmd_cache, "cache flush: empty the shared cache by kind (revocation)" },
 };
 
 static void

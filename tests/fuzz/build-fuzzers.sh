@@ -3,7 +3,8 @@
 #
 #   tests/fuzz/build-fuzzers.sh BUILDDIR
 #
-# gives BUILDDIR/fuzz/fuzz_token, fuzz_jwks, fuzz_config and fuzz_b64url.
+# gives BUILDDIR/fuzz/fuzz_token, fuzz_jwks, fuzz_config, fuzz_b64url and
+# fuzz_denylist.
 # BUILDDIR is a configured build directory (for kinde-build.h); when it
 # has none, the script runs configure there first.  The core (lib/*.c but
 # the libcurl transport) is compiled into BUILDDIR/fuzz/libkinde-fuzz.a
@@ -50,7 +51,7 @@ for src in "$top"/lib/*.c; do
 done
 ar rcs "$out/libkinde-fuzz.a" "$out"/obj/*.o
 
-for target in token jwks config b64url; do
+for target in token jwks config b64url denylist; do
 	echo "building $out/fuzz_$target"
 	$CC $CFLAGS $san -fsanitize=fuzzer $cppflags \
 		"$here/fuzz_$target.c" "$out/libkinde-fuzz.a" \

@@ -595,6 +595,16 @@ run2 "ca_file writable by the group" 1 -o "ca_file=$T/ca664.pem"
 finding "ca_file writable by the group" file-permissions 'check=^ca-file$' 'value=ca664\.pem' \
 	'value=0664' 'symptom=PAM_SERVICE_ERR' 'fix=chmod 644'
 
+printf 'sub kp_revoked\n' >"$T/deny666"
+chmod 666 "$T/deny666"
+run2 "deny_file writable by others" 1 -o "deny_file=$T/deny666"
+finding "deny_file writable by others" file-permissions 'check=^deny-file$' 'value=deny666' \
+	'value=0666' 'symptom=PAM_SERVICE_ERR' 'fix=chmod 644'
+printf 'sub kp_revoked\nuser kp_x\n' >"$T/denybad"
+chmod 644 "$T/denybad"
+run2 "deny_file with a bad line" 1 -o "deny_file=$T/denybad"
+finding "deny_file with a bad line" config 'check=^config$' 'value=denybad:2: "user" is not sub'
+
 run2 "m2m_scope unknown to the issuer" 1 -o m2m_scope=nosuch:scope -o "cache_dir=$(fresh_cache)"
 finding "m2m_scope unknown to the issuer (scopes_supported)" invalid-scope 'check=^scope-known$' \
 	'value=nosuch:scope \(m2m_scope\)'
@@ -665,6 +675,25 @@ DEAD_PORT=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.
 run2 "connection refused" 3 -o "domain=https://127.0.0.1:$DEAD_PORT" -o "cache_dir=$(fresh_cache)"
 finding "connection refused" issuer-unreachable 'check=^connect$' "value=127\\.0\\.0\\.1:$DEAD_PORT" \
 	'value=connect' 'fix=443|proxy'
+
+# No way in while the issuer is down (issue 16): pam_kinde required with
+# nothing before it that can let a login in, and no key set cached.
+run2 "issuer down, key-set cache cold, pam_kinde the only way in" 3 \
+	-o "domain=https://127.0.0.1:$DEAD_PORT" -o "cache_dir=$(fresh_cache)"
+finding "no way in while the issuer is down" pam-service 'check=^pam-lockout$' \
+	'value=no way in' 'value=cold' 'symptom=root' 'fix=break-glass' 'fix=root shell'
+printf 'auth [success=done default=ignore] pam_succeed_if.so user ingroup kinde-breakglass\nauth required pam_kinde.so\naccount required pam_kinde.so\n' >"$PAMD/breakglass"
+printf 'auth [success=ok authinfo_unavail=ignore default=die] pam_kinde.so\nauth required pam_unix.so\n' >"$PAMD/factor"
+for svc in breakglass factor; do
+	D --json --service "$svc" -o "domain=https://127.0.0.1:$DEAD_PORT" -o "cache_dir=$(fresh_cache)"
+	dcheck nofail json pam-service 'check=^pam-lockout$'
+	ok $? "issuer down, cold cache, service '$svc': a way in remains, no lockout warning"
+	dcheck note json pam-service 'check=^pam-lockout$' 'value=a way in remains'
+	ok $? "  service '$svc': noted that a way in remains"
+done
+D --json -o "cache_dir=$(fresh_cache)"
+dcheck none json pam-service 'check=^pam-lockout$'
+ok $? "issuer reachable: no lockout finding"
 
 run2 "TLS failure (wrong ca_file), with a good token and key" 3 -o "ca_file=$FK_DIR/wrong-ca.pem" \
 	--token "$GOOD" --api-key "$KEY_GOOD"
@@ -750,6 +779,36 @@ skipped)
 		'value=authenticationmethods publickey' 'fix=keyboard-interactive'
 	finding "sshd_config with LoginGraceTime 10" sshd-config 'check=^sshd-logingracetime$' \
 		'value=logingracetime 10s; the module may need up to [0-9]+s' 'fix=LoginGraceTime'
+	# An sshd that cannot start is a finding (issue 16), not a skipped
+	# check followed by "No problem found.".
+	SSHD_NOSTART=$T/sshd_nostart
+	sshd_conf "$SSHD_NOSTART" "AuthenticationMethods keyboard-interactive" \
+		"KbdInteractiveAuthentication no"
+	run2 "sshd_config sshd refuses (keyboard-interactive required, disabled)" 1 \
+		--sshd-config "$SSHD_NOSTART"
+	finding "sshd refuses its configuration" sshd-config 'check=^sshd$' \
+		'value=sshd -T failed: .*keyboard-interactive' 'symptom=start' \
+		'fix=KbdInteractiveAuthentication yes'
+	unlike "$(cat "$T/last.text")" 'No problem found' \
+		"sshd refuses its configuration: the report does not say no problem found"
+	# Public keys that let a login in without Kinde: a note, not a failure.
+	D --json
+	is "$KA_RC" 0 "AuthenticationMethods unset, PubkeyAuthentication yes: still exit 0 (a note)"
+	dcheck note json sshd-config 'check=^sshd-publickey$' 'value=any' \
+		'cause=removing someone in Kinde does not cut their key logins'
+	ok $? "AuthenticationMethods unset: public-key logins bypassing Kinde are noted"
+	SSHD_PK=$T/sshd_pk
+	sshd_conf "$SSHD_PK" "AuthenticationMethods publickey keyboard-interactive"
+	D --json --sshd-config "$SSHD_PK"
+	dcheck note json sshd-config 'check=^sshd-publickey$' 'value=publickey keyboard-interactive'
+	ok $? "AuthenticationMethods 'publickey keyboard-interactive': public key alone is noted"
+	sshd_conf "$SSHD_PK" "AuthenticationMethods publickey,keyboard-interactive"
+	D --json --sshd-config "$SSHD_PK"
+	dcheck none json sshd-config 'check=^sshd-publickey$'
+	ok $? "AuthenticationMethods publickey,keyboard-interactive: no public-key note (Kinde is always asked)"
+	D --json -o account_requires_auth=yes
+	dcheck pass json sshd-config 'check=^sshd-publickey$' 'value=account_requires_auth'
+	ok $? "account_requires_auth = yes with 'account required pam_kinde.so': key-only logins are refused, no note"
 	KINDE_AUTH=$KA_REAL
 	if [ -n "$MADE_RUN_SSHD" ]; then
 		rmdir /run/sshd 2>/dev/null
@@ -757,6 +816,18 @@ skipped)
 	fi
 	;;
 esac
+
+# ----------------------------- no way in, but a key set is cached --
+
+WARM=$(fresh_cache)
+D --json -o "cache_dir=$WARM"
+fk_stop
+D --json -o "cache_dir=$WARM"
+is "$KA_RC" 3 "issuer stopped: exit 3"
+dcheck nofail json pam-service 'check=^pam-lockout$'
+ok $? "issuer stopped, key set cached: no lockout warning (tokens still log in)"
+dcheck note json pam-service 'check=^pam-lockout$' 'value=a key set is cached'
+ok $? "  noted that pam_kinde is the only way in and a key set is cached"
 
 # --------------------------------------------------------- secrets --
 

@@ -315,6 +315,73 @@ test_origin(void)
 	kinde_config_free(b);
 }
 
+/* cache_remove_prefix: every entry of a kind, of any origin, and only
+ * those (not a longer prefix, not a lock file, not another kind). */
+static void
+test_remove_prefix(void)
+{
+	kinde_config_t *cfg = cfg_with("flush");
+	struct kcache c;
+	char err[512], a[CACHE_NAME_MAX], b[CACHE_NAME_MAX], m[CACHE_NAME_MAX],
+	     r[CACHE_NAME_MAX], path[4300];
+	json_t *meta = json_pack("{s:I}", "expires_at", (json_int_t)42);
+	struct stat st;
+	unsigned n = 99;
+	int lock;
+
+	cache_open(cfg, &c, err, sizeof(err));
+	cache_name(a, sizeof(a), "jwks", "origin-a", NULL);
+	cache_name(b, sizeof(b), "jwks", "origin-b", NULL);
+	cache_name(m, sizeof(m), "m2m", "origin-a", NULL);
+	cache_name(r, sizeof(r), "ratelimit", "host", NULL);
+	cache_put(&c, a, meta, "x", 1);
+	cache_put(&c, b, meta, "x", 1);
+	cache_put(&c, m, meta, "x", 1);
+	cache_put(&c, r, meta, "x", 1);
+	cache_put(&c, "jwksX-0123456789abcdef0123456789abcdef", meta, "x", 1);
+	cache_put(&c, "jwks-0123", meta, "x", 1);
+	lock = cache_lock(&c, a, 100);
+	cache_unlock(lock);
+	ok(cache_name_is(a, "jwks") && !cache_name_is(a, "jwk") &&
+	   !cache_name_is(m, "jwks") && !cache_name_is("jwks-0123", "jwks") &&
+	   !cache_name_is("jwks-0123456789ABCDEF0123456789abcdef", "jwks"),
+	   "cache_name_is: <prefix>-<32 lowercase hex> exactly");
+	is_int(cache_remove_prefix(&c, "jwks", 100, &n), KINDE_OK,
+	       "remove_prefix jwks");
+	is_int(n, 2, "  removed both origins' key sets");
+	snprintf(path, sizeof(path), "%s/%s", c.path, a);
+	ok(stat(path, &st) != 0, "  the entry is gone");
+	snprintf(path, sizeof(path), "%s/%s.lock", c.path, a);
+	ok(stat(path, &st) == 0, "  its lock file stays (another process may hold it)");
+	snprintf(path, sizeof(path), "%s/%s", c.path, m);
+	ok(stat(path, &st) == 0, "  another kind stays (m2m)");
+	snprintf(path, sizeof(path), "%s/%s", c.path, r);
+	ok(stat(path, &st) == 0, "  the rate-limit state stays");
+	snprintf(path, sizeof(path), "%s/jwksX-0123456789abcdef0123456789abcdef",
+		 c.path);
+	ok(stat(path, &st) == 0, "  a longer prefix is another kind");
+	cache_put(&c, "authmac.key", meta, "x", 1);
+	is_int(cache_remove_prefix(&c, "authmac", 100, &n), KINDE_OK,
+	       "remove_prefix authmac");
+	snprintf(path, sizeof(path), "%s/authmac.key", c.path);
+	ok(n == 0 && stat(path, &st) == 0,
+	   "  the account stage's host secret is not an entry: never removed");
+	is_int(cache_remove_prefix(&c, "jwks", 100, &n), KINDE_OK,
+	       "remove_prefix again");
+	is_int(n, 0, "  nothing left to remove");
+	/* A held lock: waited for, then removed all the same. */
+	lock = cache_lock(&c, m, 100);
+	is_int(cache_remove_prefix(&c, "m2m", 50, &n), KINDE_OK,
+	       "remove_prefix while another holds the lock");
+	is_int(n, 1, "  removed after the wait");
+	cache_unlock(lock);
+	cache_close(&c);
+	is_int(cache_remove_prefix(&c, "m2m", 50, &n), KINDE_E_IO,
+	       "remove_prefix without a cache: an error");
+	json_decref(meta);
+	kinde_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -326,6 +393,7 @@ main(void)
 	test_entries();
 	test_ratelimit();
 	test_origin();
+	test_remove_prefix();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 	if (system(cmd) != 0)
 		diag("could not remove %s", top);
