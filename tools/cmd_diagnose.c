@@ -499,6 +499,7 @@ cmd_diagnose(int argc, char **argv)
 		diag_sshd(&d);
 		if (token != NULL)
 			diag_token(&d, token);
+		diag_answer_limit(&d, token ? strlen(token) : 0);
 		if (key != NULL)
 			diag_apikey(&d, key);
 	}

@@ -69,4 +69,10 @@ void diag_sshd(struct diag *d);
 void diag_token(struct diag *d, const char *token);
 void diag_apikey(struct diag *d, const char *key);
 
+/*
+ * For a service whose application limits the answer (sudo): a note, or a
+ * failure when the token given (token_len bytes, 0 for none) cannot pass.
+ */
+void diag_answer_limit(struct diag *d, size_t token_len);
+
 #endif

@@ -13,7 +13,8 @@
 #   pk_kinde_service NAME CONF [ARG...]
 #                                 auth + account pam_kinde.so config=CONF ARG...
 #   pk_login [--no-acct] [--rhost H] [--env N=V]... [--putenv N=V]...
-#            [--acct-user U] [--fresh-acct] SERVICE USER SECRET
+#            [--acct-user U] [--fresh-acct] [--conv-limit N]
+#            SERVICE USER SECRET
 #                                 run pam_harness once; sets PK_RC, PK_OUT,
 #                                 PK_LOG (syslog lines), PK_AUTH, PK_ACCT
 #   pk_env NAME                   the PAM environment value after pk_login
@@ -126,12 +127,14 @@ pk_harness_env() {
 }
 
 # pk_login [--no-acct] [--rhost H] [--env NAME=V]... [--rounds N]
-#          [--putenv NAME=V]... [--acct-user U] [--fresh-acct] SERVICE USER SECRET
+#          [--putenv NAME=V]... [--acct-user U] [--fresh-acct]
+#          [--conv-limit N] SERVICE USER SECRET
 #   Runs pam_harness once (the secret through a 0600 file).  Between the
 #   stages, --putenv sets a PAM environment variable and --acct-user
 #   changes PAM_USER (as an application could); --fresh-acct runs the
 #   account stage in a new PAM handle with only the environment (sshd
-#   after its fork: no pam_set_data).  Sets
+#   after its fork: no pam_set_data); --conv-limit N fails the
+#   conversation instead of answering with N bytes or more (sudo).  Sets
 #   PK_RC (harness exit status), PK_OUT (its stdout), PK_LOG (the
 #   syslog lines the modules wrote), PK_ERR (its stderr), PK_AUTH and
 #   PK_ACCT (e.g. PAM_SUCCESS; "" when the stage did not run).
@@ -147,6 +150,7 @@ pk_login() {
 		--putenv) hargs+=(--putenv "$2"); shift 2 ;;
 		--acct-user) hargs+=(--acct-user "$2"); shift 2 ;;
 		--fresh-acct) hargs+=(--fresh-acct); shift ;;
+		--conv-limit) hargs+=(--conv-limit "$2"); shift 2 ;;
 		--env) extra_env+=("$2"); shift 2 ;;
 		*) break ;;
 		esac
