@@ -25,7 +25,7 @@ for f in "$MODULE" "$NET"; do
 done
 
 NSSW=$(find_system_lib libnss_wrapper.so) ||
-	{ echo "Bail out! libnss_wrapper.so not found (install libnss-wrapper)"; exit 99; }
+	{ echo "1..0 # SKIP libnss_wrapper.so is not installed (Debian: libnss-wrapper)"; exit 0; }
 
 # In a sanitizer build kinde-auth is ASan-built: the ASan runtime must come
 # first in the library list, before nss_wrapper.
