@@ -44,6 +44,7 @@ static const char *const reasons[KINDE_R__COUNT] = {
 	[KINDE_R_RATE_LIMITED] = "rate-limited",
 	[KINDE_R_DENIED] = "denied",
 	[KINDE_R_CONFIG] = "config",
+	[KINDE_R_CONV] = "conv",
 };
 
 const char *
@@ -94,6 +95,8 @@ kinde_reason_class(kinde_reason_t reason)
 		return "user-mapping";
 	case KINDE_R_CONFIG:
 		return "config";
+	case KINDE_R_CONV:
+		return "conversation";
 	default:
 		/* alg, kid, signature, claims, iss, aud, times, type, client */
 		return "token-invalid";

@@ -64,6 +64,7 @@ typedef enum kinde_reason {
 	KINDE_R_DENIED,		/* a device login was denied or not approved,
 				 * or deny_file names the token or key */
 	KINDE_R_CONFIG,		/* could not be decided: this host's configuration */
+	KINDE_R_CONV,		/* the application could not ask for the secret */
 	KINDE_R__COUNT
 } kinde_reason_t;
 
@@ -74,8 +75,8 @@ const char *kinde_reason_name(kinde_reason_t reason);
  * The failure class of a reason, as kinde-auth diagnose names them (the
  * classes of Kinde's API-key troubleshooting guide): "malformed",
  * "token-invalid", "insufficient-scope", "org-denied", "invalid-api-key",
- * "rate-limited", "issuer-unreachable", "user-mapping", "config"; "ok"
- * for none.
+ * "rate-limited", "issuer-unreachable", "user-mapping", "config",
+ * "conversation"; "ok" for none.
  * Stable.  Never NULL.
  */
 const char *kinde_reason_class(kinde_reason_t reason);

@@ -392,6 +392,8 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	rc = pam_get_user(pamh, &user, NULL);
 	if (rc != PAM_SUCCESS || user == NULL) {
 		d->detail = "no user name";
+		if (rc == PAM_CONV_ERR)
+			d->reason = KINDE_R_CONV;
 		return rc == PAM_CONV_ERR ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
 	}
 	d->user = user;	/* logged escaped and cut: the attempt is kept */
@@ -412,6 +414,14 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 			return PAM_BUF_ERR;
 	} else {
 		rc = pk_get_secret(pamh, cfg, &secret);
+		if (rc == PAM_CONV_ERR) {
+			/* The application gave no answer: sudo refuses one
+			 * of 512 bytes, which no Kinde access token fits. */
+			d->reason = KINDE_R_CONV;
+			d->detail = "the application's conversation failed after the prompt";
+			d->hint = "the answer may have been too long for the application (sudo 1.9.13 refuses 512 bytes or more, OpenSSH keeps 1023): use an API key or the device login";
+			return rc;
+		}
 		if (rc != PAM_SUCCESS) {
 			d->detail = "could not read the token or API key";
 			return rc;

@@ -408,7 +408,14 @@ diag_host(struct diag *d)
 	if (d->cfg->jwks_file != NULL)
 		check_file(d, "jwks-file", d->cfg->jwks_file, FILE_TRUSTED,
 			   "every token login fails with PAM_SERVICE_ERR");
-	check_cache(d);
+	/* A refused file names no cache_dir we can trust: checking the
+	 * default one would create it on a host that does not use it. */
+	if (d->config_ok)
+		check_cache(d);
+	else
+		diag_add(d, DC_CACHE, "cache-dir", DIAG_SKIP, NULL,
+			 "the configuration was refused, so its cache_dir is not known",
+			 NULL, "(not checked)");
 	if (d->cfg->jwks_file == NULL || d->cfg->client_id != NULL)
 		check_transport(d);
 	check_pam_service(d);
@@ -502,6 +509,7 @@ cmd_diagnose(int argc, char **argv)
 		diag_sshd(&d);
 		if (token != NULL)
 			diag_token(&d, token);
+		diag_answer_limit(&d, token ? strlen(token) : 0);
 		if (key != NULL)
 			diag_apikey(&d, key);
 	}

@@ -83,5 +83,10 @@ struct pam_stack {
 void diag_pam_stack(const struct diag *d, struct pam_stack *st);
 /* A service with no way in while the issuer is down and no key cached. */
 void diag_access(struct diag *d);
+/*
+ * For a service whose application limits the answer (sudo): a note, or a
+ * failure when the token given (token_len bytes, 0 for none) cannot pass.
+ */
+void diag_answer_limit(struct diag *d, size_t token_len);
 
 #endif

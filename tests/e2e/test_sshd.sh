@@ -24,7 +24,7 @@ for f in "$PK_MODULE" "$PK_NET"; do
 	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 99; }
 done
 "$PYTHON3" -c 'import cryptography' 2>/dev/null ||
-	{ echo "Bail out! $PYTHON3 lacks python3-cryptography"; exit 99; }
+	{ echo "1..0 # SKIP $PYTHON3 lacks the cryptography module (Debian: python3-cryptography)"; exit 0; }
 
 if why=$(sshd_unusable); then
 	echo "1..0 # SKIP $why"

@@ -11,9 +11,9 @@ PY=/usr/bin/python3
 SERVER="$HERE/fake_kinde.py"
 MINT="$HERE/mint.py"
 
-command -v curl >/dev/null || { echo "Bail out! curl not installed"; exit 1; }
+command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed (Debian: curl)"; exit 0; }
 $PY -c 'import cryptography' 2>/dev/null ||
-	{ echo "Bail out! $PY lacks python3-cryptography"; exit 1; }
+	{ echo "1..0 # SKIP $PY lacks the cryptography module (Debian: python3-cryptography)"; exit 0; }
 
 T=$(mktemp -d /tmp/fake_kinde_selftest.XXXXXX)
 S="$T/state"                     # main server state dir

@@ -453,10 +453,11 @@ machine_lock() {
 machine_loaded() { machine_lock -x; }
 machine_timed() { machine_lock -s; }
 
-# Preflight: bail out (TAP) if the prerequisites are missing.
+# Preflight: bail out (TAP) if our own programs are not built; skip the
+# whole test, saying why, when a tool it needs is not installed.
 fk_require() {
 	[ -x "$KINDE_AUTH" ] || { echo "Bail out! $KINDE_AUTH not built"; exit 99; }
-	command -v curl >/dev/null || { echo "Bail out! curl not installed"; exit 99; }
+	command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed (Debian: curl)"; exit 0; }
 	"$PYTHON3" -c 'import cryptography' 2>/dev/null ||
-		{ echo "Bail out! $PYTHON3 lacks python3-cryptography"; exit 99; }
+		{ echo "1..0 # SKIP $PYTHON3 lacks the cryptography module (Debian: python3-cryptography)"; exit 0; }
 }

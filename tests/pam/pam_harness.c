@@ -7,13 +7,16 @@
  * usage: pam_harness [--confdir DIR] [--secret S | --secret-file F]
  *                    [--rhost H] [--no-acct] [--rounds N] [--log FILE]
  *                    [--putenv NAME=VALUE]... [--acct-user U]
- *                    [--fresh-acct] SERVICE USER
+ *                    [--fresh-acct] [--conv-limit N] SERVICE USER
  *
  * Between the stages, as an application (or an earlier module) may:
  * --putenv sets PAM environment variables, --acct-user changes PAM_USER.
  * --fresh-acct runs the account stage as sshd does after its fork: in a
  * new PAM handle that has only the PAM environment of the first (no
  * pam_set_data), with the same service, user and rhost.
+ *
+ * --conv-limit N makes the conversation fail (PAM_CONV_ERR) instead of
+ * answering with N bytes or more, as sudo 1.9.13p3 does at 512.
  *
  * Output (stdout): "auth PAM_xxx", "auth_us N" (microseconds that
  * pam_authenticate took), "acct PAM_xxx", "env NAME=value";
@@ -47,6 +50,7 @@ static const char *putenv_list[MAX_PUTENV];
 static int n_putenv;
 static const char *acct_user;
 static int fresh_acct;
+static long conv_limit = -1;	/* --conv-limit; -1: none */
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -102,6 +106,9 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 		switch (msg[i]->msg_style) {
 		case PAM_PROMPT_ECHO_OFF:
 		case PAM_PROMPT_ECHO_ON:
+			if (conv_limit >= 0 && secret != NULL &&
+			    strlen(secret) >= (size_t)conv_limit)
+				goto fail;
 			r[i].resp = strdup(secret ? secret : "");
 			if (r[i].resp == NULL)
 				goto fail;
@@ -267,6 +274,8 @@ main(int argc, char **argv)
 			putenv_list[n_putenv++] = argv[2];
 		} else if (strcmp(argv[1], "--acct-user") == 0 && argc > 2) {
 			acct_user = argv[2];
+		} else if (strcmp(argv[1], "--conv-limit") == 0 && argc > 2) {
+			conv_limit = strtol(argv[2], NULL, 10);
 		} else if (strcmp(argv[1], "--no-acct") == 0 ||
 			   strcmp(argv[1], "--fresh-acct") == 0) {
 			if (argv[1][2] == 'n')

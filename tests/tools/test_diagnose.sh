@@ -529,14 +529,20 @@ finding "client secret file mode 0644" file-permissions 'check=^secret-file$' 'v
 	'value=0644' 'cause=secret' 'fix=chmod 600'
 finding "cache dir mode 0777" cache-dir 'check=^cache-dir$' 'value=cache777' 'value=0777' 'fix=-m 700'
 
-run2 "missing config file" 1 --config "$T/none.conf"
+# (A cache_dir of the test's own: without a config the host's default
+# would be checked, and created.)
+run2 "missing config file" 1 --config "$T/none.conf" -o "cache_dir=$(fresh_cache)"
 finding "missing config file" config 'check=^config$' "value=none\\.conf: No such file" \
 	'cause=no configuration file' 'fix=domain'
 
 cp "$CONF" "$T/open.conf"
 chmod 666 "$T/open.conf"
-run2 "config writable by others" 1 --config "$T/open.conf"
+run2 "config writable by others" 1 --config "$T/open.conf" -o "cache_dir=$(fresh_cache)"
 finding "config writable by others" file-permissions 'check=^config$' 'value=open\.conf' 'fix=chmod'
+# The refused file names no cache_dir: the default one (the host's) is
+# neither checked nor created.
+jget "$KA_OUT" '[c["value"] for c in d["checks"] if c["check"] == "cache-dir"]'
+is "$PY_OUT" '["(not checked)"]' "config writable by others: the host's default cache dir is not checked (nor created)"
 
 # ---------------------------------- M2M credentials, 7 invalid-scope --
 

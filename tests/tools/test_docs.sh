@@ -13,8 +13,9 @@
 #  * the PAM environment variables (pam/pam_kinde.c), the reason names and
 #    their failure classes (lib/err.c) are documented;
 #  * each page renders with man(1) and groff without a warning;
-#  * the PAM lines of doc/examples/sshd and doc/examples/sudo parse (type,
-#    control, module path; pam_kinde.so arguments are known keys), and
+#  * the PAM lines of doc/examples/sshd, sudo, breakglass and fallback
+#    parse (type, control, module path; pam_kinde.so arguments are known
+#    keys), and
 #    doc/examples/pam_kinde.conf is accepted by kinde-auth when it is built;
 #  * the checks can fail: run against a page with an entry removed, they
 #    report it.
@@ -468,7 +469,8 @@ check_pam_file() {
 			if (rest ~ /^\[/) {
 				if (index(rest, "]") == 0) { print NR ": unclosed [ in control"; next }
 				ctl = substr(rest, 1, index(rest, "]"))
-				if (ctl !~ /^\[([[:space:]]*[a-z_]+=[a-z0-9_]+)+[[:space:]]*\]$/) {
+				# (mawk cannot repeat a group that starts with a *)
+				if (ctl !~ /^\[[[:space:]]*[a-z_]+=[a-z0-9_]+([[:space:]]+[a-z_]+=[a-z0-9_]+)*[[:space:]]*\]$/) {
 					print NR ": bad control " ctl; next
 				}
 				rest = substr(rest, index(rest, "]") + 1)
@@ -510,7 +512,7 @@ check_pam_file() {
 		}' "$1"
 }
 
-for ex in sshd sudo; do
+for ex in sshd sudo breakglass fallback; do
 	f=$SRC/doc/examples/$ex
 	if [ ! -r "$f" ]; then
 		ok 1 "doc/examples/$ex exists"

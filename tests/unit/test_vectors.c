@@ -1,5 +1,5 @@
 /*
- * test_vectors.c - runs every external vector in ../shared/vectors through
+ * test_vectors.c - runs every external vector in tests/vectors through
  * the verification layer: Project Wycheproof (JWS, JWK, JWE/JWS crypto and
  * the signature primitives), RFC 7515 / RFC 8037 examples and the RFC 7520
  * JOSE cookbook.  Nobody on the project wrote these inputs, which is the
@@ -10,12 +10,14 @@
  * through jws_verify_raw with a key made by jwk_parse.  One TAP line per
  * vector.  Where our documented behaviour departs from a vector's label
  * the line says why: "erratum: ..." (Wycheproof labels known wrong, see
- * vectors/README.md), "HS* never accepted", "key refused by policy: ...",
- * JSON serialization (compact only), JWE (out of scope for a verifier).
+ * tests/vectors/README.md), "HS* never accepted", "key refused by
+ * policy: ...", JSON serialization (compact only), JWE (out of scope for
+ * a verifier).
  *
- * The directory comes from $VECTORS (make check sets it), else
- * $top_srcdir/../shared/vectors, else ../shared/vectors.  A missing
- * directory or file fails the test: CI always has them.
+ * The directory comes from $VECTORS (make check sets it, configure
+ * --with-vectors moves it), else $top_srcdir/tests/vectors, else
+ * tests/vectors.  A missing directory or file fails the test: the
+ * repository and the tarball carry them.
  */
 #include "kinde-build.h"
 
@@ -498,8 +500,9 @@ find_token(const json_t *doc, int tcid)
 	return NULL;
 }
 
-/* Errata of wycheproof_json_web_signature_test.json (vectors/README.md,
- * C2SP/wycheproof#236).  Sets want, reason and note; false if none. */
+/* Errata of wycheproof_json_web_signature_test.json
+ * (tests/vectors/README.md, C2SP/wycheproof#236).  Sets want, reason and
+ * note; false if none. */
 static bool
 jws_erratum(int tcid, const char *tok, const char *tc357, enum want *want,
 	    int *want_reason, bool *extra_ok, char *note, size_t notelen)
@@ -1458,10 +1461,10 @@ vectors_dir(char *buf, size_t len)
 	if (env != NULL && *env)
 		return env;
 	if (top != NULL && *top) {
-		snprintf(buf, len, "%s/../shared/vectors", top);
+		snprintf(buf, len, "%s/tests/vectors", top);
 		return buf;
 	}
-	return "../shared/vectors";
+	return "tests/vectors";
 }
 
 int
@@ -1478,7 +1481,7 @@ main(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!ok(stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode),
 		"vector directory %s exists (set VECTORS to move it)", dir)) {
-		diag("the external vectors are required: CI always has them");
+		diag("the external vectors are required: tests/vectors in the source tree");
 		return done_testing();
 	}
 	cfg = kinde_config_new();
