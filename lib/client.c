@@ -81,6 +81,14 @@ kinde_client_set_now(kinde_client_t *c, int64_t now)
 	c->fixed_now = now;
 }
 
+void
+kinde_client_set_verify_gate(kinde_client_t *c, kinde_verify_gate_fn fn,
+			     void *ctx)
+{
+	c->verify_gate = fn;
+	c->verify_gate_ctx = ctx;
+}
+
 int64_t
 client_now(const kinde_client_t *c)
 {

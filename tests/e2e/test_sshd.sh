@@ -72,6 +72,7 @@ conf() {
 		echo "domain = $FK_ISSUER"
 		echo "ca_file = $E/kinde-ca.pem"
 		echo "cache_dir = $SSHD_DIR/cache.$name"
+		echo "state_dir = $SSHD_DIR/state.$name"
 		echo "client_id = $CLIENT_ID"
 		echo "client_secret_file = $E/kinde-client-secret"
 		echo "net_module = $PK_NET"
