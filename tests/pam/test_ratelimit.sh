@@ -45,6 +45,14 @@ auth_is PAM_SUCCESS "  and one from the limited host too (no network: not counte
 is "$(fk_total)" "$before" "  the two token logins made no request (the key set is warm)"
 pk_login --no-acct --rhost 198.51.100.2 rl alice "$(junk other)"
 reason_is key-invalid "a junk key from another host is still asked about"
+rlgood="kp_rlgood_$(pk_rand)"
+pk_apikey "$rlgood" '"scopes":["ssh:login"],"user_id":"alice"'
+pk_login --rhost 198.51.100.2 rl alice "$rlgood"
+auth_is PAM_SUCCESS "a valid API key from another host logs in"
+before=$(fk_count "$VERIFY")
+pk_login --rhost 203.0.113.7 rl alice "$rlgood"
+auth_is PAM_SUCCESS "  and from the limited host too: answered from the cache, nothing counted"
+is "$(fk_count "$VERIFY")" "$before" "  with no verification sent"
 
 # --- the prompt is the same when limited -------------------------------
 if pk_pamtester rl alice "$(junk prompt)"; then
