@@ -19,6 +19,8 @@ struct pk_limit {
 	const char *user;	/* an existing local user: lockout applies */
 	const char *method;	/* "token", "apikey", "device" */
 	const char *rhost;	/* PAM_RHOST, NULL when none */
+	char ukey[LIMIT_KEY_MAX + 1];	/* user, hashed when too long */
+	char hkey[LIMIT_KEY_MAX + 1];	/* rhost, likewise */
 	bool refused;		/* the limiter refused this attempt */
 	struct limit_hit hit;
 	char detail[320];
