@@ -73,6 +73,15 @@ key_of(const char *name, char *buf)
 	return buf;
 }
 
+/* The lockout applies to an existing user; uid 0 under any name is
+ * exempt unless lockout_even_deny_root (pam_faillock's rule). */
+static bool
+lockout_on(const struct pk_limit *pl)
+{
+	return pl->user != NULL && pl->cfg->lockout_deny > 0 &&
+	       (!pl->uid0 || pl->cfg->lockout_even_deny_root);
+}
+
 int
 pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 		const char *secret, struct decision *d)
@@ -114,10 +123,10 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 		keys[n] = (struct limit_key){ LIMIT_USER, user, NULL };
 		shown[n++] = user;
 	}
-	if (n == 0 && (user == NULL || cfg->lockout_deny == 0))
+	if (n == 0 && !lockout_on(pl))
 		return PAM_SUCCESS;	/* nothing to count: no disk */
 	rc = ensure_open(pl);
-	if (rc == KINDE_OK && user != NULL) {
+	if (rc == KINDE_OK && lockout_on(pl)) {
 		rc = limiter_locked(pl->l, user, now, &pl->hit);
 		if (rc == KINDE_E_RATELIMITED) {
 			describe(pl, NULL);
@@ -193,7 +202,7 @@ pk_limit_after(struct pk_limit *pl, int pam_rc, const struct decision *d)
 {
 	kinde_err_t rc = KINDE_OK;
 
-	if (pl->user == NULL || pl->cfg->lockout_deny == 0)
+	if (!lockout_on(pl))
 		return;
 	/* Only a verdict on the credential counts: neither a refusal by
 	 * the limiter (the lock would extend itself) nor an issuer that
