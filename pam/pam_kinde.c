@@ -329,7 +329,7 @@ verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
 	rc = kinde_client_new(cfg, &client);
 	if (rc != KINDE_OK)
 		return rc;
-	pk_limit_gate(pl, client);	/* ratelimit_verify */
+	pk_limit_gate(pl, client);	/* ratelimit_rhost, _verify */
 	if (method == METHOD_DEVICE) {
 		rc = device_login(pamh, client, v, &device_token);
 		secret = device_token;
@@ -507,6 +507,12 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	else
 		rc = record_auth(pamh, cfg, v, (enum method)method, user, d);
 out:
+	/* d is logged after this returns: the limiter's detail is copied
+	 * to the caller's buffer, never left pointing into pl. */
+	if (d->detail == pl.detail) {
+		kinde_fmt(detail, detail_len, "%s", pl.detail);
+		d->detail = detail;
+	}
 	pk_limit_after(&pl, rc, d);
 	pk_limit_end(&pl);
 	kinde_free_secret(secret);
