@@ -221,8 +221,8 @@ client_request(kinde_client_t *c, struct http_request *req,
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
 						    "%s endpoint: the issuer rate-limited this host until %s (%llds from now); not retrying before then",
-						    ratelimit_endpoint(req->url),
-						    when,
+						    ratelimit_endpoint(
+							    req->url), when,
 						    (long long)(until - now));
 			}
 			kinde_log(cfg, LOG_INFO,

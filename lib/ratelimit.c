@@ -154,7 +154,8 @@ ratelimit_list(struct kcache *c, const struct origin *o, int64_t now,
 		memset(&w, 0, sizeof(w));
 		w.same_origin = o != NULL && origin_diff_meta(o, e.meta) == 0;
 		if (url != NULL && ep != NULL && json_is_integer(u) &&
-		    json_integer_value(u) > now && (o == NULL || w.same_origin)) {
+		    json_integer_value(u) > now &&
+		    (o == NULL || w.same_origin)) {
 			w.endpoint = ep;
 			w.url = url;
 			w.until = json_integer_value(u);

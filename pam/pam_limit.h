@@ -17,7 +17,7 @@ struct pk_limit {
 	const kinde_config_t *cfg;
 	struct limiter *l;	/* opened on first need */
 	const char *user;	/* an existing local user: lockout applies */
-	bool uid0;		/* that user is uid 0 (root by another name) */
+	bool uid0;		/* that user is uid 0, under any name */
 	const char *method;	/* "token", "apikey", "device" */
 	const char *rhost;	/* PAM_RHOST, NULL when none */
 	char ukey[LIMIT_KEY_MAX + 1];	/* user, hashed when too long */
