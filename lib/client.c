@@ -205,6 +205,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 	       struct http_response *resp)
 {
 	const kinde_config_t *cfg = c->cfg;
+	const char *ep = ratelimit_endpoint(req->url);
 	long deadline = c->op_deadline_ms ? c->op_deadline_ms :
 			monotonic_ms() + cfg->timeout * 1000, wait, left;
 	int64_t until, now;
@@ -221,12 +222,12 @@ client_request(kinde_client_t *c, struct http_request *req,
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
 						    "%s endpoint: the issuer rate-limited this host until %s (%llds from now); not retrying before then",
-						    ratelimit_endpoint(
-							    req->url), when,
+						    ep, when,
 						    (long long)(until - now));
 			}
 			kinde_log(cfg, LOG_INFO,
-				  "issuer rate limit: waiting %ld ms", wait);
+				  "issuer rate limit on its %s endpoint: waiting %ld ms",
+				  ep, wait);
 			sleep_ms(wait);
 		}
 		left = deadline - monotonic_ms();
