@@ -310,6 +310,14 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		from_cache = true;
 		verdict_pass(v, "cache", "issuer's answer cached on this host");
 	} else {
+		/* Only now would a request go out: the host-wide budget of
+		 * verifications is spent here, never on a cached answer. */
+		if (c->verify_gate != NULL &&
+		    (rc = c->verify_gate(c->verify_gate_ctx)) != KINDE_OK) {
+			verdict_fail(v, "ratelimit", KINDE_R_RATE_LIMITED,
+				     "this host's budget of API-key verifications is spent; not asked");
+			return rc;
+		}
 		rc = ask_issuer(c, key, &facts);
 		if (rc != KINDE_OK) {
 			verdict_fail(v, "issuer", verdict_reason_for_error(rc),

@@ -26,20 +26,27 @@ kinde_err_t
 cache_open(const kinde_config_t *cfg, struct kcache *c, char *err,
 	   size_t errlen)
 {
+	return cache_open_dir(cfg->cache_dir, "cache_dir", c, err, errlen);
+}
+
+kinde_err_t
+cache_open_dir(const char *path, const char *what, struct kcache *c,
+	       char *err, size_t errlen)
+{
 	struct stat st;
 	int fd;
 
 	c->dirfd = -1;
-	kinde_fmt(c->path, sizeof(c->path), "%s", cfg->cache_dir);
+	kinde_fmt(c->path, sizeof(c->path), "%s", path);
 	if (mkdir(c->path, 0700) != 0 && errno != EEXIST) {
-		kinde_fmt(err, errlen, "cache_dir %s: cannot create: %s",
-			  c->path, strerror(errno));
+		kinde_fmt(err, errlen, "%s %s: cannot create: %s",
+			  what, c->path, strerror(errno));
 		return KINDE_E_IO;
 	}
 	/* O_NOFOLLOW: a symlink planted in place of the directory fails. */
 	fd = open(c->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		kinde_fmt(err, errlen, "cache_dir %s: %s", c->path,
+		kinde_fmt(err, errlen, "%s %s: %s", what, c->path,
 			  errno == ELOOP || errno == ENOTDIR ?
 			  "is a symlink or not a directory; refused" :
 			  strerror(errno));
@@ -49,9 +56,9 @@ cache_open(const kinde_config_t *cfg, struct kcache *c, char *err,
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) != 0) {
 		kinde_fmt(err, errlen,
-			  "cache_dir %s: must be owned by uid %u and not writable by group or others (owner %u, mode %04o); refused",
-			  c->path, (unsigned)geteuid(), (unsigned)st.st_uid,
-			  (unsigned)(st.st_mode & 07777));
+			  "%s %s: must be owned by uid %u and not writable by group or others (owner %u, mode %04o); refused",
+			  what, c->path, (unsigned)geteuid(),
+			  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		close(fd);
 		return KINDE_E_UNSAFE;
 	}

@@ -31,6 +31,9 @@ struct kcache {
  */
 kinde_err_t cache_open(const kinde_config_t *cfg, struct kcache *c,
 		       char *err, size_t errlen);
+/* The same for any directory: what names it in err ("state_dir"). */
+kinde_err_t cache_open_dir(const char *path, const char *what,
+			   struct kcache *c, char *err, size_t errlen);
 void cache_close(struct kcache *c);
 
 /*

@@ -81,6 +81,14 @@ kinde_client_set_now(kinde_client_t *c, int64_t now)
 	c->fixed_now = now;
 }
 
+void
+kinde_client_set_verify_gate(kinde_client_t *c, kinde_verify_gate_fn fn,
+			     void *ctx)
+{
+	c->verify_gate = fn;
+	c->verify_gate_ctx = ctx;
+}
+
 int64_t
 client_now(const kinde_client_t *c)
 {
@@ -197,6 +205,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 	       struct http_response *resp)
 {
 	const kinde_config_t *cfg = c->cfg;
+	const char *ep = ratelimit_endpoint(req->url);
 	long deadline = c->op_deadline_ms ? c->op_deadline_ms :
 			monotonic_ms() + cfg->timeout * 1000, wait, left;
 	int64_t until, now;
@@ -205,19 +214,20 @@ client_request(kinde_client_t *c, struct http_request *req,
 
 	for (;;) {
 		now = (int64_t)time(NULL);
-		until = ratelimit_until(&c->cache, req->url, now);
+		until = ratelimit_until(&c->cache, &c->origin, req->url, now);
 		if (until > 0) {
 			wait = (long)(until - now) * 1000 +
 			       ratelimit_jitter_ms(500);
 			if (monotonic_ms() + wait >= deadline) {
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
-						    "the issuer rate-limited this host until %s (%llds from now); not retrying before then",
-						    when,
+						    "%s endpoint: the issuer rate-limited this host until %s (%llds from now); not retrying before then",
+						    ep, when,
 						    (long long)(until - now));
 			}
 			kinde_log(cfg, LOG_INFO,
-				  "issuer rate limit: waiting %ld ms", wait);
+				  "issuer rate limit on its %s endpoint: waiting %ld ms",
+				  ep, wait);
 			sleep_ms(wait);
 		}
 		left = deadline - monotonic_ms();
@@ -245,7 +255,8 @@ client_request(kinde_client_t *c, struct http_request *req,
 		kinde_log(cfg, LOG_WARNING,
 			  "%s: HTTP 429 rate limited; RateLimit-Reset %lds",
 			  req->url, wait);
-		ratelimit_record(&c->cache, req->url, (int64_t)time(NULL) + wait);
+		ratelimit_record(&c->cache, &c->origin, req->url,
+				 (int64_t)time(NULL) + wait);
 		free(resp->body);
 		resp->body = NULL;
 	}
@@ -270,13 +281,24 @@ kinde_client_discovery(kinde_client_t *c)
 	return rc == KINDE_OK ? c->discovery : NULL;
 }
 
+static void
+latest(void *ctx, const struct ratelimit_window *w)
+{
+	int64_t *until = ctx;
+
+	if (w->until > *until)
+		*until = w->until;
+}
+
 int64_t
 kinde_client_ratelimited_until(kinde_client_t *c)
 {
-	char url[1024];
+	int64_t until = 0;
 
-	client_url(c, "/", url, sizeof(url));
-	return ratelimit_until(&c->cache, url, (int64_t)time(NULL));
+	/* The latest of this origin's endpoints. */
+	ratelimit_list(&c->cache, &c->origin, (int64_t)time(NULL), latest,
+		       &until);
+	return until;
 }
 
 unsigned

@@ -51,6 +51,10 @@ struct kinde_client {
 	enum http_err http_err;	/* of the last failed request */
 	long http_status;	/* of the last response */
 	char oauth_error[64];	/* "invalid_client"..., of the last refusal */
+
+	/* Asked before an API-key verification goes out (kinde.h). */
+	kinde_verify_gate_fn verify_gate;
+	void *verify_gate_ctx;
 };
 
 /*

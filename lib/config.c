@@ -109,6 +109,24 @@ static const struct kinde_option options[] = {
 	  "the HTTPS transport plugin loaded on a cold cache" },
 	{ "deny_file", OPT_PATH, OFF(deny_file), 0, 0,
 	  "file of 'sub|key_id|jti|kid VALUE' lines refused at once (root-owned)" },
+	{ "ratelimit_apikey", OPT_RATE, OFF(ratelimit_apikey), 1, 100000,
+	  "attempts per API key, N/SECONDS or off (default 100/60)" },
+	{ "ratelimit_rhost", OPT_RATE, OFF(ratelimit_rhost), 1, 100000,
+	  "attempts reaching the issuer per remote host (default 10/60)" },
+	{ "ratelimit_user", OPT_RATE, OFF(ratelimit_user), 1, 100000,
+	  "attempts per local user, N/SECONDS or off (default off)" },
+	{ "ratelimit_verify", OPT_RATE, OFF(ratelimit_verify), 1, 100000,
+	  "host-wide API-key verifications sent to the issuer (default 60/60)" },
+	{ "lockout_deny", OPT_INT, OFF(lockout_deny), 0, 1000,
+	  "failures within lockout_interval that lock the user (default 0: off)" },
+	{ "lockout_interval", OPT_INT, OFF(lockout_interval), 1, 7 * 86400,
+	  "seconds within which lockout_deny failures lock (default 900)" },
+	{ "lockout_unlock_time", OPT_INT, OFF(lockout_unlock_time), 1, 7 * 86400,
+	  "seconds a locked user stays locked (default 600)" },
+	{ "lockout_even_deny_root", OPT_BOOL, OFF(lockout_even_deny_root), 0, 0,
+	  "lock root out too (default no)" },
+	{ "state_dir", OPT_PATH, OFF(state_dir), 0, 0,
+	  "limiter and lockout state directory (default " KINDE_STATE_DIR ")" },
 };
 
 const struct kinde_option *
@@ -239,8 +257,14 @@ kinde_config_new(void)
 	cfg->user_claim = strdup("sub");
 	cfg->prompt = strdup(KINDE_DEFAULT_PROMPT);
 	cfg->cache_dir = strdup(KINDE_CACHE_DIR);
+	cfg->ratelimit_apikey = (struct limit_rule){ 100, 60 };
+	cfg->ratelimit_rhost = (struct limit_rule){ 10, 60 };
+	cfg->ratelimit_verify = (struct limit_rule){ 60, 60 };
+	cfg->lockout_interval = 900;
+	cfg->lockout_unlock_time = 600;
+	cfg->state_dir = strdup(KINDE_STATE_DIR);
 	if (cfg->user_claim == NULL || cfg->prompt == NULL ||
-	    cfg->cache_dir == NULL) {
+	    cfg->cache_dir == NULL || cfg->state_dir == NULL) {
 		kinde_config_free(cfg);
 		return NULL;
 	}
@@ -380,6 +404,48 @@ parse_long(const char *v, long min, long max, long *out)
 		return false;
 	*out = n;
 	return true;
+}
+
+/*
+ * "N/SECONDS" (N attempts within SECONDS, a sliding window) or "off".
+ * Strict: digits only, no sign, no spaces, no unit; N within the
+ * option's bounds, SECONDS within a week.  "0/60" is refused, not read
+ * as off: a limit of nothing would refuse every login.
+ */
+static kinde_err_t
+parse_rate(kinde_config_t *cfg, const struct kinde_option *o,
+	   const char *v, struct limit_rule *out)
+{
+	const char *slash = strchr(v, '/');
+	char n[24];
+	long cnt, secs;
+	size_t len;
+
+	if (strcasecmp(v, "off") == 0) {
+		*out = (struct limit_rule){ 0, 0 };
+		return KINDE_OK;
+	}
+	len = slash != NULL ? (size_t)(slash - v) : 0;
+	if (slash == NULL || len == 0 || len >= sizeof(n) ||
+	    strspn(v, "0123456789") != len ||
+	    slash[1] == '\0' || strspn(slash + 1, "0123456789") !=
+	    strlen(slash + 1))
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\" is not N/SECONDS (e.g. 10/60) or off",
+				    o->name, v);
+	memcpy(n, v, len);
+	n[len] = '\0';
+	if (!parse_long(n, o->min, o->max, &cnt))
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\": N must be in %ld..%ld (or off)",
+				    o->name, v, o->min, o->max);
+	if (!parse_long(slash + 1, 1, 7 * 86400, &secs))
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\": SECONDS must be in 1..%d",
+				    o->name, v, 7 * 86400);
+	out->n = cnt;
+	out->seconds = secs;
+	return KINDE_OK;
 }
 
 static int
@@ -549,6 +615,9 @@ kinde_config_set(kinde_config_t *cfg, const char *key, const char *value)
 					    "auto, token, apikey, device" :
 					    "text, json");
 		*(int *)field = e;
+		break;
+	case OPT_RATE:
+		rc = parse_rate(cfg, o, value, field);
 		break;
 	}
 	return rc;

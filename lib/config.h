@@ -7,6 +7,7 @@
 #define KINDE_CONFIG_H
 
 #include "kinde.h"
+#include "limiter.h"
 #include "util.h"
 
 #ifndef KINDE_CACHE_DIR
@@ -81,6 +82,16 @@ struct kinde_config {
 	/* Revocation on this host (denylist.h) */
 	char *deny_file;
 	struct denylist *deny;	/* parsed at finish; owned */
+	/* Attempt limits and lockout (limiter.h) */
+	struct limit_rule ratelimit_apikey;
+	struct limit_rule ratelimit_rhost;
+	struct limit_rule ratelimit_user;
+	struct limit_rule ratelimit_verify;
+	long lockout_deny;	/* 0: no lockout */
+	long lockout_interval;
+	long lockout_unlock_time;
+	bool lockout_even_deny_root;
+	char *state_dir;
 
 	/* Plumbing */
 	kinde_log_fn log_fn;
@@ -92,14 +103,15 @@ struct kinde_config {
 
 enum opt_type {
 	OPT_STRING, OPT_URL, OPT_PATH, OPT_LIST, OPT_BOOL, OPT_INT,
-	OPT_ALGS, OPT_TOKEN_TYPES, OPT_MODE, OPT_AUDIT
+	OPT_ALGS, OPT_TOKEN_TYPES, OPT_MODE, OPT_AUDIT,
+	OPT_RATE	/* "N/SECONDS" or "off": struct limit_rule */
 };
 
 struct kinde_option {
 	const char *name;
 	enum opt_type type;
 	size_t offset;
-	long min, max;		/* OPT_INT bounds */
+	long min, max;		/* OPT_INT bounds; OPT_RATE: of N */
 	const char *help;
 };
 

@@ -272,6 +272,15 @@ kinde_err_t kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out);
 void kinde_client_free(kinde_client_t *c);
 /* Fixes the clock used for cache lifetimes (tests, --now). */
 void kinde_client_set_now(kinde_client_t *c, int64_t now);
+/*
+ * Called just before an API-key verification would go out to the issuer
+ * (not when the host's cache answers): anything but KINDE_OK stops it,
+ * and kinde_client_verify_apikey returns that (the verdict's reason
+ * rate_limited).  The PAM module counts LIMIT_VERIFY here; NULL: none.
+ */
+typedef kinde_err_t (*kinde_verify_gate_fn)(void *ctx);
+void kinde_client_set_verify_gate(kinde_client_t *c, kinde_verify_gate_fn fn,
+				  void *ctx);
 /* Detail of the last failure.  Borrowed. */
 const char *kinde_client_error(const kinde_client_t *c);
 
@@ -304,7 +313,8 @@ void kinde_client_server_time(const kinde_client_t *c, int64_t *server,
 			      int64_t *local);
 /* The discovery document (loading it if needed), or NULL.  Borrowed. */
 const struct json_t *kinde_client_discovery(kinde_client_t *c);
-/* Until when this host is rate-limited by the issuer (0: it is not). */
+/* Until when the issuer rate-limits this host at one of its endpoints,
+ * the latest of them (0: none); see ratelimit_list for each. */
 int64_t kinde_client_ratelimited_until(kinde_client_t *c);
 /*
  * A live request for the discovery document, bypassing the cache: can the

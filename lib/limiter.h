@@ -73,6 +73,9 @@ void limiter_free(struct limiter *l);
 /* Stable names: "apikey", "rhost", "user", "verify", "lockout". */
 const char *limit_table_name(enum limit_table t);
 
+/* The LIMIT_APIKEY key of an API key: its SHA-256 as 64 hex digits. */
+void limiter_digest(const char *secret, char out[65]);
+
 /*
  * One attempt to count: which table, which key ("" for LIMIT_VERIFY), and
  * what `kinde-auth ratelimit status` shows for it (an API key's first 7

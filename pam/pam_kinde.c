@@ -12,6 +12,7 @@
 #include "kinde-build.h"
 
 #include "pam_kinde.h"
+#include "pam_limit.h"
 #include "authmac.h"
 #include "b64url.h"
 #include "config.h"
@@ -317,7 +318,8 @@ device_login(pam_handle_t *pamh, kinde_client_t *client, kinde_verdict_t *v,
 /* Verifies the secret (or runs the device login) with the core. */
 static kinde_err_t
 verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
-       const char *secret, kinde_verdict_t *v, char *err, size_t errlen)
+       const char *secret, kinde_verdict_t *v, struct pk_limit *pl,
+       char *err, size_t errlen)
 {
 	kinde_client_t *client = NULL;
 	kinde_validator_t *val = NULL;
@@ -327,6 +329,7 @@ verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
 	rc = kinde_client_new(cfg, &client);
 	if (rc != KINDE_OK)
 		return rc;
+	pk_limit_gate(pl, client);	/* ratelimit_rhost, _verify */
 	if (method == METHOD_DEVICE) {
 		rc = device_login(pamh, client, v, &device_token);
 		secret = device_token;
@@ -385,10 +388,12 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	char *secret = NULL;
 	struct passwd pw, *pwp = NULL;
 	char pwbuf[4096];
+	struct pk_limit pl;
 	kinde_err_t err;
 	int rc, method;
 	size_t len;
 
+	pk_limit_init(&pl, pamh, cfg);
 	rc = pam_get_user(pamh, &user, NULL);
 	if (rc != PAM_SUCCESS || user == NULL) {
 		d->detail = "no user name";
@@ -448,13 +453,31 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 		goto out;
 	}
 	d->method = method_names[method];
+	/* The host's limits and the lockout, before any network call. */
+	pl.uid0 = pwp != NULL && pwp->pw_uid == 0;
+	rc = pk_limit_before(&pl, pwp ? user : NULL, method_names[method],
+			     secret, d);
+	if (rc != PAM_SUCCESS) {
+		if (rc == PAM_AUTH_ERR && pwp == NULL)
+			rc = PAM_USER_UNKNOWN;
+		goto out;
+	}
 	/* For a user who does not exist too: the same validation or the
 	 * same request to the issuer (rate-limited like any other), so the
 	 * time of the answer does not tell who exists. */
-	err = verify(pamh, cfg, (enum method)method, secret, v, detail,
+	err = verify(pamh, cfg, (enum method)method, secret, v, &pl, detail,
 		     detail_len);
 	d->verdict = v;
 	rc = pam_code_for(err);
+	if (err != KINDE_OK && pl.detail[0] != '\0') {
+		/* The verify gate refused (ratelimit_verify) or could not
+		 * use its state: the limiter's answer, not the issuer's. */
+		d->reason = pl.refused ? KINDE_R_RATE_LIMITED : KINDE_R_CONFIG;
+		d->detail = pl.detail;
+		rc = !pl.refused ? PAM_SERVICE_ERR :
+		     pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
+		goto out;
+	}
 	if (pwp == NULL && rc != PAM_SERVICE_ERR && rc != PAM_BUF_ERR) {
 		/* (A host problem is one for every user: said as such.) */
 		d->reason = KINDE_R_USER;
@@ -494,6 +517,14 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	else
 		rc = record_auth(pamh, cfg, v, (enum method)method, user, d);
 out:
+	/* d is logged after this returns: the limiter's detail is copied
+	 * to the caller's buffer, never left pointing into pl. */
+	if (d->detail == pl.detail) {
+		kinde_fmt(detail, detail_len, "%s", pl.detail);
+		d->detail = detail;
+	}
+	pk_limit_after(&pl, rc, d);
+	pk_limit_end(&pl);
 	kinde_free_secret(secret);
 	return rc;
 }

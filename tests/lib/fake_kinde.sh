@@ -412,6 +412,9 @@ fk_conf() {
 		echo "domain = $FK_ISSUER"
 		echo "ca_file = $FK_CA"
 		echo "cache_dir = $FK_CACHE"
+		# The limiter's state (made 0700 on first use): never the
+		# host's /var/lib/pam_kinde.
+		echo "state_dir = $T/state.$_FK_NCONF"
 		echo "client_id = $FK_CLIENT_ID"
 		echo "client_secret_file = $FK_SECRET_FILE"
 		for line in "$@"; do

@@ -352,6 +352,7 @@ acct_is PAM_SERVICE_ERR "account stage with a group-writable config: PAM_SERVICE
 	echo "net_module = $PK_NET"
 	mkdir -m 700 "$T/cache.nocreds"
 	echo "cache_dir = $T/cache.nocreds"
+	echo "state_dir = $T/state.nocreds"
 	echo "require_scopes = ssh:login"
 } >"$T/nocreds.conf"
 chmod 600 "$T/nocreds.conf"

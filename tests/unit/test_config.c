@@ -1067,6 +1067,71 @@ check_policy(void)
 	}
 }
 
+/* "N/SECONDS" or off (the limiter's options), parsed strictly. */
+static void
+rates(void)
+{
+	static const char *const bad[] = {
+		"10", "10/", "/60", "10/60s", " 10/60", "10 / 60", "-1/60",
+		"+5/60", "10/-60", "0/60", "10/0", "1e3/60", "10/60/5",
+		"100001/60", "10/604801", "none", "", "0x10/60",
+		"99999999999999999999/60",
+	};
+	kinde_config_t *cfg = kinde_config_new();
+	char err[512];
+	size_t i;
+
+	ok(cfg->ratelimit_apikey.n == 100 && cfg->ratelimit_apikey.seconds == 60,
+	   "ratelimit_apikey defaults to 100/60 (Kinde's API-key guide)");
+	ok(cfg->ratelimit_rhost.n == 10 && cfg->ratelimit_rhost.seconds == 60,
+	   "ratelimit_rhost defaults to 10/60");
+	is_int(cfg->ratelimit_user.n, 0, "ratelimit_user defaults to off");
+	ok(cfg->ratelimit_verify.n == 60 && cfg->ratelimit_verify.seconds == 60,
+	   "ratelimit_verify defaults to 60/60");
+	ok(cfg->lockout_deny == 0 && cfg->lockout_interval == 900 &&
+	   cfg->lockout_unlock_time == 600 && !cfg->lockout_even_deny_root,
+	   "lockout off, interval 900, unlock 600 (pam_faillock's)");
+	is_str(cfg->state_dir, KINDE_STATE_DIR, "state_dir default");
+	is_int(set1(cfg, "ratelimit_rhost", "3/120", err, sizeof(err)),
+	       KINDE_OK, "ratelimit_rhost=3/120");
+	ok(cfg->ratelimit_rhost.n == 3 && cfg->ratelimit_rhost.seconds == 120,
+	   "  is 3 within 120 s");
+	is_int(set1(cfg, "ratelimit_apikey", "off", err, sizeof(err)),
+	       KINDE_OK, "ratelimit_apikey=off");
+	is_int(cfg->ratelimit_apikey.n, 0, "  is off");
+	is_int(set1(cfg, "ratelimit_user", "OFF", err, sizeof(err)), KINDE_OK,
+	       "OFF in capitals");
+	is_int(set1(cfg, "ratelimit_verify", "100000/604800", err,
+		    sizeof(err)), KINDE_OK, "the bounds themselves");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg->ratelimit_rhost = (struct limit_rule){ 3, 120 };
+		is_int(set1(cfg, "ratelimit_rhost", bad[i], err, sizeof(err)),
+		       KINDE_E_CONFIG, "ratelimit_rhost=\"%s\" refused", bad[i]);
+		ok(cfg->ratelimit_rhost.n == 3 &&
+		   cfg->ratelimit_rhost.seconds == 120, "  value unchanged");
+	}
+	set1(cfg, "ratelimit_rhost", "10", err, sizeof(err));
+	is_str(err, "ratelimit_rhost: \"10\" is not N/SECONDS (e.g. 10/60) or off",
+	       "  message for a bare number");
+	set1(cfg, "ratelimit_rhost", "0/60", err, sizeof(err));
+	is_str(err, "ratelimit_rhost: \"0/60\": N must be in 1..100000 (or off)",
+	       "  message for N out of range");
+	set1(cfg, "ratelimit_rhost", "5/0", err, sizeof(err));
+	is_str(err, "ratelimit_rhost: \"5/0\": SECONDS must be in 1..604800",
+	       "  message for SECONDS out of range");
+	is_int(set1(cfg, "lockout_deny", "3", err, sizeof(err)), KINDE_OK,
+	       "lockout_deny=3");
+	is_int(set1(cfg, "lockout_interval", "0", err, sizeof(err)),
+	       KINDE_E_CONFIG, "lockout_interval=0 refused");
+	is_int(set1(cfg, "lockout_unlock_time", "0", err, sizeof(err)),
+	       KINDE_E_CONFIG, "lockout_unlock_time=0 refused");
+	is_int(set1(cfg, "state_dir", "var/lib", err, sizeof(err)),
+	       KINDE_E_CONFIG, "a relative state_dir refused");
+	is_str(kinde_config_suggest("ratelimit_rhosts"), "ratelimit_rhost",
+	       "a typo of a limiter option is suggested");
+	kinde_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -1089,6 +1154,7 @@ main(void)
 	finish();
 	finish_files();
 	check_policy();
+	rates();
 	rmdir(tmpdir);
 	logs_clear();
 	return done_testing();
