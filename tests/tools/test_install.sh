@@ -34,6 +34,12 @@ net=$(files | grep '/kinde-net\.so$')
 [ -n "$mod" ] && [ -n "$net" ]
 ok $? "the PAM module and the plugin are installed ($mod, $net)"
 is "$(files | grep '\.la$')" "" "no libtool .la file is installed anywhere"
+# The limiter's state directory (both install hooks must run: two hooks
+# of one name in Makefile.am silently drop the first).
+sdir=$(printf 'print-statedir:\n\t@echo $(statedir)\n' |
+	make -s --no-print-directory -C "$top_builddir" -f Makefile -f - print-statedir)
+[ -n "$sdir" ] && [ -d "$D$sdir" ] && [ "$(stat -c %a "$D$sdir")" = 700 ]
+ok $? "the state directory is installed with mode 0700 (${sdir:-none})"
 is "$(cd "$D" && find "$(dirname "$mod")" "$(dirname "$net")" -name '*.la' -o -name '*.lai' | head -3)" "" \
 	"  none in the PAM module directory or beside the plugin"
 
