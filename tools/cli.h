@@ -173,5 +173,6 @@ int cmd_apikey(int argc, char **argv);
 int cmd_jwks(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_pam_test(int argc, char **argv);
+int cmd_ratelimit(int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const struct {
 	{ "jwks", cmd_jwks, "show the issuer's key set, its source and age" },
 	{ "diagnose", cmd_diagnose, "run every check and say what is wrong and how to fix it" },
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
+	/* issue 10: the host's limiter */
+	{ "ratelimit", cmd_ratelimit, "show or reset the host's rate-limit windows and lockouts" },
 };
 
 static void
