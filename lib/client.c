@@ -213,14 +213,15 @@ client_request(kinde_client_t *c, struct http_request *req,
 
 	for (;;) {
 		now = (int64_t)time(NULL);
-		until = ratelimit_until(&c->cache, req->url, now);
+		until = ratelimit_until(&c->cache, &c->origin, req->url, now);
 		if (until > 0) {
 			wait = (long)(until - now) * 1000 +
 			       ratelimit_jitter_ms(500);
 			if (monotonic_ms() + wait >= deadline) {
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
-						    "the issuer rate-limited this host until %s (%llds from now); not retrying before then",
+						    "the issuer rate-limited this host's requests to its %s endpoint until %s (%llds from now); not retrying before then",
+						    ratelimit_endpoint(req->url),
 						    when,
 						    (long long)(until - now));
 			}
@@ -253,7 +254,8 @@ client_request(kinde_client_t *c, struct http_request *req,
 		kinde_log(cfg, LOG_WARNING,
 			  "%s: HTTP 429 rate limited; RateLimit-Reset %lds",
 			  req->url, wait);
-		ratelimit_record(&c->cache, req->url, (int64_t)time(NULL) + wait);
+		ratelimit_record(&c->cache, &c->origin, req->url,
+				 (int64_t)time(NULL) + wait);
 		free(resp->body);
 		resp->body = NULL;
 	}
@@ -278,13 +280,24 @@ kinde_client_discovery(kinde_client_t *c)
 	return rc == KINDE_OK ? c->discovery : NULL;
 }
 
+static void
+latest(void *ctx, const struct ratelimit_window *w)
+{
+	int64_t *until = ctx;
+
+	if (w->until > *until)
+		*until = w->until;
+}
+
 int64_t
 kinde_client_ratelimited_until(kinde_client_t *c)
 {
-	char url[1024];
+	int64_t until = 0;
 
-	client_url(c, "/", url, sizeof(url));
-	return ratelimit_until(&c->cache, url, (int64_t)time(NULL));
+	/* The latest of this origin's endpoints. */
+	ratelimit_list(&c->cache, &c->origin, (int64_t)time(NULL), latest,
+		       &until);
+	return until;
 }
 
 unsigned

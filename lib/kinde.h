@@ -311,7 +311,8 @@ void kinde_client_server_time(const kinde_client_t *c, int64_t *server,
 			      int64_t *local);
 /* The discovery document (loading it if needed), or NULL.  Borrowed. */
 const struct json_t *kinde_client_discovery(kinde_client_t *c);
-/* Until when this host is rate-limited by the issuer (0: it is not). */
+/* Until when the issuer rate-limits this host at one of its endpoints,
+ * the latest of them (0: none); see ratelimit_list for each. */
 int64_t kinde_client_ratelimited_until(kinde_client_t *c);
 /*
  * A live request for the discovery document, bypassing the cache: can the

@@ -1,20 +1,23 @@
 /*
- * ratelimit.c - shared "limited until" state per issuer host.
+ * ratelimit.c - shared "limited until" state per issuer endpoint.
  */
 #include "kinde-build.h"
 
 #include "ratelimit.h"
 #include "util.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #define RATELIMIT_MAX_DELAY 3600
+#define RATELIMIT_PREFIX "ratelimit"
 
 /* In-process memory for when there is no usable cache directory. */
-static char mem_host[256];
+static char mem_key[1100];
 static int64_t mem_until;
 
 long
@@ -28,36 +31,70 @@ ratelimit_delay(const struct http_response *resp)
 	return d > RATELIMIT_MAX_DELAY ? RATELIMIT_MAX_DELAY : d;
 }
 
-/* "https://host:port/path" -> "host:port" */
+/* url without its query or fragment */
 static void
-url_host(const char *url, char *out, size_t len)
+url_base(const char *url, char *out, size_t len)
 {
-	const char *h = strstr(url, "://");
-	size_t n;
+	size_t n = strcspn(url, "?#");
 
-	h = h ? h + 3 : url;
-	n = strcspn(h, "/?#");
 	if (n >= len)
 		n = len - 1;
-	memcpy(out, h, n);
+	memcpy(out, url, n);
 	out[n] = '\0';
 }
 
+const char *
+ratelimit_endpoint(const char *url)
+{
+	char base[1024];
+	const char *path, *h = strstr(url, "://");
+
+	url_base(url, base, sizeof(base));
+	h = h ? strstr(base, "://") + 3 : base;
+	path = strchr(h, '/');
+	if (path == NULL)
+		return "other";
+	if (strstr(path, "jwks") != NULL)
+		return "jwks";
+	if (strstr(path, "openid-configuration") != NULL)
+		return "discovery";
+	if (strstr(path, "api_keys/verify") != NULL)
+		return "apikey-verify";
+	if (strstr(path, "device") != NULL)
+		return "device";
+	if (strstr(path, "/token") != NULL)
+		return "token";
+	return "other";
+}
+
+static void
+entry_name(const struct origin *o, const char *base, char *name, size_t len)
+{
+	cache_name(name, len, RATELIMIT_PREFIX, o->id, base, NULL);
+}
+
 int64_t
-ratelimit_until(struct kcache *c, const char *url, int64_t now)
+ratelimit_until(struct kcache *c, const struct origin *o, const char *url,
+		int64_t now)
 {
 	struct cache_entry e;
-	char host[256], name[CACHE_NAME_MAX];
+	char base[1024], name[CACHE_NAME_MAX], key[1100];
+	const char *stored;
 	int64_t until = 0;
 	json_t *u;
 
-	url_host(url, host, sizeof(host));
-	if (strcmp(host, mem_host) == 0 && mem_until > now)
+	url_base(url, base, sizeof(base));
+	kinde_fmt(key, sizeof(key), "%.64s %s", o->id, base);
+	if (strcmp(key, mem_key) == 0 && mem_until > now)
 		until = mem_until;
-	cache_name(name, sizeof(name), "ratelimit", host, NULL);
+	entry_name(o, base, name, sizeof(name));
 	if (cache_get(c, name, &e) == KINDE_OK) {
 		u = json_object_get(e.meta, "until");
-		if (json_is_integer(u) && json_integer_value(u) > until)
+		stored = json_string_value(json_object_get(e.meta, "url"));
+		/* Believed only for this URL and this origin. */
+		if (stored != NULL && strcmp(stored, base) == 0 &&
+		    origin_diff_meta(o, e.meta) == 0 &&
+		    json_is_integer(u) && json_integer_value(u) > until)
 			until = json_integer_value(u);
 		cache_entry_clear(&e);
 	}
@@ -65,20 +102,70 @@ ratelimit_until(struct kcache *c, const char *url, int64_t now)
 }
 
 void
-ratelimit_record(struct kcache *c, const char *url, int64_t until)
+ratelimit_record(struct kcache *c, const struct origin *o, const char *url,
+		 int64_t until)
 {
-	char host[256], name[CACHE_NAME_MAX];
+	char base[1024], name[CACHE_NAME_MAX];
 	json_t *meta;
 
-	url_host(url, host, sizeof(host));
-	kinde_fmt(mem_host, sizeof(mem_host), "%s", host);
+	url_base(url, base, sizeof(base));
+	kinde_fmt(mem_key, sizeof(mem_key), "%.64s %s", o->id, base);
 	mem_until = until;
-	cache_name(name, sizeof(name), "ratelimit", host, NULL);
-	meta = json_pack("{s:s, s:I}", "host", host, "until",
-			 (json_int_t)until);
+	entry_name(o, base, name, sizeof(name));
+	meta = json_pack("{s:s, s:s, s:I, s:o}", "endpoint",
+			 ratelimit_endpoint(base), "url", base, "until",
+			 (json_int_t)until, "origin", origin_json(o));
 	if (meta != NULL)
 		cache_put(c, name, meta, "", 0);
 	json_decref(meta);
+}
+
+unsigned
+ratelimit_list(struct kcache *c, const struct origin *o, int64_t now,
+	       ratelimit_window_fn fn, void *ctx)
+{
+	struct ratelimit_window w;
+	struct cache_entry e;
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+	int fd;
+
+	if (c->dirfd < 0 || (fd = dup(c->dirfd)) < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return 0;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		const char *url, *ep;
+		json_t *u;
+
+		if (strncmp(de->d_name, RATELIMIT_PREFIX "-",
+			    sizeof(RATELIMIT_PREFIX)) != 0 ||
+		    strchr(de->d_name, '.') != NULL ||
+		    cache_get(c, de->d_name, &e) != KINDE_OK)
+			continue;
+		u = json_object_get(e.meta, "until");
+		url = json_string_value(json_object_get(e.meta, "url"));
+		ep = json_string_value(json_object_get(e.meta, "endpoint"));
+		memset(&w, 0, sizeof(w));
+		w.same_origin = o != NULL && origin_diff_meta(o, e.meta) == 0;
+		if (url != NULL && ep != NULL && json_is_integer(u) &&
+		    json_integer_value(u) > now && (o == NULL || w.same_origin)) {
+			w.endpoint = ep;
+			w.url = url;
+			w.until = json_integer_value(u);
+			if (fn != NULL)
+				fn(ctx, &w);
+			n++;
+		}
+		cache_entry_clear(&e);
+	}
+	closedir(d);
+	return n;
 }
 
 long

@@ -178,6 +178,7 @@ test_ratelimit(void)
 {
 	kinde_config_t *cfg = cfg_with("r");
 	struct http_response r;
+	struct origin oa, ob;
 	struct kcache c;
 	char err[512];
 	long j;
@@ -195,22 +196,57 @@ test_ratelimit(void)
 	is_int(ratelimit_delay(&r), 3600, "bounded to an hour");
 
 	cache_open(cfg, &c, err, sizeof(err));
-	is_int(ratelimit_until(&c, "https://a.kinde.com/x", 1000), 0,
-	       "not limited at first");
-	ratelimit_record(&c, "https://a.kinde.com/.well-known/jwks", 1060);
-	is_int(ratelimit_until(&c, "https://a.kinde.com/oauth2/token", 1000), 1060,
-	       "a limit holds for the whole host");
-	is_int(ratelimit_until(&c, "https://b.kinde.com/x", 1000), 0,
-	       "not for another host");
-	is_int(ratelimit_until(&c, "https://a.kinde.com/x", 1060), 0,
-	       "over once the time is reached");
-	/* The process also remembers the last host; another host's limit
-	 * replaces that memory, so a's limit can only come from the disk. */
-	ratelimit_record(&c, "https://b.kinde.com/x", 1030);
-	cache_close(&c);
-	cache_open(cfg, &c, err, sizeof(err));
-	is_int(ratelimit_until(&c, "https://a.kinde.com/x", 1000), 1060,
-	       "the state is on disk, for other processes");
+	origin_of(cfg, &oa);
+	{
+		kinde_config_t *other = cfg_with("rl");
+
+		kinde_config_set(other, "domain", "https://b.kinde.com");
+		origin_of(other, &ob);
+		is_int(ratelimit_until(&c, &oa, "https://a.kinde.com/x", 1000),
+		       0, "not limited at first");
+		ratelimit_record(&c, &oa,
+				 "https://a.kinde.com/api/v1/api_keys/verify", 1060);
+		is_int(ratelimit_until(&c, &oa,
+				       "https://a.kinde.com/api/v1/api_keys/verify?x=1",
+				       1000), 1060,
+		       "a 429 holds for its endpoint (the query aside)");
+		is_int(ratelimit_until(&c, &oa,
+				       "https://a.kinde.com/.well-known/jwks",
+				       1000), 0,
+		       "not for the key set: verifications cannot starve it");
+		is_int(ratelimit_until(&c, &oa, "https://a.kinde.com/oauth2/token",
+				       1000), 0, "nor for the token endpoint");
+		is_int(ratelimit_until(&c, &ob,
+				       "https://a.kinde.com/api/v1/api_keys/verify",
+				       1000), 0,
+		       "nor under another origin (config)");
+		is_int(ratelimit_until(&c, &oa,
+				       "https://a.kinde.com/api/v1/api_keys/verify",
+				       1060), 0, "over once the time is reached");
+		ratelimit_record(&c, &ob, "https://b.kinde.com/oauth2/token",
+				 1030);
+		cache_close(&c);
+		cache_open(cfg, &c, err, sizeof(err));
+		is_int(ratelimit_until(&c, &oa,
+				       "https://a.kinde.com/api/v1/api_keys/verify",
+				       1000), 1060,
+		       "the state is on disk, for other processes");
+		is_int(ratelimit_list(&c, &oa, 1000, NULL, NULL), 1,
+		       "ratelimit_list: one window of this origin");
+		is_int(ratelimit_list(&c, NULL, 1000, NULL, NULL), 2,
+		       "  two of every origin");
+		is_int(ratelimit_list(&c, NULL, 1040, NULL, NULL), 1,
+		       "  one once the other is over");
+		is_str(ratelimit_endpoint("https://a.kinde.com/.well-known/jwks"),
+		       "jwks", "endpoint names: jwks");
+		is_str(ratelimit_endpoint("https://a.kinde.com/oauth2/device/auth"),
+		       "device", "  device");
+		is_str(ratelimit_endpoint("https://a.kinde.com/oauth2/token"),
+		       "token", "  token");
+		is_str(ratelimit_endpoint("https://a.kinde.com/api/v1/api_keys/verify"),
+		       "apikey-verify", "  apikey-verify");
+		kinde_config_free(other);
+	}
 	cache_close(&c);
 	for (i = 0; i < 200; i++) {
 		j = ratelimit_jitter_ms(500);
