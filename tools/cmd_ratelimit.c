@@ -13,8 +13,11 @@
 #include "kinde-build.h"
 
 #include "cli.h"
+#include "cache.h"
 #include "config.h"
 #include "limiter.h"
+#include "origin.h"
+#include "ratelimit.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -298,6 +301,62 @@ print_lockouts(const json_t *lockouts, int64_t now, bool quiet_empty)
 	}
 }
 
+static void
+collect_issuer(void *ctx, const struct ratelimit_window *w)
+{
+	json_t *j = json_pack("{s:s, s:s, s:I}", "endpoint", w->endpoint,
+			      "url", w->url, "until", (json_int_t)w->until);
+
+	if (j != NULL)
+		json_array_append_new(ctx, j);
+}
+
+/*
+ * The issuer's 429 recorded in cache_dir for this configuration's origin
+ * (lib/ratelimit.h).  Not a reason to fail the command: the limiter's
+ * state is what it is for; a cache it cannot open is said on stderr.
+ */
+static void
+list_issuer(const kinde_config_t *cfg, int64_t now, json_t *out)
+{
+	struct origin o;
+	struct kcache c;
+	struct stat st;
+	char err[512];
+
+	if (cfg->cache_dir == NULL || lstat(cfg->cache_dir, &st) != 0)
+		return;		/* nothing recorded yet; not created here */
+	if (cache_open(cfg, &c, err, sizeof(err)) != KINDE_OK) {
+		fprintf(stderr, PROG ": ratelimit status: the issuer's 429 is not shown: %s\n",
+			err);
+		return;
+	}
+	origin_of(cfg, &o);
+	ratelimit_list(&c, &o, now, collect_issuer, out);
+	cache_close(&c);
+}
+
+static void
+print_issuer(const json_t *issuer, int64_t now)
+{
+	const json_t *e;
+	size_t i;
+
+	if (json_array_size(issuer) == 0) {
+		printf("Issuer 429: none recorded.\n");
+		return;
+	}
+	printf("Issuer 429 (every process of this host waits; only time lifts it):\n");
+	json_array_foreach(issuer, i, e) {
+		printf("  %-13s %s until ",
+		       json_string_value(json_object_get(e, "endpoint")),
+		       json_string_value(json_object_get(e, "url")));
+		print_when(json_integer_value(json_object_get(e, "until")),
+			   now);
+		printf("\n");
+	}
+}
+
 /*
  * Opens the limiter for cmd after the owner check.  *l stays NULL when
  * state_dir does not exist yet (nothing is in force).  EXIT_OK, or the
@@ -354,6 +413,7 @@ do_status(kinde_config_t *cfg, const struct cli_opts *o)
 			goto out;
 		}
 	}
+	list_issuer(cfg, now, issuer);
 	if (o->json) {
 		out = json_pack("{s:s, s:b, s:I, s:O, s:O, s:O}", "state_dir",
 				state_dir_of(cfg), "state_exists", l != NULL,
@@ -371,6 +431,7 @@ do_status(kinde_config_t *cfg, const struct cli_opts *o)
 	       l == NULL ? " (does not exist yet: nothing counted)" : "");
 	print_limits(c.limits, now, false);
 	print_lockouts(c.lockouts, now, false);
+	print_issuer(issuer, now);
 out:
 	json_decref(out);
 	json_decref(c.limits);

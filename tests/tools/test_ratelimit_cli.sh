@@ -83,7 +83,7 @@ like "$KA_OUT" "user +alice +5/5 in 60s +LIMITED until" "status: the user window
 like "$KA_OUT" "verify +\(host-wide\) +2/10 in 60s" "status: the host-wide verification budget"
 like "$KA_OUT" "bob +3/3 failures in 900s, LOCKED until [0-9-]+ [0-9:]+ UTC \(in 10m0s\)" \
 	"status: bob locked out until now+lockout_unlock_time"
-like "$KA_OUT" 'carol +1/3 failures in 900s$' "status: carol counted, not locked"
+like "$KA_OUT" $'carol +1/3 failures in 900s\n' "status: carol counted, not locked"
 unlike "$KA_OUT$KA_ERR" "$K1|$K2" "status text: no whole API key"
 unlike "$KA_OUT$KA_ERR" "$D1|$D2" "status text: no key digest"
 
@@ -334,11 +334,42 @@ D
 both "after reset --all: this host's limiter refuses nothing" \
 	pass host-limiter code=rate-limited "value=refuses nothing"
 
+# The issuer's 429 on the verify endpoint (met by a verification): its
+# own finding, naming the endpoint; the key set is still had; status
+# lists it; reset leaves it (only the issuer's reset lifts it).
+VC=$(mktemp -d "$T/cache.XXXXXX")
+fk_fault '{"path":"/api/v1/api_keys/verify","kind":"429","reset_after":600}'
+printf '%s\n' "$K3" >"$T/k3"
+kinde_auth diagnose --config "$DCONF" --pam-dir "$T" -o "cache_dir=$VC" --api-key - <"$T/k3"
+like "$KA_OUT" "api-key .*429" "a verification meets the issuer's 429 (diagnose --api-key)"
+D -o "cache_dir=$VC"
+both "429 on the verify endpoint: the issuer's finding names the endpoint and the back-off" \
+	fail rate-limit code=rate-limited \
+	'value=the issuer answered 429 on the apikey-verify endpoint \(https://[^)]*/api/v1/api_keys/verify\); back-off: limited until [0-9-]+ [0-9:]+ UTC \((600|5[0-9][0-9])s from now\)' \
+	'symptom=token logins are not affected' 'fix=ratelimit_verify'
+both "429 on the verify endpoint: the key set is still fetched and validated" pass key-set
+dfind json "$T/d.json" fail host-limiter >/dev/null
+ok '[ $? -ne 0 ]' "429 on the verify endpoint: not reported as this host's limiter"
+ST2() { kinde_auth ratelimit status --config "$DCONF" -o "cache_dir=$VC" "$@"; }
+ST2 --json
+J=$KA_OUT
+is "$KA_RC/$(jq '[e["endpoint"] for e in d["issuer"]]')" '0/["apikey-verify"]' \
+	"status --json lists the issuer's 429 on the verify endpoint"
+ST2
+like "$KA_OUT" "Issuer 429 .*apikey-verify +https://[^ ]*/api/v1/api_keys/verify until [0-9-]+ [0-9:]+ UTC \(in (10m0s|9m[0-9]+s)\)" \
+	"status text lists the issuer's 429 with the time it ends"
+kinde_auth ratelimit reset --config "$DCONF" -o "cache_dir=$VC" --all
+ST2 --json
+J=$KA_OUT
+is "$(jq '[e["endpoint"] for e in d["issuer"]]')" '["apikey-verify"]' \
+	"reset --all leaves the issuer's 429 alone"
+fk_clear_faults
+
 # An unusable state_dir is a finding.
 chmod 777 "$DSTATE"
 D
 both "a world-writable state_dir is a finding" fail state-dir code=state-dir \
-	"value=$(re "$DSTATE"): owner uid 0, mode 0777" 'cause=writable by group or others' 'fix=chmod 700'
+	"value=$(re "$DSTATE"): owner uid $(id -u), mode 0777" 'cause=writable by group or others' 'fix=chmod 700'
 chmod 700 "$DSTATE"
 chown 65534 "$DSTATE" 2>/dev/null && {
 	D
