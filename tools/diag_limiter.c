@@ -155,7 +155,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 	case LIMIT_APIKEY:
 		kinde_fmt(who, sizeof(who), "API key %s", label);
 		kinde_fmt(symptom, sizeof(symptom),
-			  "logins with API key %s are refused (reason=rate_limited) without asking the issuer",
+			  "logins with API key %s are refused (reason=rate-limited) without asking the issuer",
 			  label);
 		opt = "ratelimit_apikey";
 		flag = "--key";
@@ -164,7 +164,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 	case LIMIT_RHOST:
 		kinde_fmt(who, sizeof(who), "remote host %s", label);
 		kinde_fmt(symptom, sizeof(symptom),
-			  "API-key and device logins from %s are refused (reason=rate_limited)",
+			  "API-key and device logins from %s are refused (reason=rate-limited)",
 			  label);
 		opt = "ratelimit_rhost";
 		flag = "--rhost";
@@ -173,7 +173,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 	case LIMIT_USER:
 		kinde_fmt(who, sizeof(who), "user %s", label);
 		kinde_fmt(symptom, sizeof(symptom),
-			  "every login of %s is refused (reason=rate_limited)",
+			  "every login of %s is refused (reason=rate-limited)",
 			  label);
 		opt = "ratelimit_user";
 		flag = "--user";
@@ -182,7 +182,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 	case LIMIT_VERIFY:
 		kinde_fmt(who, sizeof(who), "every API-key verification");
 		kinde_fmt(symptom, sizeof(symptom),
-			  "every API-key login of this host is refused (reason=rate_limited): the host-wide verification budget is spent");
+			  "every API-key login of this host is refused (reason=rate-limited): the host-wide verification budget is spent");
 		opt = "ratelimit_verify";
 		flag = "--all";
 		break;
@@ -212,7 +212,7 @@ lock_finding(struct hits *h, const struct limit_entry *e)
 	kinde_fmt_utc(e->retry_at, when, sizeof(when));
 	kinde_fmt_relative(e->retry_at, h->now, rel, sizeof(rel));
 	kinde_fmt(symptom, sizeof(symptom),
-		  "%s cannot log in by any method until %s (reason=rate_limited, no network request)",
+		  "%s cannot log in by any method until %s (reason=rate-limited, no network request)",
 		  user, when);
 	kinde_fmt(fix, sizeof(fix),
 		  "wait until %s, or unlock: kinde-auth ratelimit reset --user %s once the failures are known to be the user's own",

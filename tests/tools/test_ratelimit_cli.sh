@@ -17,7 +17,10 @@
 #  * diagnose: a host-limiter finding per window at its limit and a
 #    lockout finding, code rate-limited, with symptom, cause and fix
 #    (reset command); apart from the issuer's own 429 (check rate-limit);
-#    an unusable state_dir and a rebuilt state file are findings.
+#    an unusable state_dir and a rebuilt state file are findings;
+#  * through the module (pam_harness): the window a junk API key earns at
+#    the PAM prompt is shown by its label, and reset --key - with that key
+#    finds it (the CLI hashes as the module does).
 #
 #   top_srcdir=... top_builddir=... PYTHON3=/usr/bin/python3 \
 #       bash tests/tools/test_ratelimit_cli.sh
@@ -25,7 +28,9 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-. "$top_srcdir/tests/lib/fake_kinde.sh"
+# tests/pam/lib.sh brings tests/lib/fake_kinde.sh and, for the last part,
+# logins through the module.
+. "$top_srcdir/tests/pam/lib.sh"
 fk_require
 
 FILL=$top_builddir/tests/tools/limiter_fill
@@ -306,7 +311,7 @@ is "$D_TEXT_RC/$KA_RC" 1/1 "diagnose with limits in force: exit 1 (problems foun
 both "diagnose: the key refused by this host's limiter, by label, with its rule and the reset" \
 	fail host-limiter code=rate-limited \
 	"value=^this host's limiter refuses API key $(re "$L1") until [0-9-]+ [0-9:]+ UTC, in [0-9ms]+ \(ratelimit_apikey 3/60" \
-	'symptom=refused \(reason=rate_limited\) without asking the issuer' \
+	'symptom=refused \(reason=rate-limited\) without asking the issuer' \
 	'cause=this host.s own limiter \(not the issuer\)' \
 	'fix=kinde-auth ratelimit reset --key -'
 both "diagnose: the remote host refused by this host's limiter" \
@@ -392,5 +397,38 @@ D -o ratelimit_apikey=off -o ratelimit_rhost=off -o ratelimit_user=off \
 	-o ratelimit_verify=off -o lockout_deny=0 -o "state_dir=$T/no/such/dir"
 dfind json "$T/d.json" fail state-dir >/dev/null
 ok '[ $? -ne 0 ]' "every limit off: a missing state_dir is no problem"
+
+# ------------------------------------------------ through the module --
+
+if [ -e "$PK_MODULE" ] && [ -x "$PK_HARNESS" ] &&
+	PK_NSSW=$(find_system_lib libnss_wrapper.so); then
+	export PK_NSSW
+	pk_setup
+	MCONF=$T/m.conf
+	pk_conf "$MCONF" "require_scopes = ssh:login" "state_dir = $T/mstate" \
+		"ratelimit_apikey = 2/60" "ratelimit_rhost = 10/60"
+	pk_kinde_service rl "$MCONF"
+	K4=k_live_junk$(pk_rand)$(pk_rand)
+	L4=$(label "$K4")
+	for i in 1 2 3; do
+		pk_login --rhost 203.0.113.5 rl alice "$K4"
+	done
+	auth_is PAM_AUTH_ERR "module: the 3rd login with one junk key under 2/60 is refused"
+	reason_is rate-limited "module: ... with reason rate-limited"
+	kinde_auth ratelimit status --config "$MCONF"
+	like "$KA_OUT" "apikey +$(re "$L4") +2/2 in 60s +LIMITED until" \
+		"module's window: status shows the key by the module's label, at its limit"
+	like "$KA_OUT" "rhost +203\.0\.113\.5 +[0-9]+/10 in 60s" "module's window: the remote host counted"
+	unlike "$KA_OUT$KA_ERR" "$K4" "module's window: the key is not printed"
+	printf '%s\n' "$K4" >"$T/k4"
+	kinde_auth ratelimit reset --config "$MCONF" --key - <"$T/k4"
+	like "$KA_RC/$KA_OUT" "^0/Removed for API key $(re "$L4").*1 entry removed" \
+		"reset --key - finds the module's window of that key"
+	fk_reset_counts
+	pk_login --rhost 203.0.113.5 rl alice "$K4"
+	reason_is key-invalid "after the reset the module asks the issuer again (key-invalid, not rate-limited)"
+else
+	skip "the module's window seen and reset by the CLI" "pam_kinde.so, pam_harness or nss_wrapper missing"
+fi
 
 tap_done
