@@ -121,7 +121,8 @@ check_owner(const char *cmd, const char *dir, bool *missing)
 				       strerror(errno));
 	}
 	if (!S_ISDIR(st.st_mode))
-		return cli_usage_error(cmd, "state_dir %s is not a directory",
+		return cli_usage_error(cmd,
+				       "state_dir %s is a symlink or not a directory; refused",
 				       dir);
 	if (st.st_uid != geteuid())
 		return cli_usage_error(cmd,
@@ -193,17 +194,25 @@ static void
 collect_entry(void *ctx, const struct limit_entry *e)
 {
 	struct collect *c = ctx;
+	char shown[LIMIT_KEY_MAX * 4 + 1], id[LIMIT_KEY_MAX * 4 + 1];
 	int64_t frees;
 	json_t *j;
 
 	if (!wanted(c, e))
 		return;
+	/*
+	 * Hosts and users come from whoever logs in: escaped once here, so
+	 * the text cannot carry control characters and JSON never meets
+	 * invalid UTF-8 (which jansson would refuse, losing the entry).
+	 */
+	kinde_escape(shown_key(e), shown, sizeof(shown));
+	kinde_escape(e->key, id, sizeof(id));
 	/* When a slot frees: at retry_at when at the limit, else when the
 	 * oldest attempt leaves the window. */
 	frees = e->retry_at > 0 ? e->retry_at : e->oldest + e->rule.seconds;
 	if (e->table == LIMIT_FAIL) {
 		j = json_pack("{s:s, s:i, s:i, s:i, s:b, s:I}",
-			      "user", e->key, "failures", (int)e->count,
+			      "user", id, "failures", (int)e->count,
 			      "deny", (int)e->rule.n, "interval",
 			      (int)e->rule.seconds, "locked", e->retry_at > 0,
 			      "unlock_at", (json_int_t)e->retry_at);
@@ -213,7 +222,7 @@ collect_entry(void *ctx, const struct limit_entry *e)
 	}
 	j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:b, s:I}",
 		      "table", limit_table_name(e->table), "option",
-		      rule_option(e->table), "key", shown_key(e), "count",
+		      rule_option(e->table), "key", shown, "count",
 		      (int)e->count, "limit", (int)e->rule.n, "seconds",
 		      (int)e->rule.seconds, "oldest", (json_int_t)e->oldest,
 		      "limited", e->retry_at > 0, "frees_at",
@@ -223,7 +232,7 @@ collect_entry(void *ctx, const struct limit_entry *e)
 	/* A host or user is no secret; an API key's digest is kept out so
 	 * nothing but the label ever stands for a key. */
 	if (e->table == LIMIT_RHOST || e->table == LIMIT_USER)
-		json_object_set_new(j, "id", json_string(e->key));
+		json_object_set_new(j, "id", json_string(id));
 	json_array_append_new(c->limits, j);
 }
 
@@ -242,7 +251,7 @@ print_limits(const json_t *limits, int64_t now, bool quiet_empty)
 {
 	const json_t *e;
 	size_t i;
-	char win[48], key[LIMIT_KEY_MAX * 4 + 1];
+	char win[48];
 
 	if (json_array_size(limits) == 0) {
 		if (!quiet_empty)
@@ -256,12 +265,10 @@ print_limits(const json_t *limits, int64_t now, bool quiet_empty)
 			  (int)json_integer_value(json_object_get(e, "count")),
 			  (int)json_integer_value(json_object_get(e, "limit")),
 			  (int)json_integer_value(json_object_get(e, "seconds")));
-		/* Hosts and users come from whoever logs in. */
-		kinde_escape(json_string_value(json_object_get(e, "key")), key,
-			     sizeof(key));
+		/* Escaped already (collect_entry). */
 		printf("  %-7s %-28s %-13s ",
-		       json_string_value(json_object_get(e, "table")), key,
-		       win);
+		       json_string_value(json_object_get(e, "table")),
+		       json_string_value(json_object_get(e, "key")), win);
 		if (json_is_true(json_object_get(e, "limited")))
 			printf("LIMITED until ");
 		else
@@ -277,7 +284,6 @@ print_lockouts(const json_t *lockouts, int64_t now, bool quiet_empty)
 {
 	const json_t *e;
 	size_t i;
-	char user[LIMIT_KEY_MAX * 4 + 1];
 
 	if (json_array_size(lockouts) == 0) {
 		if (!quiet_empty)
@@ -286,9 +292,8 @@ print_lockouts(const json_t *lockouts, int64_t now, bool quiet_empty)
 	}
 	printf("Lockouts:\n");
 	json_array_foreach(lockouts, i, e) {
-		kinde_escape(json_string_value(json_object_get(e, "user")),
-			     user, sizeof(user));
-		printf("  %-16s %d/%d failures in %ds", user,
+		printf("  %-16s %d/%d failures in %ds",
+		       json_string_value(json_object_get(e, "user")),
 		       (int)json_integer_value(json_object_get(e, "failures")),
 		       (int)json_integer_value(json_object_get(e, "deny")),
 		       (int)json_integer_value(json_object_get(e, "interval")));

@@ -191,6 +191,21 @@ ST
 is "$KA_RC" 0 "status after reset --all: exit 0"
 like "$KA_OUT" "Windows: none in force\..*Lockouts: none\." "status after reset --all: nothing in force"
 
+# ------------------------------------------- names from whoever logs in --
+
+# A user or host name is the caller's: control characters are shown
+# escaped, in the text and in the JSON.
+ECONF=$T/esc.conf
+printf 'state_dir = %s\nratelimit_user = 5/60\n' "$T/escstate" >"$ECONF"
+chmod 600 "$ECONF"
+"$FILL" "$ECONF" "$NOW" take user $'ev\e[31mil' 1 >/dev/null
+kinde_auth ratelimit status --config "$ECONF" --now "$NOW"
+like "$KA_OUT" 'user +ev\\x1b\[31mil +1/5 in 60s' "status: a control character in a user name is shown escaped"
+unlike "$KA_OUT" $'\e' "status: no raw escape character reaches the terminal"
+kinde_auth ratelimit status --config "$ECONF" --now "$NOW" --json
+J=$KA_OUT
+is "$(jq '[e["key"] for e in d["limits"]]')" '["ev\\x1b[31mil"]' "status --json: the same name, escaped"
+
 # ------------------------------------------------------------- usage --
 
 kinde_auth ratelimit reset --config "$CONF"
