@@ -220,7 +220,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 			if (monotonic_ms() + wait >= deadline) {
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
-						    "the issuer rate-limited this host's requests to its %s endpoint until %s (%llds from now); not retrying before then",
+						    "%s endpoint: the issuer rate-limited this host until %s (%llds from now); not retrying before then",
 						    ratelimit_endpoint(req->url),
 						    when,
 						    (long long)(until - now));

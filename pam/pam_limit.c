@@ -86,9 +86,12 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 		shown[n++] = label;
 	}
 	/* No PAM_RHOST (su, sudo, a console): a user already on the host,
-	 * bounded by ratelimit_verify, ratelimit_user and the lockout. */
-	if ((apikey || device) && rhost != NULL &&
-	    cfg->ratelimit_rhost.n > 0 && strlen(rhost) <= LIMIT_KEY_MAX) {
+	 * bounded by ratelimit_verify, ratelimit_user and the lockout.  An
+	 * API key's host is counted by the verify gate: only when the
+	 * issuer would be asked, so a cached key still logs in. */
+	if (rhost != NULL && strlen(rhost) <= LIMIT_KEY_MAX)
+		pl->rhost = rhost;
+	if (device && pl->rhost != NULL && cfg->ratelimit_rhost.n > 0) {
 		keys[n] = (struct limit_key){ LIMIT_RHOST, rhost, NULL };
 		shown[n++] = rhost;
 	}
@@ -137,17 +140,25 @@ static kinde_err_t
 verify_gate(void *ctx)
 {
 	struct pk_limit *pl = ctx;
-	struct limit_key k = { LIMIT_VERIFY, "", NULL };
+	struct limit_key k[2];
+	char esc[160];
+	size_t n = 0;
 	kinde_err_t rc;
 
-	if (pl->cfg->ratelimit_verify.n <= 0)
+	if (pl->rhost != NULL && pl->cfg->ratelimit_rhost.n > 0)
+		k[n++] = (struct limit_key){ LIMIT_RHOST, pl->rhost, NULL };
+	if (pl->cfg->ratelimit_verify.n > 0)
+		k[n++] = (struct limit_key){ LIMIT_VERIFY, "", NULL };
+	if (n == 0)
 		return KINDE_OK;
 	rc = ensure_open(pl);
 	if (rc == KINDE_OK)
-		rc = limiter_take(pl->l, &k, 1, (int64_t)time(NULL), &pl->hit);
+		rc = limiter_take(pl->l, k, n, (int64_t)time(NULL), &pl->hit);
 	if (rc == KINDE_E_RATELIMITED) {
 		pl->refused = true;
-		describe(pl, "this host");
+		kinde_escape(pl->hit.table == LIMIT_RHOST ? pl->rhost :
+			     "this host", esc, sizeof(esc));
+		describe(pl, esc);
 	} else if (rc != KINDE_OK) {
 		kinde_fmt(pl->detail, sizeof(pl->detail),
 			  "the limiter's state_dir is unusable (%s); refused",

@@ -18,6 +18,7 @@ struct pk_limit {
 	struct limiter *l;	/* opened on first need */
 	const char *user;	/* an existing local user: lockout applies */
 	const char *method;	/* "token", "apikey", "device" */
+	const char *rhost;	/* PAM_RHOST, NULL when none */
 	bool refused;		/* the limiter refused this attempt */
 	struct limit_hit hit;
 	char detail[320];
@@ -29,15 +30,19 @@ void pk_limit_init(struct pk_limit *pl, pam_handle_t *pamh,
 /*
  * Before any network call: the lockout of user (NULL when no such local
  * user), then the limits this method counts (ratelimit_apikey on the
- * key's digest, ratelimit_rhost on PAM_RHOST for API keys and device
- * logins, ratelimit_user for every method).  PAM_SUCCESS to go on;
+ * key's digest, ratelimit_rhost on PAM_RHOST for device logins,
+ * ratelimit_user for every method).  PAM_SUCCESS to go on;
  * PAM_AUTH_ERR when limited (d says which limit, until when);
  * PAM_SERVICE_ERR when the state is unusable (fail closed).
  */
 int pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 		    const char *secret, struct decision *d);
 
-/* Sets the LIMIT_VERIFY gate of an API-key verification on client. */
+/*
+ * Sets the gate of an API-key verification on client: when one would
+ * really go out (not answered from the cache), ratelimit_rhost and
+ * ratelimit_verify are counted, all or none.
+ */
 void pk_limit_gate(struct pk_limit *pl, kinde_client_t *client);
 
 /* After the decision: a failure counts toward the lockout, a success

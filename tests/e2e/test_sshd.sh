@@ -4,7 +4,9 @@
 # read or written; see tests/e2e/README.md), against the fake Kinde
 # server: logins with a token and an API key run the shell; a forged
 # token, another user's token, a key without the required scope, an
-# unknown user and a token the ssh client cut at 1023 bytes do not.
+# unknown user and a token the ssh client cut at 1023 bytes do not; a
+# brute force of wrong API keys is held by ratelimit_rhost and the
+# legitimate user still logs in.
 #
 # Environment as `make check` sets it: top_srcdir, top_builddir, PYTHON3,
 # SSHD, ASAN_PRELOAD (the ASan runtime sshd must preload to load an
@@ -66,8 +68,8 @@ sshd_own "$E/kinde-client-secret"
 conf() {
 	local name=$1
 	shift
-	mkdir -m 700 "$SSHD_DIR/cache.$name"
-	sshd_own "$SSHD_DIR/cache.$name"
+	mkdir -m 700 "$SSHD_DIR/cache.$name" "$SSHD_DIR/state.$name"
+	sshd_own "$SSHD_DIR/cache.$name" "$SSHD_DIR/state.$name"
 	{
 		echo "domain = $FK_ISSUER"
 		echo "ca_file = $E/kinde-ca.pem"
@@ -231,6 +233,41 @@ is "$SSH_LOGIN_SHELL_RAN" 0 "a config error (leeway = abc): the shell did not ru
 like "$(ssh_login_log)" 'SYSLOG\(3\): configuration error: .*leeway' \
 	"a config error: the module's LOG_ERR line is in the sshd log" || login_ctx
 service main
+
+# ---------------------------------------------------------------------
+# A brute force over SSH: many wrong API keys from one address reach the
+# issuer ratelimit_rhost times, then the legitimate user logs in (her
+# token, and her API key answered from the host's cache)
+# ---------------------------------------------------------------------
+if [ "$ASAN" = 1 ]; then
+	# Junk keys need the network, which the module has no way to
+	# reach under ASan in sshd (see above).
+	skip "brute force over SSH" "the module cannot reach the network under ASan in sshd"
+else
+	conf brute "ratelimit_rhost = 4/600" "apikey_negative_ttl = 0"
+	service brute
+	ssh_login alice "$KEY_ALICE" "$CMD"
+	accepted "brute force: alice's API key before it (1 of 4, now cached)"
+	fk_reset_counts
+	nref=0
+	for i in $(seq 1 12); do
+		junk="kp_brute_${i}_$(pk_rand)"
+		printf '%s\n' "$junk" >>"$T/secrets"
+		ssh_login alice "$junk" "$CMD"
+		[ "$SSH_LOGIN_RC" = 255 ] && [ "$SSH_LOGIN_SHELL_RAN" = 0 ] &&
+			nref=$((nref + 1))
+	done
+	is "$nref" 12 "brute force: 12 wrong API keys over SSH are all refused"
+	is "$(fk_count /api/v1/api_keys/verify)" 3 \
+		"brute force: only 3 reached the issuer (ratelimit_rhost 4/600)"
+	ssh_login alice "${TOK[alice]}" "$CMD"
+	accepted "brute force: then alice logs in with her token"
+	ssh_login alice "$KEY_ALICE" "$CMD"
+	accepted "brute force: and with her API key (cached: the issuer is not asked)"
+	is "$(fk_count /api/v1/api_keys/verify)" 3 \
+		"brute force: her logins sent no verification"
+	service main
+fi
 
 # ---------------------------------------------------------------------
 # Nothing secret in sshd's log; no sanitizer report
