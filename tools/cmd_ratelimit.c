@@ -329,8 +329,9 @@ list_issuer(const kinde_config_t *cfg, int64_t now, json_t *out)
 	struct stat st;
 	char err[512];
 
+	/* None yet: nothing recorded, and status creates nothing. */
 	if (cfg->cache_dir == NULL || lstat(cfg->cache_dir, &st) != 0)
-		return;		/* nothing recorded yet; not created here */
+		return;
 	if (cache_open(cfg, &c, err, sizeof(err)) != KINDE_OK) {
 		fprintf(stderr, PROG ": ratelimit status: the issuer's 429 is not shown: %s\n",
 			err);

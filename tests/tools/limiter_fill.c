@@ -111,7 +111,8 @@ main(int argc, char **argv)
 
 			n = strtol(argv[i + 2], NULL, 10);
 			for (k = 0; rc == 0 && k < n; k++)
-				if (limiter_fail(l, argv[i + 1], now) != KINDE_OK)
+				if (limiter_fail(l, argv[i + 1],
+						 now) != KINDE_OK)
 					rc = 2;
 			printf("lockout %s: %ld failures\n", argv[i + 1], n);
 			i += 3;
