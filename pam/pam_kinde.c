@@ -444,6 +444,7 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 	}
 	d->method = method_names[method];
 	/* The host's limits and the lockout, before any network call. */
+	pl.uid0 = pwp != NULL && pwp->pw_uid == 0;
 	rc = pk_limit_before(&pl, pwp ? user : NULL, method_names[method],
 			     secret, d);
 	if (rc != PAM_SUCCESS) {

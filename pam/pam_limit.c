@@ -59,6 +59,29 @@ describe(struct pk_limit *pl, const char *what)
 			  what ? " for " : "", what ? what : "", when);
 }
 
+/* A limiter key: the name itself, or "sha256:<hex>" when longer than a
+ * key may be (a user name of 256 bytes, a long host name). */
+static const char *
+key_of(const char *name, char *buf)
+{
+	char digest[65];
+
+	if (strlen(name) <= LIMIT_KEY_MAX)
+		return name;
+	limiter_digest(name, digest);
+	kinde_fmt(buf, LIMIT_KEY_MAX + 1, "sha256:%s", digest);
+	return buf;
+}
+
+/* The lockout applies to an existing user; uid 0 under any name is
+ * exempt unless lockout_even_deny_root (pam_faillock's rule). */
+static bool
+lockout_on(const struct pk_limit *pl)
+{
+	return pl->user != NULL && pl->cfg->lockout_deny > 0 &&
+	       (!pl->uid0 || pl->cfg->lockout_even_deny_root);
+}
+
 int
 pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 		const char *secret, struct decision *d)
@@ -74,7 +97,8 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	kinde_err_t rc;
 	int64_t now = (int64_t)time(NULL);
 
-	pl->user = user;
+	pl->user = user != NULL ? key_of(user, pl->ukey) : NULL;
+	user = pl->user;
 	pl->method = method;
 	if (pam_get_item(pl->pamh, PAM_RHOST, &item) == PAM_SUCCESS &&
 	    item != NULL && ((const char *)item)[0] != '\0')
@@ -89,20 +113,20 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	 * bounded by ratelimit_verify, ratelimit_user and the lockout.  An
 	 * API key's host is counted by the verify gate: only when the
 	 * issuer would be asked, so a cached key still logs in. */
-	if (rhost != NULL && strlen(rhost) <= LIMIT_KEY_MAX)
-		pl->rhost = rhost;
+	if (rhost != NULL)
+		pl->rhost = key_of(rhost, pl->hkey);
 	if (device && pl->rhost != NULL && cfg->ratelimit_rhost.n > 0) {
-		keys[n] = (struct limit_key){ LIMIT_RHOST, rhost, NULL };
-		shown[n++] = rhost;
+		keys[n] = (struct limit_key){ LIMIT_RHOST, pl->rhost, NULL };
+		shown[n++] = pl->rhost;
 	}
 	if (user != NULL && cfg->ratelimit_user.n > 0) {
 		keys[n] = (struct limit_key){ LIMIT_USER, user, NULL };
 		shown[n++] = user;
 	}
-	if (n == 0 && (user == NULL || cfg->lockout_deny == 0))
+	if (n == 0 && !lockout_on(pl))
 		return PAM_SUCCESS;	/* nothing to count: no disk */
 	rc = ensure_open(pl);
-	if (rc == KINDE_OK && user != NULL) {
+	if (rc == KINDE_OK && lockout_on(pl)) {
 		rc = limiter_locked(pl->l, user, now, &pl->hit);
 		if (rc == KINDE_E_RATELIMITED) {
 			describe(pl, NULL);
@@ -178,7 +202,7 @@ pk_limit_after(struct pk_limit *pl, int pam_rc, const struct decision *d)
 {
 	kinde_err_t rc = KINDE_OK;
 
-	if (pl->user == NULL || pl->cfg->lockout_deny == 0)
+	if (!lockout_on(pl))
 		return;
 	/* Only a verdict on the credential counts: neither a refusal by
 	 * the limiter (the lock would extend itself) nor an issuer that

@@ -10,7 +10,8 @@
  *
  * Properties: a failure leaves an error message; a finished config has an
  * https issuer and domain, a non-empty algorithm and token-type set, every
- * integer option inside its bounds, every URL option https with no space
+ * integer option inside its bounds, every N/SECONDS limit off or within
+ * its bounds, every URL option https with no space
  * or control character, every path option absolute.
  */
 #include "kinde-build.h"
@@ -91,6 +92,15 @@ check_finished(const kinde_config_t *cfg)
 			s = *(const char *const *)field;
 			FUZZ_ASSERT(s == NULL || s[0] == '/');
 			break;
+		case OPT_RATE: {
+			const struct limit_rule *r = field;
+
+			/* off, or N and SECONDS within bounds */
+			FUZZ_ASSERT((r->n == 0 && r->seconds == 0) ||
+				    (r->n >= o->min && r->n <= o->max &&
+				     r->seconds >= 1 && r->seconds <= 604800));
+			break;
+		}
 		case OPT_LIST: {
 			const struct strlist *sl = field;
 			size_t k;

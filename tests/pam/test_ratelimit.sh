@@ -54,13 +54,6 @@ pk_login --rhost 203.0.113.7 rl alice "$rlgood"
 auth_is PAM_SUCCESS "  and from the limited host too: answered from the cache, nothing counted"
 is "$(fk_count "$VERIFY")" "$before" "  with no verification sent"
 
-# --- the prompt is the same when limited -------------------------------
-if pk_pamtester rl alice "$(junk prompt)"; then
-	is "$PT_PROMPTED" 1 "pamtester: a limited login is prompted as usual"
-else
-	skip "pamtester or pam_wrapper not installed"
-fi
-
 # --- ratelimit_verify: the host-wide budget, not spent by the cache ----
 pk_conf "$T/budget.conf" "require_scopes = ssh:login" "ratelimit_verify = 3/600" \
 	"apikey_negative_ttl = 0"
@@ -77,6 +70,13 @@ is "$(fk_count "$VERIFY")" 3 "junk keys from four hosts: the host-wide budget (3
 reason_is rate-limited "  the 4th: reason=rate_limited"
 log_like 'limit ratelimit_verify \(3/600s\) reached for this host' "  naming ratelimit_verify"
 is "$PK_AUTH" PAM_AUTH_ERR "  PAM_AUTH_ERR, not PAM_AUTHINFO_UNAVAIL"
+# The prompt is the same when limited (the budget is spent).
+if pk_pamtester budget bob "$(junk prompt)"; then
+	is "$PT_PROMPTED" 1 "pamtester: a limited login is prompted as usual"
+	is "$(fk_count "$VERIFY")" 3 "  and refused without a verification"
+else
+	skip "pamtester: a limited login is prompted" "pamtester or pam_wrapper not installed"
+fi
 pk_login budget alice "$good"
 auth_is PAM_SUCCESS "the valid key still logs in: answered from the cache, no verification"
 is "$(fk_count "$VERIFY")" 3 "  and nothing more reached the issuer"
@@ -102,8 +102,13 @@ auth_is PAM_SUCCESS "a cold-cache token login still fetches the key set and succ
 is "$(fk_count /.well-known/jwks)" 1 "  one key-set request"
 
 # --- lockout -------------------------------------------------------------
+# The nss_wrapper users have the test's uid: 0 when run as root, and uid
+# 0 under any name is exempt unless lockout_even_deny_root.
+EVEN_ROOT=()
+[ "$(id -u)" = 0 ] && EVEN_ROOT=("lockout_even_deny_root = yes")
 pk_conf "$T/lock.conf" "require_scopes = ssh:login" "lockout_deny = 3" \
-	"lockout_interval = 600" "lockout_unlock_time = 4" "apikey_negative_ttl = 0"
+	"lockout_interval = 600" "lockout_unlock_time = 4" "apikey_negative_ttl = 0" \
+	"${EVEN_ROOT[@]}"
 pk_kinde_service lock "$T/lock.conf"
 pk_login --no-acct lock carol "$(junk l1)"
 pk_login --no-acct lock carol "$(junk l2)"
@@ -128,6 +133,19 @@ auth_is PAM_SUCCESS "another user is not locked"
 sleep 5
 pk_login lock carol "$(fk_mint --sub carol --scp ssh:login)"
 auth_is PAM_SUCCESS "after lockout_unlock_time carol logs in again"
+
+if [ "$(id -u)" = 0 ]; then
+	pk_conf "$T/lock0.conf" "require_scopes = ssh:login" "lockout_deny = 2" \
+		"apikey_negative_ttl = 0"
+	pk_kinde_service lock0 "$T/lock0.conf"
+	for i in 1 2 3; do
+		pk_login --no-acct lock0 dave "$(junk "r$i")"
+	done
+	pk_login lock0 dave "$(fk_mint --sub dave --scp ssh:login)"
+	auth_is PAM_SUCCESS "a uid-0 user (dave here) is exempt from the lockout by default"
+else
+	skip "a uid-0 user is exempt from the lockout" "needs root (the test users share its uid)"
+fi
 
 # --- an unusable state_dir fails closed ----------------------------------
 pk_conf "$T/bad.conf" "require_scopes = ssh:login"
