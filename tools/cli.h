@@ -174,5 +174,6 @@ int cmd_jwks(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_pam_test(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_ratelimit(int argc, char **argv);
 
 #endif

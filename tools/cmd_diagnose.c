@@ -503,6 +503,8 @@ cmd_diagnose(int argc, char **argv)
 	check_config(&d, &o);
 	if (d.cfg != NULL) {
 		diag_host(&d);
+		/* issue 10: the host's own limiter, before the issuer's 429 */
+		diag_limiter(&d);
 		if (d.config_ok && kinde_client_new(d.cfg, &d.client) == KINDE_OK)
 			diag_issuer(&d);
 		diag_access(&d);

@@ -32,6 +32,7 @@
 #define DC_SSHD "sshd-config"
 #define DC_PAM "pam-service"
 #define DC_USER "user-mapping"
+#define DC_STATE_DIR "state-dir"		/* the limiter's (issue 10) */
 
 enum diag_status { DIAG_SKIP = -1, DIAG_FAIL = 0, DIAG_PASS = 1 };
 
@@ -68,6 +69,8 @@ void diag_issuer(struct diag *d);
 void diag_sshd(struct diag *d);
 void diag_token(struct diag *d, const char *token);
 void diag_apikey(struct diag *d, const char *key);
+/* This host's limiter and lockout (diag_limiter.c). */
+void diag_limiter(struct diag *d);
 
 /* The service file's pam_kinde lines, as the access checks read them
  * (diag_access.c). */

@@ -6,7 +6,9 @@
 #include "kinde-build.h"
 
 #include "diag.h"
+#include "client.h"
 #include "config.h"
+#include "ratelimit.h"
 #include "timefmt.h"
 
 #include <netdb.h>
@@ -199,25 +201,67 @@ check_keys(struct diag *d)
 			 kinde_keyset_count(ks) == 1 ? "" : "s", st.url, kids);
 }
 
+/* What a 429 on one endpoint stops, and what helps (issue 10). */
+static void
+endpoint_text(const char *ep, const char **symptom, const char **fix)
+{
+	if (strcmp(ep, "apikey-verify") == 0) {
+		*symptom = "API-key logins the cache cannot answer fail with PAM_AUTHINFO_UNAVAIL until the reset; token logins are not affected";
+		*fix = "wait for the reset; keep apikey_cache_ttl so known keys are answered from the cache, and ratelimit_verify / ratelimit_rhost low enough that strangers cannot spend the M2M application's quota";
+	} else if (strcmp(ep, "jwks") == 0 || strcmp(ep, "discovery") == 0) {
+		*symptom = "token logins that need the key set (cold cache, a new kid) fail with PAM_AUTHINFO_UNAVAIL until the reset; a warm key set still validates";
+		*fix = "wait for the reset; keep the cache directory usable so every process shares the key set";
+	} else if (strcmp(ep, "token") == 0) {
+		*symptom = "API-key logins (they need an M2M token) and kinde-auth token fail until the reset";
+		*fix = "wait for the reset; the M2M token is cached: check what else uses the same M2M application";
+	} else if (strcmp(ep, "device") == 0) {
+		*symptom = "device logins fail until the reset";
+		*fix = "wait for the reset; ratelimit_rhost bounds how many device logins one remote host starts";
+	} else {
+		*symptom = "logins that need this endpoint fail with PAM_AUTHINFO_UNAVAIL until the reset";
+		*fix = "wait for the reset";
+	}
+}
+
+struct rl_seen {
+	struct diag *d;
+	int64_t now;
+	unsigned n;
+};
+
+static void
+rl_window(void *ctx, const struct ratelimit_window *w)
+{
+	struct rl_seen *s = ctx;
+	const char *symptom, *fix;
+	char when[40];
+
+	s->n++;
+	endpoint_text(w->endpoint, &symptom, &fix);
+	kinde_fmt_utc(w->until, when, sizeof(when));
+	diag_add(s->d, DC_RATE_LIMITED, "rate-limit", DIAG_FAIL, symptom,
+		 "the issuer answered 429 Too Many Requests on this endpoint; its RateLimit-Reset is recorded for every process of this host, per endpoint (the others are still asked)",
+		 fix, "the issuer answered 429 on the %s endpoint (%s); back-off: limited until %s (%llds from now)",
+		 w->endpoint, w->url, when, (long long)(w->until - s->now));
+}
+
+/*
+ * The issuer's own 429, per endpoint, as the client of this configuration
+ * would find it: not this host's limiter (diag_limiter.c).
+ */
 static void
 check_ratelimit(struct diag *d)
 {
-	int64_t until = kinde_client_ratelimited_until(d->client);
-	int64_t now = (int64_t)time(NULL);
-	char when[40];
+	struct rl_seen s = { d, (int64_t)time(NULL), 0 };
 
-	if (until <= now) {
+	/* A 429 the probe met is there too: ratelimit_record wrote it.
+	 * Without a usable cache directory nothing is shared, and the
+	 * probe's own finding (https) says what it met. */
+	ratelimit_list(&d->client->cache, &d->client->origin, s.now,
+		       rl_window, &s);
+	if (s.n == 0)
 		diag_add(d, DC_RATE_LIMITED, "rate-limit", DIAG_PASS, NULL, NULL,
 			 NULL, "this host is not rate-limited by the issuer");
-		return;
-	}
-	kinde_fmt_utc(until, when, sizeof(when));
-	diag_add(d, DC_RATE_LIMITED, "rate-limit", DIAG_FAIL,
-		 "logins that need the issuer fail with PAM_AUTHINFO_UNAVAIL (HTTP 429) until the reset",
-		 "the issuer answered 429 Too Many Requests; its RateLimit-Reset is recorded for every process of this host",
-		 "wait until the reset; keep the cache directory usable and API-key results cached (apikey_cache_ttl) to make fewer requests",
-		 "limited until %s (%llds from now)", when,
-		 (long long)(until - now));
 }
 
 static void

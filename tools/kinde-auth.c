@@ -26,6 +26,7 @@ static const struct {
 	{ "diagnose", cmd_diagnose, "run every check and say what is wrong and how to fix it" },
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
 	{ "cache", cmd_cache, "cache flush: empty the shared cache by kind (revocation)" },
+	{ "ratelimit", cmd_ratelimit, "show or reset the host's rate-limit windows and lockouts" },
 };
 
 static void
