@@ -285,6 +285,20 @@ test_corrupt(void)
 		close(fd);
 	ok(n == 4 && memcmp(buf, "keep", 4) == 0,
 	   "  the symlink's target is untouched");
+
+	/* A hard link to another file of ours (mode 0600): the table is
+	 * rewritten in place, so it must not write through the link. */
+	write_file(target, "keep", 0600);
+	unlink(path);
+	if (link(target, path) != 0)
+		abort();
+	check_rebuilt("a hard link", NULL, 0, (uid_t)-1);
+	fd = open(target, O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	ok(n == 4 && memcmp(buf, "keep", 4) == 0,
+	   "  the hard link's other name is untouched");
 }
 
 static void
