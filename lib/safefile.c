@@ -47,6 +47,34 @@ safefile_check_fd(int fd, const char *path, enum file_policy policy,
 	return KINDE_OK;
 }
 
+/*
+ * Opens path and judges what was opened, not what a stat() saw: a later
+ * read is of this very file (O_NONBLOCK: a FIFO planted at the path must
+ * not hang a login).  *fd is -1 unless the result is KINDE_OK.
+ */
+static kinde_err_t
+open_checked(const char *path, enum file_policy policy, bool *missing,
+	     int *fd, char *err, size_t errlen)
+{
+	kinde_err_t rc;
+
+	if (missing != NULL)
+		*missing = false;
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0) {
+		if (missing != NULL && errno == ENOENT)
+			*missing = true;
+		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return KINDE_E_IO;
+	}
+	rc = safefile_check_fd(*fd, path, policy, err, errlen);
+	if (rc != KINDE_OK) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
 kinde_err_t
 safefile_check_path(const char *path, enum file_policy policy, bool *missing,
 		    char *err, size_t errlen)
@@ -54,19 +82,9 @@ safefile_check_path(const char *path, enum file_policy policy, bool *missing,
 	kinde_err_t rc;
 	int fd;
 
-	if (missing != NULL)
-		*missing = false;
-	/* Opened, not stat()ed: what is judged is what a later open of a
-	 * regular file finds (O_NONBLOCK: a FIFO must not hang a login). */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		if (missing != NULL && errno == ENOENT)
-			*missing = true;
-		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
-		return KINDE_E_IO;
-	}
-	rc = safefile_check_fd(fd, path, policy, err, errlen);
-	close(fd);
+	rc = open_checked(path, policy, missing, &fd, err, errlen);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -82,19 +100,9 @@ safefile_read(const char *path, enum file_policy policy, size_t max,
 	int fd;
 
 	*buf = NULL;
-	if (missing != NULL)
-		*missing = false;
-	/* O_NONBLOCK: a FIFO planted at the path must not hang a login. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		if (missing != NULL && errno == ENOENT)
-			*missing = true;
-		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
-		return KINDE_E_IO;
-	}
-	rc = safefile_check_fd(fd, path, policy, err, errlen);
+	rc = open_checked(path, policy, missing, &fd, err, errlen);
 	if (rc != KINDE_OK)
-		goto out;
+		return rc;
 	b = malloc(max + 1);
 	if (b == NULL) {
 		rc = KINDE_E_NOMEM;
