@@ -391,7 +391,7 @@ perform_once(const struct http_request *req, const char *url,
 	curl_easy_cleanup(h);
 }
 
-struct origin {
+struct url_origin {
 	char scheme[16];
 	char host[256];
 	char port[8];
@@ -399,7 +399,7 @@ struct origin {
 
 /* Scheme, host and port (the default one when absent) of url. */
 static bool
-origin_of(const char *url, struct origin *o)
+url_origin_of(const char *url, struct url_origin *o)
 {
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	CURLU *u = curl_url();
@@ -434,14 +434,14 @@ static const char *
 redirect_refusal(const struct http_request *req, const char *url,
 		 const char *next, int hops)
 {
-	struct origin from, to;
+	struct url_origin from, to;
 
 	if (req->body != NULL ||
 	    (req->method != NULL && strcmp(req->method, "GET") != 0))
 		return "a POST is never redirected (it would carry its form or bearer token there)";
 	if (strncasecmp(next, "https://", 8) != 0)
 		return "only https URLs are followed";
-	if (!origin_of(url, &from) || !origin_of(next, &to))
+	if (!url_origin_of(url, &from) || !url_origin_of(next, &to))
 		return "not a URL that can be checked";
 	if (strcasecmp(from.scheme, to.scheme) != 0 ||
 	    strcasecmp(from.host, to.host) != 0 ||
