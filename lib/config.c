@@ -89,6 +89,8 @@ static const struct kinde_option options[] = {
 	  "audiences a device login requests (default: audience)" },
 	{ "device_timeout", OPT_INT, OFF(device_timeout), 10, 600,
 	  "seconds a device login waits for approval (default 90)" },
+	{ "device_qr", OPT_BOOL, OFF(device_qr), 0, 0,
+	  "draw the device login's link as a QR code (default yes)" },
 	{ "cache_dir", OPT_PATH, OFF(cache_dir), 0, 0,
 	  "on-disk cache directory (default " KINDE_CACHE_DIR ")" },
 	{ "ca_file", OPT_PATH, OFF(ca_file), 0, 0,
@@ -249,6 +251,7 @@ kinde_config_new(void)
 	cfg->apikey_cache_ttl = 60;
 	cfg->apikey_negative_ttl = 10;
 	cfg->device_timeout = 90;
+	cfg->device_qr = true;
 	cfg->connect_timeout = 5;
 	cfg->timeout = 10;
 	cfg->jwks_max_stale = 86400;

@@ -67,6 +67,7 @@ struct kinde_config {
 	struct strlist device_scope;
 	struct strlist device_audience;
 	long device_timeout;
+	bool device_qr;
 
 	/* Network and caches */
 	char *cache_dir;

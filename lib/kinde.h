@@ -372,8 +372,10 @@ struct kinde_device_auth {
 	char verification_uri[512];	/* where the user goes */
 	char verification_uri_complete[1024];	/* ... with the code, or "" */
 	long expires_in;
-	long interval;
+	long interval;			/* seconds; slow_down adds 5 */
 	int64_t deadline;		/* monotonic seconds */
+	int64_t next_poll_ms;		/* monotonic ms: no poll before */
+	unsigned polls;			/* requests to the token endpoint */
 };
 
 /*
@@ -387,12 +389,69 @@ kinde_err_t kinde_client_device_start(kinde_client_t *c,
  * Polls the token endpoint (honouring interval and slow_down) until the
  * user approves (KINDE_OK, *token a secret the caller frees with
  * kinde_free_secret), denies or lets the code expire (KINDE_E_REJECTED),
- * or device_timeout passes (KINDE_E_REJECTED).  The token is NOT yet
- * validated: pass it to kinde_client_verify_token.
+ * or device_timeout passes (KINDE_E_REJECTED; v, when not NULL, then
+ * holds reason denied and says which).  The token is NOT yet validated:
+ * pass it to kinde_client_verify_token.
  */
 kinde_err_t kinde_client_device_poll(kinde_client_t *c,
 				     struct kinde_device_auth *d,
-				     char **token);
+				     char **token, kinde_verdict_t *v);
+
+/* ------------------------------------------------------------------ */
+/* Device login, step by step (lib/device.c), for a front end that waits
+ * on something else between the polls (the module's prompt, a terminal). */
+
+/*
+ * One poll of the token endpoint, at once (the caller waits
+ * kinde_device_wait_ms first).  KINDE_OK with *token set (a secret, caller
+ * frees with kinde_free_secret): approved.  KINDE_OK with *token NULL:
+ * still pending; d's interval (slow_down: +5 s for the rest of the flow)
+ * and next poll time are updated.  KINDE_E_REJECTED when the user denied,
+ * the code expired or the deadline passed; then v (may be NULL) holds
+ * reason denied and says which.  Other errors as
+ * kinde_client_device_poll.
+ */
+kinde_err_t kinde_client_device_poll_once(kinde_client_t *c,
+					  struct kinde_device_auth *d,
+					  char **token, kinde_verdict_t *v);
+
+/* Milliseconds until the next poll may go out (0: now).  Polls are never
+ * closer than the interval in force, counted from the end of the last
+ * request (the first from the authorization). */
+int64_t kinde_device_wait_ms(const struct kinde_device_auth *d);
+
+/* Wipes d (the device code is a secret). */
+void kinde_device_clear(struct kinde_device_auth *d);
+
+/* device_qr (default yes): whether a device login draws its QR code. */
+bool kinde_config_device_qr(const kinde_config_t *cfg);
+/* device_timeout in seconds, or 0 when no device login is configured
+ * (no device_client_id). */
+long kinde_config_device_timeout(const kinde_config_t *cfg);
+
+/* ------------------------------------------------------------------ */
+/* QR codes (lib/qr.c, libqrencode): the device login's link, drawn for a
+ * phone to scan. */
+
+/* Whether this build draws QR codes (configure found libqrencode). */
+bool kinde_qr_available(void);
+
+/*
+ * The modules of text's QR code (byte mode, error correction L):
+ * *size rows of *size bytes, 1 dark, 0 light, no quiet zone.  NULL
+ * without libqrencode, when text does not fit, or out of memory.  Caller
+ * frees.
+ */
+unsigned char *kinde_qr_matrix(const char *text, int *size);
+
+/*
+ * text's QR code as terminal lines of Unicode half blocks (two module
+ * rows a line), black on white in explicit colours so it reads the same
+ * in light and dark terminals, with a quiet zone of 4 modules; every line
+ * ends in "\n".  NULL when it would be wider than max_cols columns, or
+ * as kinde_qr_matrix.  Caller frees.
+ */
+char *kinde_qr_text(const char *text, int max_cols);
 
 /* Wipes and frees a secret string (NULL is a no-op). */
 void kinde_free_secret(char *s);

@@ -275,46 +275,6 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 	return rc;
 }
 
-/*
- * The device login: show where to approve, wait for the Enter that says
- * it is done (sshd shows PAM messages only with a prompt), then poll for
- * the access token.  *token is the caller's to free.
- */
-static kinde_err_t
-device_login(pam_handle_t *pamh, kinde_client_t *client, kinde_verdict_t *v,
-	     char **token)
-{
-	struct kinde_device_auth da;
-	char *resp = NULL;
-	kinde_err_t rc;
-
-	rc = kinde_client_device_start(client, &da);
-	if (rc != KINDE_OK)
-		return rc;
-	if (da.verification_uri_complete[0] != '\0')
-		pam_info(pamh, "To log in, open %s\n(or open %s and enter the code %s).",
-			 da.verification_uri_complete, da.verification_uri,
-			 da.user_code);
-	else
-		pam_info(pamh, "To log in, open %s and enter the code %s.",
-			 da.verification_uri, da.user_code);
-	if (pam_prompt(pamh, PAM_PROMPT_ECHO_ON, &resp,
-		       "Press Enter once you have approved the login: ") !=
-	    PAM_SUCCESS) {
-		kinde_free_secret(resp);
-		return KINDE_E_REJECTED;
-	}
-	kinde_free_secret(resp);
-	rc = kinde_client_device_poll(client, &da, token);
-	kinde_wipe(da.device_code, sizeof(da.device_code));
-	if (rc == KINDE_E_REJECTED) {
-		kinde_verdict_reset(v);
-		verdict_fail(v, "device", KINDE_R_DENIED, "%s",
-			     kinde_client_error(client));
-	}
-	return rc;
-}
-
 /* Verifies the secret (or runs the device login) with the core. */
 static kinde_err_t
 verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
@@ -331,7 +291,7 @@ verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
 		return rc;
 	pk_limit_gate(pl, client);	/* ratelimit_rhost, _verify */
 	if (method == METHOD_DEVICE) {
-		rc = device_login(pamh, client, v, &device_token);
+		rc = pk_device_login(pamh, cfg, client, v, &device_token);
 		secret = device_token;
 	}
 	if (rc == KINDE_OK && method != METHOD_APIKEY) {

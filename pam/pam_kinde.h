@@ -39,6 +39,17 @@ int pk_config(pam_handle_t *pamh, int argc, const char **argv,
 int pk_get_secret(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  char **secret);
 
+/*
+ * The device login (pam_device.c): shows where to approve, prompts for
+ * the Enter that says it is done, polls for the access token meanwhile
+ * and after.  *token (not yet validated) is the caller's to free with
+ * kinde_free_secret; KINDE_E_REJECTED (v says why) when it was denied,
+ * expired, timed out or the conversation failed.
+ */
+kinde_err_t pk_device_login(pam_handle_t *pamh, const kinde_config_t *cfg,
+			    kinde_client_t *client, kinde_verdict_t *v,
+			    char **token);
+
 /* Logs one decision line (text or JSON as cfg->audit says). */
 void pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
 		     const struct decision *d);

@@ -170,6 +170,7 @@ int cmd_decode(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
+int cmd_login(int argc, char **argv);
 int cmd_jwks(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_pam_test(int argc, char **argv);

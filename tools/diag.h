@@ -67,6 +67,8 @@ void diag_print(const struct diag *d, bool json);
 void diag_host(struct diag *d);
 void diag_issuer(struct diag *d);
 void diag_sshd(struct diag *d);
+/* device_timeout against sshd's LoginGraceTime (grace s; 0: none). */
+void diag_device_grace(struct diag *d, long grace);
 void diag_token(struct diag *d, const char *token);
 void diag_apikey(struct diag *d, const char *key);
 /* This host's limiter and lockout (diag_limiter.c). */

@@ -250,5 +250,6 @@ diag_sshd(struct diag *d)
 		diag_add(d, DC_SSHD, "sshd-logingracetime", DIAG_PASS, NULL,
 			 NULL, NULL, "logingracetime %lds (module worst case %lds)",
 			 grace, need);
+	diag_device_grace(d, grace);
 	sshd_publickey(d, out);
 }

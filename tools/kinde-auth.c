@@ -22,6 +22,7 @@ static const struct {
 	{ "verify", cmd_verify, "validate a token; --explain shows every check" },
 	{ "token", cmd_token, "print an M2M access token (client credentials)" },
 	{ "apikey", cmd_apikey, "verify a Kinde API key against the policy" },
+	{ "login", cmd_login, "log in with the device flow; prints the access token" },
 	{ "jwks", cmd_jwks, "show the issuer's key set, its source and age" },
 	{ "diagnose", cmd_diagnose, "run every check and say what is wrong and how to fix it" },
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
