@@ -446,12 +446,16 @@ unsigned char *kinde_qr_matrix(const char *text, int *size);
 
 /*
  * text's QR code as terminal lines of Unicode half blocks (two module
- * rows a line), black on white in explicit colours so it reads the same
- * in light and dark terminals, with a quiet zone of 4 modules; every line
- * ends in "\n".  NULL when it would be wider than max_cols columns, or
- * as kinde_qr_matrix.  Caller frees.
+ * rows a line), with a quiet zone of 4 modules; every line ends in "\n".
+ * The glyphs, in the foreground colour, are the light modules: right on
+ * a dark background, inverted on a light one (phone cameras read both).
+ * KINDE_QR_COLOR adds explicit colours (white on black), right on every
+ * terminal that shows them; OpenSSH does not pass them (it escapes ESC).
+ * NULL when it would be wider than max_cols columns, or as
+ * kinde_qr_matrix.  Caller frees.
  */
-char *kinde_qr_text(const char *text, int max_cols);
+#define KINDE_QR_COLOR 0x1u
+char *kinde_qr_text(const char *text, int max_cols, unsigned flags);
 
 /* Wipes and frees a secret string (NULL is a no-op). */
 void kinde_free_secret(char *s);

@@ -3,11 +3,8 @@
  * terminal: libqrencode makes the module matrix, this file draws it in
  * Unicode half blocks, two module rows to a line of text.
  *
- * Colours are explicit (black on white) so the code has the polarity
- * readers expect whatever the terminal's own colours: drawn in the
- * terminal's foreground colour, it would come out inverted on a light or
- * a dark background.  The quiet zone (4 modules, ISO/IEC 18004) is drawn
- * in white too, since the terminal's background may be dark.
+ * The quiet zone (4 modules, ISO/IEC 18004) is drawn like the light
+ * modules, since the terminal's background may be dark.
  */
 #include "kinde-build.h"
 
@@ -23,19 +20,24 @@
 #define QUIET 4
 
 /*
- * Black on white: SGR 47 first for terminals without the bright colours
- * (the Linux console), then 107 (bright white) where it is known; an
- * unknown SGR parameter is ignored.
+ * The glyphs are drawn in the foreground colour and stand for the LIGHT
+ * modules; the dark ones are left blank, the terminal's background.
+ * Without colours (what OpenSSH lets through: it escapes ESC), that is
+ * the right way round on a dark background and inverted on a light one,
+ * which phone cameras also read.  With colours (KINDE_QR_COLOR), white on
+ * black makes it right everywhere: SGR 37/40 first for terminals without
+ * the bright colours (the Linux console), then 97 where it is known (an
+ * unknown SGR parameter is ignored).
  */
-static const char line_on[] = "\033[30;47m\033[107m";
-static const char line_off[] = "\033[0m\n";
+static const char color_on[] = "\033[37;40m\033[97m";
+static const char color_off[] = "\033[0m";
 
-/* Cells by (top dark, bottom dark), foreground black: UTF-8. */
+/* Cells by (top light, bottom light): UTF-8. */
 static const char *const cells[4] = {
-	" ",		/* neither */
-	"\342\226\204",	/* U+2584 lower half: bottom dark */
-	"\342\226\200",	/* U+2580 upper half: top dark */
-	"\342\226\210",	/* U+2588 full block: both */
+	" ",		/* both dark */
+	"\342\226\204",	/* U+2584 lower half: bottom light */
+	"\342\226\200",	/* U+2580 upper half: top light */
+	"\342\226\210",	/* U+2588 full block: both light */
 };
 
 bool
@@ -79,20 +81,23 @@ kinde_qr_matrix(const char *text, int *size)
 #endif
 }
 
-/* Module (x, y) of the code with its quiet zone: 1 dark. */
+/* Module (x, y) of the code with its quiet zone: 1 light. */
 static int
-dark(const unsigned char *m, int size, int x, int y)
+light(const unsigned char *m, int size, int x, int y)
 {
 	x -= QUIET;
 	y -= QUIET;
 	if (x < 0 || y < 0 || x >= size || y >= size)
-		return 0;
-	return m[(size_t)y * (size_t)size + (size_t)x];
+		return 1;
+	return !m[(size_t)y * (size_t)size + (size_t)x];
 }
 
 char *
-kinde_qr_text(const char *text, int max_cols)
+kinde_qr_text(const char *text, int max_cols, unsigned flags)
 {
+	bool color = (flags & KINDE_QR_COLOR) != 0;
+	size_t on = color ? sizeof(color_on) - 1 : 0;
+	size_t off = color ? sizeof(color_off) - 1 : 0;
 	unsigned char *m;
 	char *out = NULL, *p;
 	int size, full, x, y;
@@ -104,29 +109,28 @@ kinde_qr_text(const char *text, int max_cols)
 	full = size + 2 * QUIET;
 	if (full > max_cols)
 		goto out;
-	/* Each line: colours on, at most 3 bytes a cell, colours off. */
-	cap = (size_t)(full + 1) / 2 * (sizeof(line_on) - 1 +
-					 (size_t)full * 3 +
-					 sizeof(line_off) - 1) + 1;
+	/* Each line: colours, at most 3 bytes a cell, colours, newline. */
+	cap = (size_t)(full + 1) / 2 * (on + (size_t)full * 3 + off + 1) + 1;
 	out = malloc(cap);
 	if (out == NULL)
 		goto out;
 	p = out;
 	for (y = 0; y < full; y += 2) {
-		memcpy(p, line_on, sizeof(line_on) - 1);
-		p += sizeof(line_on) - 1;
+		memcpy(p, color_on, on);
+		p += on;
 		for (x = 0; x < full; x++) {
 			/* An odd last row: its lower half is quiet zone. */
-			const char *c = cells[dark(m, size, x, y) << 1 |
+			const char *c = cells[light(m, size, x, y) << 1 |
 					      (y + 1 < full ?
-					       dark(m, size, x, y + 1) : 0)];
+					       light(m, size, x, y + 1) : 1)];
 			size_t n = strlen(c);
 
 			memcpy(p, c, n);
 			p += n;
 		}
-		memcpy(p, line_off, sizeof(line_off) - 1);
-		p += sizeof(line_off) - 1;
+		memcpy(p, color_off, off);
+		p += off;
+		*p++ = '\n';
 	}
 	*p = '\0';
 out:

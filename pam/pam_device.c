@@ -120,7 +120,8 @@ poller_end(struct poller *p, pthread_t tid, bool stop)
 }
 
 /* The QR code of the link, one message a line (each well under
- * PAM_MAX_MSG_SIZE, whatever the application's limit). */
+ * PAM_MAX_MSG_SIZE, whatever the application's limit).  No colours:
+ * sshd's client would show their ESC as the text "\033". */
 static void
 show_qr(pam_handle_t *pamh, const struct kinde_device_auth *da)
 {
@@ -128,9 +129,9 @@ show_qr(pam_handle_t *pamh, const struct kinde_device_auth *da)
 
 	qr = kinde_qr_text(da->verification_uri_complete[0] ?
 			   da->verification_uri_complete :
-			   da->verification_uri, QR_MAX_COLS);
+			   da->verification_uri, QR_MAX_COLS, 0);
 	if (qr == NULL && da->verification_uri_complete[0] != '\0')
-		qr = kinde_qr_text(da->verification_uri, QR_MAX_COLS);
+		qr = kinde_qr_text(da->verification_uri, QR_MAX_COLS, 0);
 	if (qr == NULL)
 		return;
 	pam_info(pamh, "Or scan this code with a phone:");

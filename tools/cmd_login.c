@@ -63,9 +63,12 @@ show(const kinde_config_t *cfg, const struct kinde_device_auth *da)
 		fprintf(stderr, "To log in, open %s and enter the code %s.\n",
 			da->verification_uri, da->user_code);
 	if (kinde_config_device_qr(cfg) && isatty(STDERR_FILENO)) {
-		qr = kinde_qr_text(link, QR_MAX_COLS);
+		/* A terminal of our own: colours make it right on
+		 * light and dark backgrounds alike. */
+		qr = kinde_qr_text(link, QR_MAX_COLS, KINDE_QR_COLOR);
 		if (qr == NULL && link != da->verification_uri)
-			qr = kinde_qr_text(da->verification_uri, QR_MAX_COLS);
+			qr = kinde_qr_text(da->verification_uri, QR_MAX_COLS,
+					   KINDE_QR_COLOR);
 		if (qr != NULL)
 			fprintf(stderr, "Or scan this code with a phone:\n%s", qr);
 		else if (!kinde_qr_available())

@@ -205,6 +205,9 @@ class Device:
         self.state = "pending"              # approved, denied, used
         self.claims = {}
         self.ttl = 3600
+        self.created = time.monotonic()
+        self.script = {}                    # see c_device_script
+        self.polls = []                     # {"t","interval","answer"}
 
 
 # ---------------------------------------------------------------------------
@@ -228,6 +231,8 @@ class FakeKinde:
         self.pending_clients = list(args.client or [])
         self.apikeys = {}
         self.devices = {}                    # device_code -> Device
+        self.device_script = None            # for the next authorization
+        self.last_device = None
         self.faults = {}                     # path or "*" -> Fault
         self.counts = Counter()
         self.last_requests = {}
@@ -274,6 +279,8 @@ class FakeKinde:
             ("POST", c + "device/approve"): self.c_device_approve,
             ("POST", c + "device/deny"): self.c_device_deny,
             ("POST", c + "device/expire"): self.c_device_expire,
+            ("POST", c + "device/script"): self.c_device_script,
+            ("GET", c + "device/polls"): self.c_device_polls,
             ("POST", c + "config"): self.c_config,
             ("POST", c + "mint"): self.c_mint,
             ("GET", c + "last_request"): self.c_last_request,
@@ -479,6 +486,9 @@ class FakeKinde:
                          form.get("audience", []), self.device_expires_in,
                          self.device_interval)
             self.devices[dev.device_code] = dev
+            self.last_device = dev
+            if self.device_script is not None:
+                dev.script, self.device_script = self.device_script, None
         verify = self.issuer + "/device"
         return Response(200, {
             "device_code": dev.device_code, "user_code": dev.user_code,
@@ -498,23 +508,14 @@ class FakeKinde:
             if dev is None or dev.client_id != client_id or dev.state == "used":
                 raise oauth_error(400, "invalid_grant", "unknown device_code")
             now = time.monotonic()
-            if now >= dev.expires_at:
-                raise oauth_error(400, "expired_token",
-                                  "the device code has expired")
-            too_fast = dev.last_poll is not None and \
-                now - dev.last_poll < dev.interval
-            dev.last_poll = now
-            if too_fast:
-                dev.interval += 5           # RFC 8628 section 3.5
-                raise oauth_error(400, "slow_down",
-                                  "polling too fast; interval is now %d"
-                                  % dev.interval)
-            if dev.state == "denied":
-                raise oauth_error(400, "access_denied",
-                                  "the user denied the request")
-            if dev.state == "pending":
-                raise oauth_error(400, "authorization_pending",
-                                  "the user has not approved yet")
+            n = len(dev.polls) + 1
+            poll = {"t": now, "interval": dev.interval, "answer": "token"}
+            dev.polls.append(poll)
+            try:
+                self.device_answer(dev, n, now)
+            except HttpError as e:
+                poll["answer"] = json.loads(e.response.body)["error"]
+                raise
             dev.state = "used"
         scp = dev.scope or None
         token = kinde_keys.mint_token({
@@ -525,6 +526,32 @@ class FakeKinde:
             "access_token": token, "expires_in": dev.ttl,
             "scope": " ".join(scp or kinde_keys.DEFAULT_USER_SCP),
             "token_type": "bearer"}, headers=[("Cache-Control", "no-store")])
+
+    def device_answer(self, dev, n, now):
+        """Raise the OAuth error for poll n of dev, if any (lock held)."""
+        script = dev.script
+        if now >= dev.expires_at or script.get("expire_after") == n:
+            raise oauth_error(400, "expired_token",
+                              "the device code has expired")
+        too_fast = dev.last_poll is not None and \
+            now - dev.last_poll < dev.interval
+        dev.last_poll = now
+        if too_fast or n in script.get("slow_down_at", []):
+            dev.interval += 5               # RFC 8628 section 3.5
+            raise oauth_error(400, "slow_down",
+                              "polling too fast; interval is now %d"
+                              % dev.interval)
+        if script.get("approve_after") == n:
+            dev.state, dev.claims = "approved", script.get("claims") or {}
+            dev.ttl = int(script.get("ttl", 3600))
+        if script.get("deny_after") == n:
+            dev.state = "denied"
+        if dev.state == "denied":
+            raise oauth_error(400, "access_denied",
+                              "the user denied the request")
+        if dev.state == "pending":
+            raise oauth_error(400, "authorization_pending",
+                              "the user has not approved yet")
 
     def device_by_user_code(self, body):
         code = body.get("user_code")
@@ -715,6 +742,36 @@ class FakeKinde:
         with self.lock:
             dev.expires_at = time.monotonic() - 1
         return Response(200, {"ok": True})
+
+    def c_device_script(self, req, body):
+        known = {"approve_after", "deny_after", "expire_after",
+                 "slow_down_at", "claims", "ttl"}
+        bad = set(body) - known
+        if bad:
+            raise control_error(400, "unknown field(s) %s" % sorted(bad))
+        for name in ("approve_after", "deny_after", "expire_after", "ttl"):
+            if name in body and (isinstance(body[name], bool) or
+                                 not isinstance(body[name], int)):
+                raise control_error(400, "%s must be an integer" % name)
+        if not isinstance(body.get("slow_down_at", []), list) or not all(
+                isinstance(n, int) for n in body.get("slow_down_at", [])):
+            raise control_error(400, "slow_down_at must be a list of poll numbers")
+        if not isinstance(body.get("claims", {}), dict):
+            raise control_error(400, "claims must be an object")
+        with self.lock:
+            self.device_script = dict(body)
+        return Response(200, {"ok": True})
+
+    def c_device_polls(self, req, body):
+        code = (req.query.get("user_code") or [None])[0]
+        with self.lock:
+            dev = self.device_by_user_code({"user_code": code}) \
+                if code else self.last_device
+            if dev is None:
+                raise control_error(404, "no device authorization yet")
+            return Response(200, {
+                "user_code": dev.user_code, "created": dev.created,
+                "interval": dev.interval, "polls": list(dev.polls)})
 
     def c_config(self, req, body):
         fields = {"clock_offset": float, "jwks_max_age": int,
