@@ -144,7 +144,7 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 	d->deadline = mono_s() + (d->expires_in < cfg->device_timeout ?
 				  d->expires_in : cfg->device_timeout);
 	/* RFC 8628 §3.5: the interval between requests, the first too. */
-	d->next_poll_ms = mono_ms() + d->interval * 1000;
+	d->next_poll_ms = mono_ms() + 1 + d->interval * 1000;
 out:
 	json_decref(doc);
 	free(resp.body);
@@ -229,7 +229,8 @@ kinde_client_device_poll_once(kinde_client_t *c, struct kinde_device_auth *d,
 		rc = poll_answer(c, d, &resp, doc, token);
 		client_free_token_reply(doc, &resp);
 	}
-	d->next_poll_ms = mono_ms() + d->interval * 1000;
+	/* +1: the millisecond clock is truncated, the wait must not be. */
+	d->next_poll_ms = mono_ms() + 1 + d->interval * 1000;
 	if (rc == KINDE_OK && *token == NULL &&
 	    d->next_poll_ms / 1000 > d->deadline)
 		rc = client_error(c, KINDE_E_REJECTED,

@@ -7,7 +7,8 @@
  * usage: pam_harness [--confdir DIR] [--secret S | --secret-file F]
  *                    [--rhost H] [--no-acct] [--rounds N] [--log FILE]
  *                    [--putenv NAME=VALUE]... [--acct-user U]
- *                    [--fresh-acct] [--conv-limit N] SERVICE USER
+ *                    [--fresh-acct] [--conv-limit N] [--wait-file F]
+ *                    SERVICE USER
  *
  * Between the stages, as an application (or an earlier module) may:
  * --putenv sets PAM environment variables, --acct-user changes PAM_USER.
@@ -17,6 +18,10 @@
  *
  * --conv-limit N makes the conversation fail (PAM_CONV_ERR) instead of
  * answering with N bytes or more, as sudo 1.9.13p3 does at 512.
+ *
+ * --wait-file F holds every answer until the file F exists (60 s at
+ * most), as a person who reads before pressing Enter; each prompt is
+ * shown on stderr as "prompt[echo-on]: ..." or "prompt[echo-off]: ...".
  *
  * Output (stdout): "auth PAM_xxx", "auth_us N" (microseconds that
  * pam_authenticate took), "acct PAM_xxx", "env NAME=value";
@@ -51,6 +56,21 @@ static int n_putenv;
 static const char *acct_user;
 static int fresh_acct;
 static long conv_limit = -1;	/* --conv-limit; -1: none */
+static const char *wait_file;	/* --wait-file */
+
+/* Waits (60 s at most) until wait_file exists. */
+static void
+wait_for_file(void)
+{
+	struct timespec pause = { 0, 50 * 1000000 };
+	int i;
+
+	for (i = 0; wait_file != NULL && i < 1200; i++) {
+		if (access(wait_file, F_OK) == 0)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
 
 static void
 log_line(int pri, const char *fmt, va_list ap)
@@ -106,6 +126,10 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 		switch (msg[i]->msg_style) {
 		case PAM_PROMPT_ECHO_OFF:
 		case PAM_PROMPT_ECHO_ON:
+			fprintf(stderr, "prompt[%s]: %s\n",
+				msg[i]->msg_style == PAM_PROMPT_ECHO_ON ?
+				"echo-on" : "echo-off", msg[i]->msg);
+			wait_for_file();
 			if (conv_limit >= 0 && secret != NULL &&
 			    strlen(secret) >= (size_t)conv_limit)
 				goto fail;
@@ -274,6 +298,8 @@ main(int argc, char **argv)
 			putenv_list[n_putenv++] = argv[2];
 		} else if (strcmp(argv[1], "--acct-user") == 0 && argc > 2) {
 			acct_user = argv[2];
+		} else if (strcmp(argv[1], "--wait-file") == 0 && argc > 2) {
+			wait_file = argv[2];
 		} else if (strcmp(argv[1], "--conv-limit") == 0 && argc > 2) {
 			conv_limit = strtol(argv[2], NULL, 10);
 		} else if (strcmp(argv[1], "--no-acct") == 0 ||
