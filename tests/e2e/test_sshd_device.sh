@@ -136,7 +136,10 @@ device_ssh approve
 ok '[ -n "$CODE" ]' "the ssh client shows the user code" || show "$SHOWN"
 like "$LINK" "^$FK_ISSUER/device\\?user_code=$CODE\$" "the ssh client shows the link with the code"
 like "$SHOWN" "\\(alice@127\\.0\\.0\\.1\\) To log in, open " "OpenSSH puts (user@host) before the first line of the prompt"
-for term in dark light; do
+TERMS="dark light"
+grep -q '^#define HAVE_QRENCODE 1' "$top_builddir/kinde-build.h" ||
+	{ TERMS=; skip "QR code on the ssh client's screen" "built without libqrencode"; }
+for term in $TERMS; do
 	qr=$("$PYTHON3" "$top_srcdir/tests/lib/qr_decode.py" --terminal $term "$DIR/shown")
 	if [ $? = 77 ]; then
 		skip "QR code on a $term terminal" "zbarimg is not installed (zbar-tools)"
@@ -170,7 +173,7 @@ show "${SCREEN#"$SHOWN"}"
 # octal text, the link and the code stay readable.
 device_ssh approve C
 like "$SHOWN" 'enter the code [A-Z]{4}-[A-Z]{4}' "C locale: the link and the code are shown"
-like "$SHOWN" '\\342\\226\\210' "C locale: OpenSSH shows the QR code's bytes as octal escapes (needs a UTF-8 locale)"
+[ -z "$TERMS" ] || like "$SHOWN" '\\342\\226\\210' "C locale: OpenSSH shows the QR code's bytes as octal escapes (needs a UTF-8 locale)"
 is "$RC" 0 "C locale: the login still works" || show "$SCREEN"
 diag "The first lines of the QR code in the C locale:"
 show "$(printf '%s\n' "$SHOWN" | sed -n 4,5p | cut -c1-76)"

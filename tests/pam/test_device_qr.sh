@@ -71,6 +71,12 @@ start dev
 ok '[ -n "$CODE" ]' "a user code is shown"
 is "$(grep -c '^prompt\[echo-on\]: Press Enter once you have approved the login: $' "$DIR/err")" 1 \
 	"the instructions end with an echo-on 'Press Enter' prompt"
+if ! grep -q '^#define HAVE_QRENCODE 1' "$top_builddir/kinde-build.h"; then
+	# configure found no libqrencode: the QR code is off.
+	"$PYTHON3" "$QR" "$DIR/err" >/dev/null
+	is "$?" 1 "built without libqrencode: no QR code, the link and the code only"
+	unlike "$(cat "$DIR/err")" 'scan this code' "built without libqrencode: no QR code announced"
+else
 like "$(cat "$DIR/err")" 'conv: Or scan this code with a phone:' "the QR code is introduced"
 for term in dark light; do
 	qr=$("$PYTHON3" "$QR" --terminal $term "$DIR/err")
@@ -84,6 +90,7 @@ for term in dark light; do
 done
 is "$(printf '%s\n' "$qr" | sed -n 's/^inverted //p')" 1 "on a light terminal the plain code shows inverted (what zbar's test-inverted and phones read)"
 unlike "$(cat "$DIR/err")" $'\e' "no escape sequence in the conversation (OpenSSH would show it as text)"
+fi
 
 # ------------------------------------- polls while the prompt waits --
 fk_ctl POST device/approve "{\"user_code\":\"$CODE\",\"claims\":$CLAIMS}" >/dev/null
