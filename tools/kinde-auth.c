@@ -22,12 +22,12 @@ static const struct {
 	{ "verify", cmd_verify, "validate a token; --explain shows every check" },
 	{ "token", cmd_token, "print an M2M access token (client credentials)" },
 	{ "apikey", cmd_apikey, "verify a Kinde API key against the policy" },
-	{ "login", cmd_login, "log in with the device flow; prints the access token" },
 	{ "jwks", cmd_jwks, "show the issuer's key set, its source and age" },
 	{ "diagnose", cmd_diagnose, "run every check and say what is wrong and how to fix it" },
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
 	{ "cache", cmd_cache, "cache flush: empty the shared cache by kind (revocation)" },
 	{ "ratelimit", cmd_ratelimit, "show or reset the host's rate-limit windows and lockouts" },
+	{ "login", cmd_login, "log in with the device flow; prints the access token" },
 };
 
 static void
