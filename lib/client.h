@@ -99,7 +99,8 @@ kinde_err_t client_endpoint(kinde_client_t *c, const char *field,
 
 /* Records err's detail (first one wins until client_clear_error). */
 kinde_err_t client_error(kinde_client_t *c, kinde_err_t err,
-			 const char *fmt, ...) KINDE_PRINTF(3, 4);
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void client_clear_error(kinde_client_t *c);
 
 /*

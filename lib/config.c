@@ -244,8 +244,8 @@ kinde_config_new(void)
 	cfg->algorithms = ALG_DEFAULT_SET;
 	cfg->leeway = 60;
 	cfg->token_types = KINDE_TOKEN_USER | KINDE_TOKEN_M2M;
-	cfg->mode = MODE_AUTO;
-	cfg->audit = AUDIT_TEXT;
+	cfg->mode = KINDE_MODE_AUTO;
+	cfg->audit = KINDE_AUDIT_TEXT;
 	cfg->apikey_cache_ttl = 60;
 	cfg->apikey_negative_ttl = 10;
 	cfg->device_timeout = 90;
@@ -785,7 +785,7 @@ kinde_config_finish(kinde_config_t *cfg)
 	    cfg->client_secret_file != NULL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "client_secret_file is set but client_id is not");
-	if (cfg->mode == MODE_DEVICE && cfg->device_client_id == NULL)
+	if (cfg->mode == KINDE_MODE_DEVICE && cfg->device_client_id == NULL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "mode=device needs device_client_id");
 	if (cfg->use_first_pass && cfg->try_first_pass)
@@ -815,10 +815,10 @@ kinde_config_check_policy(kinde_config_t *cfg)
 	 * client ids and token types do not apply to keys. */
 	bool keys_restricted = cfg->require_scopes.n > 0 ||
 			       cfg->require_permissions.n > 0;
-	bool tokens = cfg->mode != MODE_APIKEY;
+	bool tokens = cfg->mode != KINDE_MODE_APIKEY;
 	/* mode=auto takes API keys once M2M credentials are configured. */
-	bool keys = cfg->mode == MODE_APIKEY ||
-		    (cfg->mode == MODE_AUTO && cfg->client_id != NULL);
+	bool keys = cfg->mode == KINDE_MODE_APIKEY ||
+		    (cfg->mode == KINDE_MODE_AUTO && cfg->client_id != NULL);
 
 	if (cfg->allow_any_token)
 		return KINDE_OK;
@@ -828,8 +828,8 @@ kinde_config_check_policy(kinde_config_t *cfg)
 	if (keys && !keys_restricted)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s without require_scopes: every active API key of the issuer would log in (audience does not apply to keys); set require_scopes%s, or allow_any_token = yes if that is meant",
-				    cfg->mode == MODE_APIKEY ? "mode=apikey" :
+				    cfg->mode == KINDE_MODE_APIKEY ? "mode=apikey" :
 				    "API keys (client_id is set, mode=auto)",
-				    cfg->mode == MODE_AUTO ? " or mode = token" : "");
+				    cfg->mode == KINDE_MODE_AUTO ? " or mode = token" : "");
 	return KINDE_OK;
 }

@@ -10,19 +10,9 @@
 #include "limiter.h"
 #include "util.h"
 
-#ifndef KINDE_CACHE_DIR
-#define KINDE_CACHE_DIR "/var/cache/pam_kinde"
-#endif
-#ifndef KINDE_CONF_FILE
-#define KINDE_CONF_FILE "/etc/security/pam_kinde.conf"
-#endif
-
 #define KINDE_DEFAULT_PROMPT "Kinde access token or API key: "
 
 struct denylist;
-
-enum kinde_mode { MODE_AUTO, MODE_TOKEN, MODE_APIKEY, MODE_DEVICE };
-enum kinde_audit { AUDIT_TEXT, AUDIT_JSON };
 
 struct kinde_config {
 	/* Issuer and keys */
@@ -46,12 +36,12 @@ struct kinde_config {
 	char *user_claim;
 	char *user_map_file;
 	char *strip_domain;
-	int mode;		/* enum kinde_mode */
+	enum kinde_mode mode;
 	char *prompt;
 	bool use_first_pass;
 	bool try_first_pass;
 	bool account_requires_auth;
-	int audit;		/* enum kinde_audit */
+	enum kinde_audit audit;
 	bool debug;
 
 	/* M2M client and API keys */
@@ -135,6 +125,7 @@ const char *kinde_config_suggest(const char *key);
 
 /* Records the first error's detail on cfg; returns err. */
 kinde_err_t config_error(kinde_config_t *cfg, kinde_err_t err,
-			 const char *fmt, ...) KINDE_PRINTF(3, 4);
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -24,10 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef KINDE_NET_MODULE
-#define KINDE_NET_MODULE "/usr/lib/pam_kinde/kinde-net.so"
-#endif
-
 static const struct kinde_net *registered;
 static const struct kinde_net *loaded;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;

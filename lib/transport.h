@@ -9,11 +9,8 @@
 #include "kinde.h"
 #include "http.h"
 
-/*
- * Makes net the transport of this process (the CLI registers the linked-in
- * kinde_net_v1).  Without it, the plugin is loaded on first use.
- */
-void kinde_transport_register(const struct kinde_net *net);
+/* (kinde_transport_register, which makes net the transport of this
+ * process, is public: kinde.h.) */
 
 /*
  * Sends req with cfg's CA file, proxy and timeouts filled in.  Returns

@@ -48,8 +48,8 @@ kinde_verdict_free(kinde_verdict_t *v)
 }
 
 static void
-record(kinde_verdict_t *v, const char *check, int status, const char *fmt,
-       va_list ap)
+record(kinde_verdict_t *v, const char *check, int status, kinde_reason_t r,
+       const char *fmt, va_list ap)
 {
 	struct check_rec *c;
 	char buf[512];
@@ -67,6 +67,7 @@ record(kinde_verdict_t *v, const char *check, int status, const char *fmt,
 	c = &v->checks[v->nchecks];
 	c->name = check;
 	c->status = status;
+	c->reason = r;
 	c->detail = strdup(buf);
 	if (c->detail != NULL)
 		v->nchecks++;
@@ -86,7 +87,7 @@ verdict_fail(kinde_verdict_t *v, const char *check, kinde_reason_t r,
 	}
 	if (v->explain) {
 		va_start(ap, fmt);
-		record(v, check, 0, fmt, ap);
+		record(v, check, 0, r, fmt, ap);
 		va_end(ap);
 	}
 }
@@ -99,7 +100,7 @@ verdict_pass(kinde_verdict_t *v, const char *check, const char *fmt, ...)
 	if (!v->explain)
 		return;
 	va_start(ap, fmt);
-	record(v, check, 1, fmt, ap);
+	record(v, check, 1, KINDE_R_NONE, fmt, ap);
 	va_end(ap);
 }
 
@@ -111,7 +112,7 @@ verdict_skip(kinde_verdict_t *v, const char *check, const char *fmt, ...)
 	if (!v->explain)
 		return;
 	va_start(ap, fmt);
-	record(v, check, -1, fmt, ap);
+	record(v, check, -1, KINDE_R_NONE, fmt, ap);
 	va_end(ap);
 }
 
@@ -154,6 +155,7 @@ kinde_verdict_check(const kinde_verdict_t *v, size_t i,
 	out->name = v->checks[i].name;
 	out->status = v->checks[i].status;
 	out->detail = v->checks[i].detail;
+	out->reason = v->checks[i].reason;
 }
 
 const struct json_t *

@@ -14,6 +14,7 @@ struct check_rec {
 	const char *name;	/* static string */
 	int status;
 	char *detail;
+	kinde_reason_t reason;	/* of a failure */
 };
 
 struct kinde_verdict {
@@ -33,13 +34,13 @@ struct kinde_verdict {
  * detail; later ones are only recorded for explain.
  */
 void verdict_fail(kinde_verdict_t *v, const char *check, kinde_reason_t r,
-		  const char *fmt, ...) KINDE_PRINTF(4, 5);
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Records a passed check (explain only: costs nothing otherwise). */
 void verdict_pass(kinde_verdict_t *v, const char *check, const char *fmt, ...)
-	KINDE_PRINTF(3, 4);
+	__attribute__((format(printf, 3, 4)));
 /* Records a check that was not performed and why (explain only). */
 void verdict_skip(kinde_verdict_t *v, const char *check, const char *fmt, ...)
-	KINDE_PRINTF(3, 4);
+	__attribute__((format(printf, 3, 4)));
 static inline bool
 verdict_failed(const kinde_verdict_t *v)
 {

@@ -9,11 +9,7 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "config.h"
 #include "diag.h"
-#include "safefile.h"
-#include "cache.h"
-#include "http.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -23,10 +19,6 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#ifndef KINDE_NET_MODULE
-#define KINDE_NET_MODULE "/usr/lib/pam_kinde/kinde-net.so"
-#endif
 
 static void
 usage(FILE *f)

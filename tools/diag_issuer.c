@@ -6,10 +6,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "client.h"
-#include "config.h"
-#include "ratelimit.h"
-#include "timefmt.h"
 
 #include <netdb.h>
 #include <stdlib.h>

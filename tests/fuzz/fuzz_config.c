@@ -73,8 +73,8 @@ check_finished(const kinde_config_t *cfg)
 		    (cfg->token_types &
 		     ~(unsigned)(KINDE_TOKEN_USER | KINDE_TOKEN_M2M)) == 0);
 	FUZZ_ASSERT(!(cfg->use_first_pass && cfg->try_first_pass));
-	FUZZ_ASSERT(cfg->mode >= MODE_AUTO && cfg->mode <= MODE_DEVICE);
-	FUZZ_ASSERT(cfg->audit == AUDIT_TEXT || cfg->audit == AUDIT_JSON);
+	FUZZ_ASSERT(cfg->mode >= KINDE_MODE_AUTO && cfg->mode <= KINDE_MODE_DEVICE);
+	FUZZ_ASSERT(cfg->audit == KINDE_AUDIT_TEXT || cfg->audit == KINDE_AUDIT_JSON);
 	opts = kinde_config_options(&n);
 	for (i = 0; i < n; i++) {
 		o = &opts[i];
@@ -149,8 +149,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((frc == KINDE_OK) ==
 		    (cfg->allow_any_token || cfg->require_scopes.n > 0 ||
 		     cfg->require_permissions.n > 0 ||
-		     (cfg->audience.n > 0 && cfg->mode != MODE_APIKEY &&
-		      (cfg->mode != MODE_AUTO || cfg->client_id == NULL))));
+		     (cfg->audience.n > 0 && cfg->mode != KINDE_MODE_APIKEY &&
+		      (cfg->mode != KINDE_MODE_AUTO || cfg->client_id == NULL))));
 
 	if (kinde_validator_new(cfg, ks, &val) != KINDE_OK ||
 	    (v = kinde_verdict_new(true)) == NULL)

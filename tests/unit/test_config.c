@@ -66,7 +66,7 @@ defaults(void)
 	is_int(cfg->token_types, KINDE_TOKEN_USER | KINDE_TOKEN_M2M,
 	       "default token types: user and m2m");
 	is_str(cfg->user_claim, "sub", "default user_claim sub");
-	is_int(cfg->mode, MODE_AUTO, "default mode auto");
+	is_int(cfg->mode, KINDE_MODE_AUTO, "default mode auto");
 	is_int(cfg->connect_timeout, 5, "default connect_timeout 5");
 	is_int(cfg->timeout, 10, "default timeout 10");
 	ok(cfg->issuer == NULL && cfg->domain == NULL, "no issuer by default");
@@ -253,16 +253,16 @@ paths_strings_enums(void)
 	ok(set1(cfg, "prompt", "  Token: ", err, sizeof(err)) == KINDE_OK &&
 	   strcmp(cfg->prompt, "  Token: ") == 0, "string kept as given");
 	ok(set1(cfg, "mode", "apikey", err, sizeof(err)) == KINDE_OK &&
-	   cfg->mode == MODE_APIKEY, "mode=apikey");
+	   cfg->mode == KINDE_MODE_APIKEY, "mode=apikey");
 	ok(set1(cfg, "mode", "device", err, sizeof(err)) == KINDE_OK &&
-	   cfg->mode == MODE_DEVICE, "mode=device");
+	   cfg->mode == KINDE_MODE_DEVICE, "mode=device");
 	is_int(set1(cfg, "mode", "Token", err, sizeof(err)), KINDE_E_CONFIG,
 	       "mode=Token refused (exact)");
 	is_str(err, "mode: \"Token\" is not one of auto, token, apikey, device",
 	       "  message");
-	is_int(cfg->mode, MODE_DEVICE, "  mode unchanged");
+	is_int(cfg->mode, KINDE_MODE_DEVICE, "  mode unchanged");
 	ok(set1(cfg, "audit", "json", err, sizeof(err)) == KINDE_OK &&
-	   cfg->audit == AUDIT_JSON, "audit=json");
+	   cfg->audit == KINDE_AUDIT_JSON, "audit=json");
 	is_int(set1(cfg, "audit", "xml", err, sizeof(err)), KINDE_E_CONFIG,
 	       "audit=xml refused");
 	kinde_config_free(cfg);
