@@ -219,18 +219,23 @@ kinde_err_t kinde_config_check_policy(kinde_config_t *cfg);
 /* Detail message of the first error on this config.  Borrowed. */
 const char *kinde_config_error(const kinde_config_t *cfg);
 
-/*
- * One option's value as the front ends read it.  Strings are borrowed from
- * cfg (NULL when unset) and valid until the option is set again.
- */
+/* The words of the mode and audit options. */
 enum kinde_mode {
-	KINDE_MODE_AUTO,	/* a JWT is a token, anything else an API key */
+	KINDE_MODE_AUTO,	/* a JWT is a token, anything else an API
+				 * key; nothing, a device login (when
+				 * device_client_id is set) */
 	KINDE_MODE_TOKEN,
 	KINDE_MODE_APIKEY,
 	KINDE_MODE_DEVICE
 };
 enum kinde_audit { KINDE_AUDIT_TEXT, KINDE_AUDIT_JSON };
 
+/*
+ * One option's value, for the front ends (one getter per option they
+ * read: add one here, in lib/config_access.c, when a front end needs
+ * another; the struct stays the core's).  Strings are borrowed from cfg
+ * (NULL when unset) and valid until the option is set again.
+ */
 enum kinde_mode kinde_config_mode(const kinde_config_t *cfg);
 enum kinde_audit kinde_config_audit(const kinde_config_t *cfg);
 bool kinde_config_debug(const kinde_config_t *cfg);
@@ -465,7 +470,8 @@ void kinde_client_keyset_status(const kinde_client_t *c,
  */
 void kinde_client_server_time(const kinde_client_t *c, int64_t *server,
 			      int64_t *local);
-/* The discovery document (loading it if needed), or NULL.  Borrowed. */
+/* The discovery document (loading it if needed): a jansson json_t object,
+ * borrowed from c; NULL when unavailable. */
 const struct json_t *kinde_client_discovery(kinde_client_t *c);
 /* Until when the issuer rate-limits this host at one of its endpoints,
  * the latest of them (0: none); see ratelimit_list for each. */

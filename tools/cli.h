@@ -106,9 +106,9 @@ int cli_build_config(const struct cli_opts *o, kinde_config_t **cfg,
 
 /*
  * Keeps a run whose origin (kinde_config_origin_diff: domain, issuer,
- * jwks_uri, ca_file, proxy, net_module) is not its configuration's away from the
- * configuration's cache, and the configured secret away from another
- * server:
+ * jwks_uri, ca_file, proxy, net_module) is not its configuration's away
+ * from the configuration's cache, and the configured secret away from
+ * another server:
  *  - a private cache (a new 0700 directory, removed at exit, said on
  *    stderr) replaces cfg's cache_dir when the command line overrides an
  *    origin setting and does not name cache_dir itself, or when the

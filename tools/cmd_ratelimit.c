@@ -1,7 +1,8 @@
 /*
  * cmd_ratelimit.c - `kinde-auth ratelimit status|reset`: what this host's
- * limiter (kinde.h, the limiter section) holds - the windows and lockouts in force - and
- * the issuer's own 429 recorded per endpoint; and clearing them.
+ * limiter (kinde.h, the limiter section) holds - the windows and lockouts
+ * in force - and the issuer's own 429 recorded per endpoint; and clearing
+ * them.
  *
  * An API key is never shown whole, nor by its digest alone: the limiter
  * keeps the label the module gave it (first 7 and last 4 characters), and
