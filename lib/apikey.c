@@ -321,7 +321,7 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		rc = ask_issuer(c, key, &facts);
 		if (rc != KINDE_OK) {
 			verdict_fail(v, "issuer", verdict_reason_for_error(rc),
-				     "%s", c->err);
+				     "%s", errrec_msg(&c->err));
 			return rc;
 		}
 		ttl = json_is_true(json_object_get(facts, "is_valid")) &&

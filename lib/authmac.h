@@ -10,6 +10,7 @@
 #define KINDE_AUTHMAC_H
 
 #include "kinde.h"
+#include "errrec.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,8 +49,8 @@ struct authmac_record {
  * KINDE_E_UNSAFE with the reason in err.  key is the caller's to wipe.
  */
 kinde_err_t authmac_key_load(const kinde_config_t *cfg, bool create,
-			     unsigned char key[AUTHMAC_KEY_LEN], char *err,
-			     size_t errlen);
+			     unsigned char key[AUTHMAC_KEY_LEN],
+			     struct errrec *err);
 
 /* Where authmac_open puts the user and identity it found. */
 struct authmac_opened {

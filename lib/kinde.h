@@ -328,8 +328,6 @@ const char *kinde_client_oauth_error(const kinde_client_t *c);
 /* What failed in the last failed request: "dns", "connect", "tls",
  * "timeout", "too-big", "redirect", "reset", "protocol", or "". */
 const char *kinde_client_network_failure(const kinde_client_t *c);
-/* Requests sent by this client (tests, diagnose). */
-unsigned kinde_client_requests(const kinde_client_t *c);
 
 /*
  * Validates a token with val's policy and c's key set, refetching the key

@@ -22,12 +22,7 @@ pk_log_sink(void *pamh, int priority, const char *message)
 static void
 prefix_error(kinde_config_t *cfg, const char *where)
 {
-	char err[sizeof(cfg->err)];
-
-	if (cfg->err[0] == '\0')
-		return;
-	kinde_fmt(err, sizeof(err), "%s: %s", where, cfg->err);
-	kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
+	errrec_prefix(&cfg->err, "%s: ", where);
 }
 
 int

@@ -14,7 +14,6 @@
 #include "pam_kinde.h"
 #include "pam_limit.h"
 #include "authmac.h"
-#include "b64url.h"
 #include "config.h"
 #include "usermap.h"
 #include "verdict.h"
@@ -221,6 +220,7 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 {
 	unsigned char key[AUTHMAC_KEY_LEN];
 	char idbuf[600], why[600], env[AUTHMAC_SEALED_MAX + 20];
+	struct errrec keyerr = { "" };
 	const void *service = NULL;
 	struct authmac_record r = { 0 };
 	struct auth_record *rec;
@@ -256,10 +256,10 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 	r.sub = pam_getenv(pamh, "KINDE_SUB");
 	r.exp = exp;
 	r.time = (int64_t)time(NULL);
-	if (authmac_key_load(cfg, true, key, why, sizeof(why)) != KINDE_OK) {
+	if (authmac_key_load(cfg, true, key, &keyerr) != KINDE_OK) {
 		pam_syslog(pamh, LOG_ERR,
 			   "cannot seal the login for an account stage in another process (sshd will refuse it): %s",
-			   why);
+			   errrec_msg(&keyerr));
 		return PAM_SUCCESS;
 	}
 	memcpy(env, "KINDE_AUTH_MAC=", 15);
@@ -598,6 +598,7 @@ open_env_record(pam_handle_t *pamh, const kinde_config_t *cfg,
 	unsigned char key[AUTHMAC_KEY_LEN];
 	const void *service = NULL;
 	struct authmac_record r = { 0 };
+	struct errrec keyerr = { "" };
 	kinde_err_t err;
 
 	pam_get_item(pamh, PAM_SERVICE, &service);
@@ -605,7 +606,8 @@ open_env_record(pam_handle_t *pamh, const kinde_config_t *cfg,
 	r.method = method;
 	r.sub = pam_getenv(pamh, "KINDE_SUB");
 	r.exp = pam_getenv(pamh, "KINDE_EXP");
-	err = authmac_key_load(cfg, false, key, why, whylen);
+	err = authmac_key_load(cfg, false, key, &keyerr);
+	errrec_copy(&keyerr, why, whylen);
 	if (err != KINDE_OK) {
 		d->reason = KINDE_R_CONFIG;
 		d->detail = why;

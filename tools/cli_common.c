@@ -10,6 +10,7 @@
 #include "claims.h"
 #include "origin.h"
 #include "timefmt.h"
+#include "url.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -93,7 +94,7 @@ cli_common_option(struct cli_opts *o, int opt, const char *arg)
 		return 1;
 	case OPT_JWKS:
 		/* A URL is fetched; anything else is a pinned local file. */
-		return add_set(o, strncmp(arg, "https://", 8) == 0 ||
+		return add_set(o, is_https_url(arg, false) ||
 				  strncmp(arg, "http://", 7) == 0 ?
 				  "jwks_uri" : "jwks_file", arg);
 	case 'o':
@@ -141,7 +142,7 @@ cli_build_config(const struct cli_opts *o, kinde_config_t **out,
 		char abs[4096], cwd[4000];
 
 		/* On the command line a relative path means the cwd's. */
-		if (opt != NULL && opt->type == OPT_PATH && value != NULL &&
+		if (opt != NULL && opt->type == OT_PATH && value != NULL &&
 		    value[0] != '/' && value[0] != '\0' &&
 		    getcwd(cwd, sizeof(cwd)) != NULL) {
 			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);

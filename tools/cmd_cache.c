@@ -103,7 +103,7 @@ flush_config(const struct cli_opts *o, kinde_config_t **out)
 
 		value = o->sets[i].value;
 		/* On the command line a relative path means the cwd's. */
-		if (opt != NULL && opt->type == OPT_PATH && value != NULL &&
+		if (opt != NULL && opt->type == OT_PATH && value != NULL &&
 		    value[0] != '/' && value[0] != '\0' &&
 		    getcwd(cwd, sizeof(cwd)) != NULL) {
 			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
@@ -140,7 +140,7 @@ cmd_cache(int argc, char **argv)
 	struct kcache c = { .dirfd = -1 };
 	struct stat st;
 	json_t *out = NULL, *removed;
-	char err[512];
+	struct errrec err = { "" };
 	bool none = false;
 	size_t i;
 	int rc;
@@ -170,8 +170,8 @@ cmd_cache(int argc, char **argv)
 				     "cache_dir %s belongs to uid %u: only its owner (root for the system cache) may flush it",
 				     cfg->cache_dir, (unsigned)st.st_uid);
 		goto out;
-	} else if (cache_open(cfg, &c, err, sizeof(err)) != KINDE_OK) {
-		rc = cli_usage_error("cache", "%s", err);
+	} else if (cache_open(cfg, &c, &err) != KINDE_OK) {
+		rc = cli_usage_error("cache", "%s", errrec_msg(&err));
 		goto out;
 	}
 	for (i = 0; !none && i < KINDE_ARRAY_SIZE(kinds); i++) {

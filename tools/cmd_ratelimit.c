@@ -327,14 +327,14 @@ list_issuer(const kinde_config_t *cfg, int64_t now, json_t *out)
 	struct origin o;
 	struct kcache c;
 	struct stat st;
-	char err[512];
+	struct errrec err = { "" };
 
 	/* None yet: nothing recorded, and status creates nothing. */
 	if (cfg->cache_dir == NULL || lstat(cfg->cache_dir, &st) != 0)
 		return;
-	if (cache_open(cfg, &c, err, sizeof(err)) != KINDE_OK) {
+	if (cache_open(cfg, &c, &err) != KINDE_OK) {
 		fprintf(stderr, PROG ": ratelimit status: the issuer's 429 is not shown: %s\n",
-			err);
+			errrec_msg(&err));
 		return;
 	}
 	origin_of(cfg, &o);

@@ -319,7 +319,6 @@ diag_apikey(struct diag *d, const char *raw)
 	bool dirty;
 	kinde_err_t rc;
 
-	kinde_redact(raw, shown, sizeof(shown));
 	key = clean_copy(d, raw, DC_INVALID_API_KEY, "the API key", &dirty);
 	if (key == NULL)
 		return;

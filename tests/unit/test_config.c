@@ -46,7 +46,7 @@ set1(kinde_config_t *cfg, const char *key, const char *value, char *err,
 {
 	kinde_err_t rc;
 
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	rc = kinde_config_set(cfg, key, value);
 	snprintf(err, errlen, "%s", kinde_config_error(cfg));
 	return rc;
@@ -402,30 +402,30 @@ unknown_keys(void)
 	       "unknown option \"bogus\" (see pam_kinde.conf(5))",
 	       "  message");
 	is_int(logs.n, 0, "  nothing logged");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	is_int(kinde_config_set(cfg, "require_scope", "ssh:login"),
 	       KINDE_E_CONFIG, "require_scope (for require_scopes) refused");
 	is_str(kinde_config_error(cfg),
 	       "unknown option \"require_scope\"; did you mean \"require_scopes\"?",
 	       "  message suggests require_scopes");
 	is_int(cfg->require_scopes.n, 0, "  nothing set");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	kinde_config_begin_source(cfg, "module arguments");
 	is_int(kinde_config_set(cfg, "frobnicate", NULL), KINDE_E_CONFIG,
 	       "a bare unknown word (module argument style) refused");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	is_int(kinde_config_set(cfg, "bad\033[31m", "1"), KINDE_E_CONFIG,
 	       "a key with a control character refused");
 	ok(strchr(kinde_config_error(cfg), '\033') == NULL,
 	   "  the message escapes it");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	is_int(kinde_config_set(cfg, "Domain", "x"), KINDE_E_CONFIG,
 	       "option names are case-sensitive");
 	is_str(kinde_config_error(cfg),
 	       "unknown option \"Domain\"; did you mean \"domain\"?",
 	       "  but the case-insensitive match is suggested");
 	/* the first error is kept */
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	kinde_config_set(cfg, "leeway", "x");
 	kinde_config_set(cfg, "debug", "x");
 	ok(strncmp(kinde_config_error(cfg), "leeway:", 7) == 0,
@@ -500,8 +500,8 @@ empty_values(void)
 	/* Every string, path and URL option of the table refuses "". */
 	opts = kinde_config_options(&n);
 	for (i = 0; i < n; i++) {
-		if (opts[i].type != OPT_STRING && opts[i].type != OPT_PATH &&
-		    opts[i].type != OPT_URL)
+		if (opts[i].type != OT_STRING && opts[i].type != OT_PATH &&
+		    opts[i].type != OT_URL)
 			continue;
 		nstr++;
 		if (set1(cfg, opts[i].name, "", err, sizeof(err)) !=

@@ -29,6 +29,7 @@
 #include "kinde.h"
 
 #include "tap.h"
+#include "testerr.h"
 #include "testkeys.h"
 
 #include <dirent.h>
@@ -985,7 +986,7 @@ run_prim_file(const char *dir, const struct prim_file *pf)
 
 		if (jwk == NULL)
 			snprintf(why, sizeof(why), "no usable key fields");
-		else if (jwk_parse(jwk, &k, why, sizeof(why)) != 0)
+		else if (t_jwk_parse(jwk, &k, why, sizeof(why)) != 0)
 			k = NULL;
 		/* Key refusal must be exactly our policy: otherwise every
 		 * valid case of the group fails below, and this says why. */
@@ -1367,7 +1368,7 @@ run_cookbook_jwk(const char *dir, struct stats *st)
 
 		if (doc == NULL)
 			continue;
-		accepted = jwk_parse(doc, &k, why, sizeof(why)) == 0;
+		accepted = t_jwk_parse(doc, &k, why, sizeof(why)) == 0;
 		pass = accepted == cookbook_jwks[i].accept;
 		if (accepted)
 			pass = pass && k->kty == KTY_RSA &&
