@@ -39,23 +39,23 @@ t_safefile_read(const char *path, enum file_policy policy, size_t max,
 }
 
 static inline kinde_err_t
-t_cache_open(const kinde_config_t *cfg, struct kcache *c, char *err,
+t_cache_open(const kinde_config_t *conf, struct kcache *c, char *err,
 	     size_t errlen)
 {
 	struct errrec e = { "" };
-	kinde_err_t rc = cache_open(cfg, c, &e);
+	kinde_err_t rc = cache_open(conf, c, &e);
 
 	errrec_copy(&e, err, errlen);
 	return rc;
 }
 
 static inline kinde_err_t
-t_authmac_key_load(const kinde_config_t *cfg, bool create,
+t_authmac_key_load(const kinde_config_t *conf, bool create,
 		   unsigned char key[AUTHMAC_KEY_LEN], char *err,
 		   size_t errlen)
 {
 	struct errrec e = { "" };
-	kinde_err_t rc = authmac_key_load(cfg, create, key, &e);
+	kinde_err_t rc = authmac_key_load(conf, create, key, &e);
 
 	errrec_copy(&e, err, errlen);
 	return rc;
