@@ -166,7 +166,8 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 		prev_url = json_string_value(json_object_get(prev->meta, "url"));
 	req.method = "GET";
 	req.url = url;
-	/* No Authorization header: the key set is public (DESIGN §5). */
+	/* No Authorization header: Kinde's key set is public, and a
+	 * bearer token sent there would go where it is not needed. */
 	if (prev_url != NULL && strcmp(prev_url, url) == 0)
 		req.if_none_match =
 			json_string_value(json_object_get(prev->meta, "etag"));
