@@ -323,11 +323,11 @@ pem_of(EVP_PKEY *pk, size_t *len)
 	return copy;
 }
 
-unsigned char *
-der_of(EVP_PKEY *pk, size_t *len)
+/* A kept copy of OpenSSL's DER (freed with OPENSSL_free), n bytes. */
+static unsigned char *
+keep_der(unsigned char *der, int n, size_t *len)
 {
-	unsigned char *der = NULL, *copy;
-	int n = i2d_PUBKEY(pk, &der);
+	unsigned char *copy;
 
 	if (n <= 0)
 		abort();
@@ -336,6 +336,15 @@ der_of(EVP_PKEY *pk, size_t *len)
 	OPENSSL_free(der);
 	*len = (size_t)n;
 	return copy;
+}
+
+unsigned char *
+der_of(EVP_PKEY *pk, size_t *len)
+{
+	unsigned char *der = NULL;
+	int n = i2d_PUBKEY(pk, &der);
+
+	return keep_der(der, n, len);
 }
 
 /* The key-confusion attack: HMAC over the signing input keyed with key. */
@@ -436,20 +445,14 @@ ecdsa_der(const unsigned char *raw, size_t coord, size_t *len)
 	ECDSA_SIG *es = ECDSA_SIG_new();
 	BIGNUM *r = BN_bin2bn(raw, (int)coord, NULL);
 	BIGNUM *s = BN_bin2bn(raw + coord, (int)coord, NULL);
-	unsigned char *der = NULL, *copy;
+	unsigned char *der = NULL;
 	int n;
 
 	if (es == NULL || r == NULL || s == NULL || !ECDSA_SIG_set0(es, r, s))
 		abort();
 	n = i2d_ECDSA_SIG(es, &der);
 	ECDSA_SIG_free(es);
-	if (n <= 0)
-		abort();
-	copy = keep(malloc((size_t)n));
-	memcpy(copy, der, (size_t)n);
-	OPENSSL_free(der);
-	*len = (size_t)n;
-	return copy;
+	return keep_der(der, n, len);
 }
 
 /* A signed RS256 token (rsa1) of exactly target bytes; NULL if the sizes

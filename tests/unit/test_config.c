@@ -83,6 +83,56 @@ defaults(void)
 	ok(1, "kinde_config_free(NULL) is a no-op");
 }
 
+/*
+ * The word-valued options take their words from the table alone: each
+ * word sets its index (OT_ENUM) or its bit (OT_FLAGS), and the refusal
+ * lists exactly the table's words.
+ */
+static void
+table_words(void)
+{
+	const struct kinde_option *opts;
+	kinde_config_t *cfg = kinde_config_new();
+	char want[256], bad[300];
+	size_t n, i, w, nworded = 0;
+	bool good;
+
+	opts = kinde_config_options(&n);
+	for (i = 0; i < n; i++) {
+		const struct kinde_option *o = &opts[i];
+		const void *field = (const char *)cfg + o->offset;
+
+		if (o->type != OT_ENUM && o->type != OT_FLAGS) {
+			ok(o->words == NULL, "%s: no words (not a word option)",
+			   o->name);
+			continue;
+		}
+		nworded++;
+		good = o->words != NULL && o->words[0] != NULL;
+		want[0] = '\0';
+		for (w = 0; good && o->words[w] != NULL; w++) {
+			good = kinde_config_set(cfg, o->name, o->words[w]) ==
+			       KINDE_OK &&
+			       (o->type == OT_ENUM ?
+				*(const int *)field == (int)w :
+				*(const unsigned *)field == 1u << w);
+			snprintf(want + strlen(want), sizeof(want) - strlen(want),
+				 "%s%s", w ? ", " : "", o->words[w]);
+		}
+		ok(good, "%s: each of its words sets its %s", o->name,
+		   o->type == OT_ENUM ? "index" : "bit");
+		errrec_clear(&cfg->err);
+		kinde_config_set(cfg, o->name, "nonsense");
+		snprintf(bad, sizeof(bad), "%s: \"nonsense\" is not %s %s",
+			 o->name, o->type == OT_ENUM ? "one of" : "a list of",
+			 want);
+		is_str(kinde_config_error(cfg), bad,
+		       "%s: the refusal lists the table's words", o->name);
+	}
+	is_int(nworded, 3, "three word options: mode, audit, token_types");
+	kinde_config_free(cfg);
+}
+
 static void
 booleans(void)
 {
@@ -1138,6 +1188,7 @@ main(void)
 	if (mkdtemp(tmpdir) == NULL)
 		abort();
 	defaults();
+	table_words();
 	booleans();
 	integers();
 	urls();
