@@ -10,6 +10,7 @@
 #define KINDE_AUTHMAC_H
 
 #include "kinde.h"
+#include "errrec.h"
 
 #include <stdbool.h>
 #include <stddef.h>

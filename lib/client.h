@@ -7,6 +7,7 @@
 
 #include "kinde.h"
 #include "cache.h"
+#include "errrec.h"
 #include "http.h"
 #include "origin.h"
 #include "util.h"
@@ -23,8 +24,8 @@ struct kinde_client {
 	struct kcache cache;
 	struct origin origin;	/* of cfg: names and binds cache entries */
 	int64_t fixed_now;
-	char err[512];
-	kinde_err_t err_code;
+	struct errrec err;	/* kinde_client_error */
+	kinde_err_t err_code;	/* of the recorded error */
 
 	/* The key set in use (jwks_cache.c). */
 	kinde_keyset_t *ks;
@@ -43,7 +44,6 @@ struct kinde_client {
 	int64_t server_date;
 	int64_t server_date_local;
 
-	unsigned requests;	/* sent in this process (tests, diagnose) */
 	/* One timeout for a whole operation (keys, M2M token, API key), not
 	 * for each of its requests: see client_op_begin. */
 	long op_deadline_ms;

@@ -7,6 +7,7 @@
 #define KINDE_CONFIG_H
 
 #include "kinde.h"
+#include "errrec.h"
 #include "limiter.h"
 #include "util.h"
 
@@ -88,21 +89,28 @@ struct kinde_config {
 	void *log_ctx;
 	unsigned source_gen;
 	char source[64];
-	char err[512];
+	struct errrec err;	/* kinde_config_error */
 };
 
-enum opt_type {
-	OPT_STRING, OPT_URL, OPT_PATH, OPT_LIST, OPT_BOOL, OPT_INT,
-	OPT_ALGS, OPT_TOKEN_TYPES, OPT_MODE, OPT_AUDIT,
-	OPT_RATE	/* "N/SECONDS" or "off": struct limit_rule */
+/* The type of an option's value: which parser of config.c reads it.
+ * (OT_, not OPT_: tools/cli.h has an OPT_ enum of its own.) */
+enum kinde_opt_type {
+	OT_STRING, OT_URL, OT_PATH, OT_LIST, OT_BOOL, OT_INT,
+	OT_ALGS,
+	OT_FLAGS,	/* a list of words: a bit each (token_types) */
+	OT_ENUM,	/* one of the words: its index (mode, audit) */
+	OT_RATE		/* "N/SECONDS" or "off": struct limit_rule */
 };
 
 struct kinde_option {
 	const char *name;
-	enum opt_type type;
+	enum kinde_opt_type type;
 	size_t offset;
-	long min, max;		/* OPT_INT bounds; OPT_RATE: of N */
+	long min, max;		/* OT_INT bounds; OT_RATE: of N */
 	const char *help;
+	/* OT_ENUM, OT_FLAGS: the words the value is made of, in the order
+	 * of their values, NULL-terminated (owned by the table). */
+	const char *const *words;
 };
 
 /* The option table, for help texts and documentation checks. */

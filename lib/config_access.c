@@ -6,6 +6,7 @@
 #include "kinde-build.h"
 
 #include "config.h"
+#include "errrec.h"
 #include "client.h"
 #include "origin.h"
 
@@ -125,7 +126,7 @@ kinde_err_t
 kinde_config_set_word(kinde_config_t *cfg, const char *word)
 {
 	const char *eq = strchr(word, '=');
-	char key[64], err[sizeof(cfg->err)];
+	char key[64];
 	kinde_err_t rc;
 
 	if (eq == NULL) {
@@ -139,11 +140,9 @@ kinde_config_set_word(kinde_config_t *cfg, const char *word)
 		key[eq - word] = '\0';
 		rc = kinde_config_set(cfg, key, eq + 1);
 	}
-	if (rc != KINDE_OK && cfg->err[0] != '\0') {
-		/* Say where, as the file reader says file:line. */
-		kinde_fmt(err, sizeof(err), "%s: %s", cfg->source, cfg->err);
-		kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
-	}
+	/* Say where, as the file reader says file:line. */
+	if (rc != KINDE_OK)
+		errrec_prefix(&cfg->err, "%s: ", cfg->source);
 	return rc;
 }
 
@@ -152,7 +151,7 @@ kinde_config_key_is_path(const char *key)
 {
 	const struct kinde_option *o = kinde_config_option(key);
 
-	return o != NULL && o->type == OPT_PATH;
+	return o != NULL && o->type == OT_PATH;
 }
 
 void

@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "claims.h"
 #include "config.h"
+#include "errrec.h"
 #include "origin.h"
 #include "ratelimit.h"
 #include "verdict.h"
@@ -53,13 +54,16 @@ kinde_err_t
 kinde_cache_flush(const kinde_config_t *cfg, const char *const *kinds,
 		  size_t n, unsigned *counts, char *err, size_t errlen)
 {
+	struct errrec rec = { "" };
 	struct kcache c;
 	kinde_err_t rc;
 	size_t i;
 
-	rc = cache_open(cfg, &c, err, errlen);
-	if (rc != KINDE_OK)
+	rc = cache_open(cfg, &c, &rec);
+	if (rc != KINDE_OK) {
+		errrec_copy(&rec, err, errlen);
 		return rc;
+	}
 	for (i = 0; i < n; i++) {
 		if (cache_remove_prefix(&c, kinds[i], cfg->timeout * 1000,
 					&counts[i]) != KINDE_OK) {
@@ -77,13 +81,16 @@ kinde_issuer_ratelimits(const kinde_config_t *cfg, int64_t now,
 			ratelimit_window_fn fn, void *ctx, char *err,
 			size_t errlen)
 {
+	struct errrec rec = { "" };
 	struct origin o;
 	struct kcache c;
 	kinde_err_t rc;
 
-	rc = cache_open(cfg, &c, err, errlen);
-	if (rc != KINDE_OK)
+	rc = cache_open(cfg, &c, &rec);
+	if (rc != KINDE_OK) {
+		errrec_copy(&rec, err, errlen);
 		return rc;
+	}
 	origin_of(cfg, &o);
 	ratelimit_list(&c, &o, now, fn, ctx);
 	cache_close(&c);

@@ -9,6 +9,7 @@
 #include "kinde-build.h"
 
 #include "http.h"
+#include "url.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -397,13 +398,13 @@ struct url_origin {
 	char port[8];
 };
 
-/* Scheme, host and port (the default one when absent) of url. */
-static bool
+/* Scheme, host and port (the default one when absent) of url: 0, or -1. */
+static int
 url_origin_of(const char *url, struct url_origin *o)
 {
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	CURLU *u = curl_url();
-	bool ok = false;
+	int rc = -1;
 
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
@@ -415,13 +416,13 @@ url_origin_of(const char *url, struct url_origin *o)
 		strcpy(o->scheme, scheme);
 		strcpy(o->host, host);
 		strcpy(o->port, port);
-		ok = true;
+		rc = 0;
 	}
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
 	curl_url_cleanup(u);
-	return ok;
+	return rc;
 }
 
 /*
@@ -439,9 +440,9 @@ redirect_refusal(const struct http_request *req, const char *url,
 	if (req->body != NULL ||
 	    (req->method != NULL && strcmp(req->method, "GET") != 0))
 		return "a POST is never redirected (it would carry its form or bearer token there)";
-	if (strncasecmp(next, "https://", 8) != 0)
+	if (!is_https_url(next, true))
 		return "only https URLs are followed";
-	if (!url_origin_of(url, &from) || !url_origin_of(next, &to))
+	if (url_origin_of(url, &from) != 0 || url_origin_of(next, &to) != 0)
 		return "not a URL that can be checked";
 	if (strcasecmp(from.scheme, to.scheme) != 0 ||
 	    strcasecmp(from.host, to.host) != 0 ||
@@ -506,7 +507,7 @@ perform(const struct http_request *req, struct http_response *r)
 
 	memset(r, 0, sizeof(*r));
 	r->max_age = r->ratelimit_reset = r->retry_after = -1;
-	if (strncmp(req->url, "https://", 8) != 0) {
+	if (!is_https_url(req->url, false)) {
 		set_err(r, HTTP_E_URL, "%s: %s", req->url,
 			"only https URLs are allowed");
 		return;

@@ -25,6 +25,7 @@
 #include "origin.h"
 #include "ratelimit.h"
 #include "safefile.h"
+#include "url.h"
 #include "util.h"
 
 #endif

@@ -31,6 +31,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <strings.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -111,6 +113,22 @@ const char *kinde_reason_class(kinde_reason_t reason);
  * (lib/util.c, lib/timefmt.c) */
 
 #define KINDE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Whether s starts with the https scheme.  any_case false: "https://"
+ * exactly, the form the config writes (lib/config.c normalises every URL
+ * option to it, so a URL that reached us otherwise is suspect: a device
+ * endpoint's verification_uri, a request's URL, a CLI value).  any_case
+ * true: any case of the scheme (RFC 3986 §3.1), for a Location header,
+ * which a server may write as it likes.
+ * Inline: the libcurl transport plugin has no libkinde to link against.
+ */
+static inline bool
+is_https_url(const char *s, bool any_case)
+{
+	return any_case ? strncasecmp(s, "https://", 8) == 0 :
+			  strncmp(s, "https://", 8) == 0;
+}
 
 /* snprintf that never fails: truncates, always NUL-terminates. */
 void kinde_fmt(char *buf, size_t len, const char *fmt, ...)
@@ -488,8 +506,6 @@ const char *kinde_client_oauth_error(const kinde_client_t *c);
 /* What failed in the last failed request: "dns", "connect", "tls",
  * "timeout", "too-big", "redirect", "reset", "protocol", or "". */
 const char *kinde_client_network_failure(const kinde_client_t *c);
-/* Requests sent by this client (tests, diagnose). */
-unsigned kinde_client_requests(const kinde_client_t *c);
 
 /*
  * Validates a token with val's policy and c's key set, refetching the key

@@ -23,8 +23,10 @@ struct strlist {
 
 /* Appends a copy of s.  -1 on allocation failure. */
 int strlist_add(struct strlist *l, const char *s);
-/* Appends each word of s split on commas and whitespace. */
-int strlist_add_words(struct strlist *l, const char *s);
+/* Appends each word of s split on commas and whitespace: KINDE_OK,
+ * KINDE_E_CONFIG for a word of 512 bytes or more, KINDE_E_NOMEM (the
+ * words before the failure stay in l). */
+kinde_err_t strlist_add_words(struct strlist *l, const char *s);
 bool strlist_has(const struct strlist *l, const char *s);
 void strlist_clear(struct strlist *l);
 /* Joins with sep into buf (truncated with "..." when too long). */

@@ -27,7 +27,7 @@ kinde_verdict_reset(kinde_verdict_t *v)
 		free(v->checks[i].detail);
 	v->nchecks = 0;
 	v->reason = KINDE_R_NONE;
-	v->detail[0] = '\0';
+	errrec_clear(&v->detail);
 	json_decref(v->claims);
 	v->claims = NULL;
 	free(v->kid);
@@ -82,7 +82,7 @@ verdict_fail(kinde_verdict_t *v, const char *check, kinde_reason_t r,
 	if (v->reason == KINDE_R_NONE) {
 		v->reason = r;
 		va_start(ap, fmt);
-		kinde_vfmt(v->detail, sizeof(v->detail), fmt, ap);
+		errrec_vwrite(&v->detail, fmt, ap);
 		va_end(ap);
 	}
 	if (v->explain) {
@@ -139,7 +139,7 @@ kinde_verdict_reason(const kinde_verdict_t *v)
 const char *
 kinde_verdict_detail(const kinde_verdict_t *v)
 {
-	return v->detail;
+	return errrec_msg(&v->detail);
 }
 
 size_t

@@ -6,6 +6,7 @@
 #define KINDE_VERDICT_H
 
 #include "kinde.h"
+#include "errrec.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -19,7 +20,7 @@ struct check_rec {
 
 struct kinde_verdict {
 	kinde_reason_t reason;
-	char detail[512];
+	struct errrec detail;	/* of the first failure */
 	bool explain;
 	struct check_rec *checks;
 	size_t nchecks, cap;

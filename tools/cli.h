@@ -13,7 +13,9 @@
 
 #include <jansson.h>
 
-/* Exit codes: the same for every subcommand (DESIGN.md §4). */
+/* Exit codes, the same for every subcommand (kinde-auth(1), EXIT STATUS):
+ * 0 accepted or done, 1 rejected, 2 usage or configuration error, 3
+ * unavailable (network, issuer, key set). */
 #define EXIT_OK 0
 #define EXIT_REJECTED 1
 #define EXIT_USAGE 2

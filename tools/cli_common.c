@@ -87,7 +87,7 @@ cli_common_option(struct cli_opts *o, int opt, const char *arg)
 		return 1;
 	case OPT_JWKS:
 		/* A URL is fetched; anything else is a pinned local file. */
-		return add_set(o, strncmp(arg, "https://", 8) == 0 ||
+		return add_set(o, is_https_url(arg, false) ||
 				  strncmp(arg, "http://", 7) == 0 ?
 				  "jwks_uri" : "jwks_file", arg);
 	case 'o':

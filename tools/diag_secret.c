@@ -455,7 +455,6 @@ diag_apikey(struct diag *d, const char *raw)
 	char shown[64], *key;
 	bool dirty;
 
-	kinde_redact(raw, shown, sizeof(shown));
 	key = clean_copy(d, raw, DC_INVALID_API_KEY, "the API key", &dirty);
 	if (key == NULL)
 		return;

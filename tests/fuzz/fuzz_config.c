@@ -22,6 +22,7 @@
 #include "kinde.h"
 #include "alg.h"
 #include "config.h"
+#include "url.h"
 
 #include <string.h>
 
@@ -49,7 +50,7 @@ fixture(void)
 static bool
 https_clean(const char *s)
 {
-	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0')
+	if (!is_https_url(s, false) || s[8] == '\0')
 		return false;
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
@@ -80,19 +81,19 @@ check_finished(const kinde_config_t *cfg)
 		o = &opts[i];
 		field = (const char *)cfg + o->offset;
 		switch (o->type) {
-		case OPT_INT:
+		case OT_INT:
 			l = *(const long *)field;
 			FUZZ_ASSERT(l >= o->min && l <= o->max);
 			break;
-		case OPT_URL:
+		case OT_URL:
 			s = *(const char *const *)field;
 			FUZZ_ASSERT(s == NULL || https_clean(s));
 			break;
-		case OPT_PATH:
+		case OT_PATH:
 			s = *(const char *const *)field;
 			FUZZ_ASSERT(s == NULL || s[0] == '/');
 			break;
-		case OPT_RATE: {
+		case OT_RATE: {
 			const struct limit_rule *r = field;
 
 			/* off, or N and SECONDS within bounds */
@@ -101,7 +102,7 @@ check_finished(const kinde_config_t *cfg)
 				     r->seconds >= 1 && r->seconds <= 604800));
 			break;
 		}
-		case OPT_LIST: {
+		case OT_LIST: {
 			const struct strlist *sl = field;
 			size_t k;
 
