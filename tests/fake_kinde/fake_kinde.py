@@ -898,6 +898,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     timeout = 60                         # idle keep-alive connections
+    # Headers and body go out in separate writes: with Nagle's algorithm
+    # the body would wait for the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
 
     app = None                           # FakeKinde, set by make_server
 
