@@ -69,6 +69,7 @@ kinde_client_free(kinde_client_t *c)
 {
 	if (c == NULL)
 		return;
+	transport_conn_close(&c->conn);
 	cache_close(&c->cache);
 	kinde_keyset_free(c->ks);
 	json_decref(c->discovery);
@@ -238,7 +239,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 					    req->url, cfg->timeout);
 		}
 		req->timeout_ms = left;
-		rc = transport_perform(cfg, req, resp);
+		rc = transport_request(cfg, &c->conn, req, resp);
 		if (rc != KINDE_OK) {
 			c->http_err = resp->err;
 			return client_error(c, rc, "%s", resp->errmsg);

@@ -10,6 +10,7 @@
 #include "errrec.h"
 #include "http.h"
 #include "origin.h"
+#include "transport.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -44,6 +45,10 @@ struct kinde_client {
 	int64_t server_date;
 	int64_t server_date_local;
 
+	/* One connection for all of them while they go to one origin: a
+	 * cold login's discovery and key set, an API key's M2M token and
+	 * verification (transport.h). */
+	struct transport_conn conn;
 	/* One timeout for a whole operation (keys, M2M token, API key), not
 	 * for each of its requests: see client_op_begin. */
 	long op_deadline_ms;

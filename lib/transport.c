@@ -117,8 +117,8 @@ out:
 }
 
 kinde_err_t
-transport_perform(const kinde_config_t *cfg, struct http_request *req,
-		  struct http_response *resp)
+transport_request(const kinde_config_t *cfg, struct transport_conn *conn,
+		  struct http_request *req, struct http_response *resp)
 {
 	const struct kinde_net *net = registered;
 	struct errrec err = { "" };
@@ -135,6 +135,12 @@ transport_perform(const kinde_config_t *cfg, struct http_request *req,
 		resp->err = HTTP_E_INTERNAL;
 		return KINDE_E_CONFIG;
 	}
+	if (conn != NULL && conn->net != net) {
+		transport_conn_close(conn);
+		conn->net = net;
+		/* Out of memory: each request on its own connection. */
+		conn->session = net->session_new();
+	}
 	req->ca_file = cfg->ca_file;
 	req->proxy = cfg->proxy;
 	req->connect_timeout_ms = cfg->connect_timeout * 1000;
@@ -143,13 +149,33 @@ transport_perform(const kinde_config_t *cfg, struct http_request *req,
 	if (req->max_response == 0)
 		req->max_response = HTTP_MAX_RESPONSE;
 	kinde_log(cfg, LOG_DEBUG, "%s %s", req->method, req->url);
-	net->perform(req, resp);
+	if (conn != NULL && conn->session != NULL)
+		net->session_perform(conn->session, req, resp);
+	else
+		net->perform(req, resp);
 	if (resp->err != HTTP_OK) {
 		free(resp->body);
 		resp->body = NULL;
 		return KINDE_E_UNAVAILABLE;
 	}
-	kinde_log(cfg, LOG_DEBUG, "%s %s: HTTP %ld, %zu bytes", req->method,
-		  req->url, resp->status, resp->body_len);
+	kinde_log(cfg, LOG_DEBUG, "%s %s: HTTP %ld, %zu bytes, %s connection",
+		  req->method, req->url, resp->status, resp->body_len,
+		  resp->connects ? "new" : "reused");
 	return KINDE_OK;
+}
+
+kinde_err_t
+transport_perform(const kinde_config_t *cfg, struct http_request *req,
+		  struct http_response *resp)
+{
+	return transport_request(cfg, NULL, req, resp);
+}
+
+void
+transport_conn_close(struct transport_conn *conn)
+{
+	if (conn->net != NULL && conn->session != NULL)
+		conn->net->session_free(conn->session);
+	conn->net = NULL;
+	conn->session = NULL;
 }
