@@ -10,6 +10,7 @@
 #include "config.h"
 #include "form.h"
 #include "log.h"
+#include "url.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -121,7 +122,7 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 		       sizeof(d->user_code)) != 0 ||
 	    copy_shown(json_object_get(doc, "verification_uri"),
 		       d->verification_uri, sizeof(d->verification_uri)) != 0 ||
-	    strncmp(d->verification_uri, "https://", 8) != 0) {
+	    !is_https_url(d->verification_uri, false)) {
 		rc = client_error(c, KINDE_E_UNAVAILABLE,
 				  "%s: the reply is not a device authorization", url);
 		goto out;
@@ -129,7 +130,7 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 	if (copy_shown(json_object_get(doc, "verification_uri_complete"),
 		       d->verification_uri_complete,
 		       sizeof(d->verification_uri_complete)) != 0 ||
-	    strncmp(d->verification_uri_complete, "https://", 8) != 0)
+	    !is_https_url(d->verification_uri_complete, false))
 		d->verification_uri_complete[0] = '\0';
 	d->expires_in = json_is_integer(json_object_get(doc, "expires_in")) ?
 			(long)json_integer_value(json_object_get(doc, "expires_in")) :
@@ -278,16 +279,4 @@ void
 kinde_device_clear(struct kinde_device_auth *d)
 {
 	kinde_wipe(d, sizeof(*d));
-}
-
-bool
-kinde_config_device_qr(const kinde_config_t *cfg)
-{
-	return cfg->device_qr;
-}
-
-long
-kinde_config_device_timeout(const kinde_config_t *cfg)
-{
-	return cfg->device_client_id != NULL ? cfg->device_timeout : 0;
 }

@@ -156,21 +156,167 @@ policy_id_token_claim(const json_t *claims)
 	return NULL;
 }
 
+/*
+ * What the host's policy is applied to: a token's claims or an API key's
+ * verify reply, as policy_apply reads them.
+ */
+struct policy_facts {
+	const char *what;	/* "token" or "key", in the messages */
+	/* What cannot carry a client id or permissions: an API key.  Its
+	 * policy checks refuse rather than skip, named after none_what. */
+	bool keyless_client_perms;
+	const char *none_what;
+	const char *azp, *org;
+	bool azp_bad, org_bad;	/* present but not a string */
+	const struct strlist *scopes, *perms;
+	bool scopes_bad, perms_bad;	/* present but of the wrong type */
+};
+
+enum policy_step { STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG };
+
+/*
+ * The order each kind has always been judged in: with several failures it
+ * decides which reason a refusal names.  A key's own scopes come first,
+ * then what a key cannot carry.
+ */
+static const enum policy_step token_steps[] = {
+	STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG
+};
+static const enum policy_step key_steps[] = {
+	STEP_SCOPE, STEP_PERMISSION, STEP_CLIENT, STEP_ORG
+};
+
+/* An any-of check of a value the subject may carry with the wrong type:
+ * the type error is a failure of its own, and (explain) the check is
+ * still shown, on no value. */
 static int
-string_claim(const json_t *claims, const char *name, const char **out,
+allow_step(kinde_verdict_t *v, const char *claim, bool bad,
+	   const char *check, kinde_reason_t r, const struct strlist *allowed,
+	   const char *value, const char *what)
+{
+	int rc = 0;
+
+	if (bad) {
+		verdict_fail(v, claim, KINDE_R_CLAIMS, "%s is not a string",
+			     claim);
+		rc = -1;
+		if (!v->explain)
+			return rc;
+	}
+	return rc | policy_allow_any(v, check, r, allowed, value, what);
+}
+
+static int
+apply_step(const kinde_config_t *cfg, const struct policy_facts *f,
+	   enum policy_step step, kinde_verdict_t *v)
+{
+	static const struct strlist none = { 0 };
+	int rc = 0;
+
+	switch (step) {
+	case STEP_CLIENT:
+		rc = allow_step(v, "azp", f->azp_bad, "client", KINDE_R_CLIENT,
+				&cfg->allowed_client_ids, f->azp,
+				f->keyless_client_perms ? f->none_what :
+				f->what);
+		break;
+	case STEP_SCOPE:
+		if (f->scopes_bad) {
+			verdict_fail(v, "scope", KINDE_R_CLAIMS,
+				     "scope is not a string or scp not an array of strings");
+			rc = -1;
+		} else {
+			rc = policy_require_all(v, "scope", KINDE_R_SCOPE,
+						&cfg->require_scopes,
+						f->scopes, f->what);
+		}
+		break;
+	case STEP_PERMISSION:
+		if (f->perms_bad) {
+			verdict_fail(v, "permission", KINDE_R_CLAIMS,
+				     "permissions is not an array of strings");
+			rc = -1;
+		} else if (f->keyless_client_perms) {
+			rc = policy_require_all(v, "permission",
+						KINDE_R_PERMISSION,
+						&cfg->require_permissions,
+						&none, f->none_what);
+		} else {
+			rc = policy_require_all(v, "permission",
+						KINDE_R_PERMISSION,
+						&cfg->require_permissions,
+						f->perms, f->what);
+		}
+		break;
+	case STEP_ORG:
+		rc = allow_step(v, "org_code", f->org_bad, "org", KINDE_R_ORG,
+				&cfg->allowed_orgs, f->org, f->what);
+		break;
+	}
+	return rc;
+}
+
+/*
+ * The one routine that applies cfg's client, scope, permission and org
+ * policy, to a token (policy_check_token) and to an API key
+ * (policy_check_key).  0 when all pass; without explain it stops at the
+ * first failure (the verdict keeps the first reason either way).
+ */
+static int
+policy_apply(const kinde_config_t *cfg, const struct policy_facts *f,
 	     kinde_verdict_t *v)
+{
+	const enum policy_step *steps = f->keyless_client_perms ? key_steps :
+					token_steps;
+	size_t i, n = f->keyless_client_perms ? KINDE_ARRAY_SIZE(key_steps) :
+		      KINDE_ARRAY_SIZE(token_steps);
+	int rc = 0;
+
+	for (i = 0; i < n && (rc == 0 || v->explain); i++)
+		rc |= apply_step(cfg, f, steps[i], v);
+	return rc ? -1 : 0;
+}
+
+/* A string claim: 0 with *out (NULL when absent or null), -1 when it is
+ * of another type. */
+static int
+string_claim(const json_t *claims, const char *name, const char **out)
 {
 	const json_t *j = json_object_get(claims, name);
 
 	*out = NULL;
 	if (j == NULL || json_is_null(j))
 		return 0;
-	if (!json_is_string(j)) {
-		verdict_fail(v, name, KINDE_R_CLAIMS, "%s is not a string",
-			     name);
+	if (!json_is_string(j))
+		return -1;
+	*out = json_string_value(j);
+	return 0;
+}
+
+/* The token type: an OIDC ID token, or a type token_types does not take,
+ * is refused.  0 when accepted. */
+static int
+check_token_type(const kinde_config_t *cfg, const json_t *claims,
+		 kinde_verdict_t *v)
+{
+	unsigned type = policy_token_type(claims);
+	const char *idc = policy_id_token_claim(claims);
+
+	if (idc != NULL) {
+		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
+			     "an OIDC ID token (has %s), not an access token",
+			     idc);
 		return -1;
 	}
-	*out = json_string_value(j);
+	if (!(cfg->token_types & type)) {
+		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
+			     "%s tokens are not accepted (token_types)",
+			     type == KINDE_TOKEN_M2M ? "m2m (client credentials)" :
+			     "user");
+		return -1;
+	}
+	verdict_pass(v, "token-type", "%s",
+		     type == KINDE_TOKEN_M2M ? "m2m" : "user");
 	return 0;
 }
 
@@ -179,59 +325,33 @@ policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 		   kinde_verdict_t *v)
 {
 	struct strlist scopes = { 0 }, perms = { 0 };
-	const json_t *pj;
-	const char *azp, *org, *idc;
-	unsigned type = policy_token_type(claims);
-	int rc = 0;
+	struct policy_facts f = { .what = "token", .scopes = &scopes,
+				  .perms = &perms };
+	const json_t *pj = json_object_get(claims, "permissions");
+	int rc;
 
-#define STEP(x) do { rc |= (x); if (rc && !v->explain) goto out; } while (0)
-	if ((idc = policy_id_token_claim(claims)) != NULL) {
-		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
-			     "an OIDC ID token (has %s), not an access token",
-			     idc);
-		STEP(-1);
-	} else if (!(cfg->token_types & type)) {
-		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
-			     "%s tokens are not accepted (token_types)",
-			     type == KINDE_TOKEN_M2M ? "m2m (client credentials)" :
-			     "user");
-		STEP(-1);
-	} else {
-		verdict_pass(v, "token-type", "%s",
-			     type == KINDE_TOKEN_M2M ? "m2m" : "user");
-	}
-	STEP(string_claim(claims, "azp", &azp, v));
-	STEP(policy_allow_any(v, "client", KINDE_R_CLIENT,
-			      &cfg->allowed_client_ids, azp, "token"));
-
-	if (policy_token_scopes(claims, &scopes) != 0) {
-		verdict_fail(v, "scope", KINDE_R_CLAIMS,
-			     "scope is not a string or scp not an array of strings");
-		STEP(-1);
-	} else {
-		STEP(policy_require_all(v, "scope", KINDE_R_SCOPE,
-					&cfg->require_scopes, &scopes,
-					"token"));
-	}
-
-	pj = json_object_get(claims, "permissions");
-	if (pj != NULL && !json_is_null(pj) &&
-	    (!json_is_array(pj) || add_string_array(pj, &perms) != 0)) {
-		verdict_fail(v, "permission", KINDE_R_CLAIMS,
-			     "permissions is not an array of strings");
-		STEP(-1);
-	} else {
-		STEP(policy_require_all(v, "permission", KINDE_R_PERMISSION,
-					&cfg->require_permissions, &perms,
-					"token"));
-	}
-
-	STEP(string_claim(claims, "org_code", &org, v));
-	STEP(policy_allow_any(v, "org", KINDE_R_ORG, &cfg->allowed_orgs, org,
-			      "token"));
-#undef STEP
+	rc = check_token_type(cfg, claims, v);
+	if (rc != 0 && !v->explain)
+		goto out;
+	f.azp_bad = string_claim(claims, "azp", &f.azp) != 0;
+	f.org_bad = string_claim(claims, "org_code", &f.org) != 0;
+	f.scopes_bad = policy_token_scopes(claims, &scopes) != 0;
+	f.perms_bad = pj != NULL && !json_is_null(pj) &&
+		      (!json_is_array(pj) || add_string_array(pj, &perms) != 0);
+	rc |= policy_apply(cfg, &f, v);
 out:
 	strlist_clear(&scopes);
 	strlist_clear(&perms);
 	return rc ? -1 : 0;
+}
+
+int
+policy_check_key(const kinde_config_t *cfg, const struct strlist *scopes,
+		 const char *org, kinde_verdict_t *v)
+{
+	struct policy_facts f = { .what = "key", .keyless_client_perms = true,
+				  .none_what = "an API key", .org = org,
+				  .scopes = scopes };
+
+	return policy_apply(cfg, &f, v);
 }

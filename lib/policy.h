@@ -38,8 +38,20 @@ unsigned policy_token_type(const json_t *claims);
  */
 const char *policy_id_token_claim(const json_t *claims);
 
-/* Applies cfg's policy to a token's claims.  0 when all pass. */
+/*
+ * Applies cfg's policy to a token's claims: its type, then the client id,
+ * scopes, permissions and org.  0 when all pass.
+ */
 int policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 		       kinde_verdict_t *v);
+
+/*
+ * The same policy, through the same routine, for an API key the issuer
+ * said is valid and active: its granted scopes and org.  A key carries no
+ * permission and no client id, so require_permissions and
+ * allowed_client_ids refuse every key (rather than being skipped).
+ */
+int policy_check_key(const kinde_config_t *cfg, const struct strlist *scopes,
+		     const char *org, kinde_verdict_t *v);
 
 #endif

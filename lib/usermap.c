@@ -75,14 +75,15 @@ static int
 map_lookup(const char *path, const char *value, const char *user,
 	   char *why, size_t whylen)
 {
-	char *buf = NULL, *line, *next, *sp, err[512], esc[128], uesc[128];
+	char *buf = NULL, *line, *next, *sp, esc[128], uesc[128];
+	struct errrec err = { "" };
 	bool found = false;
 	size_t len;
 	int rc = 0;
 
 	if (safefile_read(path, FILE_TRUSTED, MAP_FILE_MAX, &buf, &len, NULL,
-			  err, sizeof(err)) != KINDE_OK) {
-		kinde_fmt(why, whylen, "user_map_file %s", err);
+			  &err) != KINDE_OK) {
+		kinde_fmt(why, whylen, "user_map_file %s", errrec_msg(&err));
 		return -1;
 	}
 	for (line = buf; line != NULL; line = next) {

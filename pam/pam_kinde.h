@@ -50,7 +50,7 @@ kinde_err_t pk_device_login(pam_handle_t *pamh, const kinde_config_t *cfg,
 			    kinde_client_t *client, kinde_verdict_t *v,
 			    char **token);
 
-/* Logs one decision line (text or JSON as cfg->audit says). */
+/* Logs one decision line (text or JSON as the audit option says). */
 void pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
 		     const struct decision *d);
 
