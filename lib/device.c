@@ -21,13 +21,11 @@
 
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 
+/* The core's monotonic clock (http.h), as a 64-bit count. */
 static int64_t
 mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)http_monotonic_ms();
 }
 
 static int64_t
