@@ -45,6 +45,10 @@ static const struct kinde_option options[] = {
 	  "org codes accepted, any of (default: any)" },
 	{ "allowed_client_ids", OPT_LIST, OFF(allowed_client_ids), 0, 0,
 	  "azp (client id) values accepted, any of (default: any)" },
+	{ "require_roles", OPT_LIST, OFF(require_roles), 0, 0,
+	  "role keys the user must all hold (token roles claim; Management API for keys and account_check)" },
+	{ "allowed_roles", OPT_LIST, OFF(allowed_roles), 0, 0,
+	  "role keys of which the user must hold one (default: any)" },
 	{ "token_types", OPT_TOKEN_TYPES, OFF(token_types), 0, 0,
 	  "user, m2m or both (default both)" },
 	{ "allow_any_token", OPT_BOOL, OFF(allow_any_token), 0, 0,
@@ -65,6 +69,12 @@ static const struct kinde_option options[] = {
 	  "take the secret from an earlier module, else prompt" },
 	{ "account_requires_auth", OPT_BOOL, OFF(account_requires_auth), 0, 0,
 	  "account stage denies logins that did not authenticate here" },
+	{ "account_check", OPT_STRING, OFF(account_check), 0, 0,
+	  "kinde: the account stage asks the Management API whether the user may log in now (default none)" },
+	{ "account_cache_ttl", OPT_INT, OFF(account_cache_ttl), 0, 3600,
+	  "seconds an account decision is reused (default 60)" },
+	{ "account_max_stale", OPT_INT, OFF(account_max_stale), 0, 7 * 86400,
+	  "seconds a cached account decision may decide while Kinde is unreachable (default 0: fail closed)" },
 	{ "audit", OPT_AUDIT, OFF(audit), 0, 0,
 	  "decision log format: text or json (default text)" },
 	{ "debug", OPT_BOOL, OFF(debug), 0, 0,
@@ -248,6 +258,7 @@ kinde_config_new(void)
 	cfg->audit = AUDIT_TEXT;
 	cfg->apikey_cache_ttl = 60;
 	cfg->apikey_negative_ttl = 10;
+	cfg->account_cache_ttl = 60;
 	cfg->device_timeout = 90;
 	cfg->connect_timeout = 5;
 	cfg->timeout = 10;
@@ -788,6 +799,12 @@ kinde_config_finish(kinde_config_t *cfg)
 	if (cfg->mode == MODE_DEVICE && cfg->device_client_id == NULL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "mode=device needs device_client_id");
+	if (cfg->account_check != NULL &&
+	    strcmp(cfg->account_check, "none") != 0 &&
+	    strcmp(cfg->account_check, "kinde") != 0)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "account_check: \"%s\" is not one of none, kinde",
+				    cfg->account_check);
 	if (cfg->use_first_pass && cfg->try_first_pass)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "use_first_pass and try_first_pass exclude each other");

@@ -5,6 +5,7 @@
 
 #include "policy.h"
 #include "config.h"
+#include "roles.h"
 #include "verdict.h"
 
 #include <string.h>
@@ -229,6 +230,7 @@ policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 	STEP(string_claim(claims, "org_code", &org, v));
 	STEP(policy_allow_any(v, "org", KINDE_R_ORG, &cfg->allowed_orgs, org,
 			      "token"));
+	STEP(roles_check_token(cfg, claims, v));
 #undef STEP
 out:
 	strlist_clear(&scopes);

@@ -36,4 +36,12 @@ int usermap_check_identity(const kinde_config_t *cfg, const char *value,
 			   bool is_apikey, const char *user, char *why,
 			   size_t whylen);
 
+/*
+ * The values the map file maps to local user (every line naming it), or
+ * the user name itself without a map file.  0, or -1 (why says why).
+ */
+struct strlist;
+int usermap_reverse(const kinde_config_t *cfg, const char *user,
+		    struct strlist *values, char *why, size_t whylen);
+
 #endif

@@ -68,6 +68,8 @@ struct auth_record {
 	char method[8];
 	char identity[AUTHMAC_FIELD_MAX + 1];
 	char exp[32];
+	char sub[AUTHMAC_FIELD_MAX + 1];	/* for account_check */
+	char org[AUTHMAC_FIELD_MAX + 1];
 };
 
 static void
@@ -242,6 +244,11 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  method_names[method]);
 	kinde_fmt(rec->identity, sizeof(rec->identity), "%s", identity);
 	kinde_fmt(rec->exp, sizeof(rec->exp), "%s", exp ? exp : "");
+	kinde_fmt(rec->sub, sizeof(rec->sub), "%s",
+		  pam_getenv(pamh, "KINDE_SUB") ? pam_getenv(pamh, "KINDE_SUB") : "");
+	kinde_fmt(rec->org, sizeof(rec->org), "%s",
+		  pam_getenv(pamh, "KINDE_ORG_CODE") ?
+		  pam_getenv(pamh, "KINDE_ORG_CODE") : "");
 	rc = pam_set_data(pamh, RECORD_NAME, rec, record_free);
 	if (rc != PAM_SUCCESS) {
 		record_free(pamh, rec, 0);
@@ -648,6 +655,11 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	 * been changed since by anyone. */
 	method = rec ? rec->method : pam_getenv(pamh, "KINDE_AUTH_METHOD");
 	d.method = method;
+	if (method == NULL && kinde_config_account_check(cfg)) {
+		/* No Kinde login (an SSH public key): Kinde alone decides. */
+		rc = pk_account_kinde(pamh, cfg, user, NULL, NULL, &d);
+		goto out;
+	}
 	if (method == NULL) {
 		/* Not our login (e.g. an SSH public key): not our call,
 		 * unless the administrator says every login must be ours. */
@@ -712,6 +724,18 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			  "PAM_USER is not the user the auth stage accepted: %s",
 			  user ? mapwhy : "no PAM_USER");
 		d.detail = why;
+	}
+	if (rc == PAM_SUCCESS && kinde_config_account_check(cfg)) {
+		/* Still allowed now?  KINDE_SUB is sealed in KINDE_AUTH_MAC;
+		 * the org only narrows the check, so the environment's will
+		 * do when the record is of another process. */
+		const char *sub = rec ? rec->sub :
+				  pam_getenv(pamh, "KINDE_SUB");
+
+		rc = pk_account_kinde(pamh, cfg, user, sub ? sub : "",
+				      rec ? rec->org :
+				      pam_getenv(pamh, "KINDE_ORG_CODE"), &d);
+		goto out;
 	}
 decided:
 	d.pam_rc = rc;
