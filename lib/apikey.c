@@ -15,6 +15,7 @@
 #include "denylist.h"
 #include "log.h"
 #include "policy.h"
+#include "roles.h"
 #include "verdict.h"
 
 #include <stdlib.h>
@@ -158,6 +159,44 @@ judge(const kinde_config_t *cfg, const json_t *facts, kinde_verdict_t *v)
 				       v->org_code, "key");
 	strlist_clear(&granted);
 	return rc ? KINDE_E_REJECTED : KINDE_OK;
+}
+
+/*
+ * require_roles / allowed_roles for a key: the roles of the user the
+ * issuer's answer names, in the key's organization, by the Management
+ * API (account.c, cached like account decisions).  A key of no user
+ * cannot hold a role.
+ */
+static kinde_err_t
+key_roles(kinde_client_t *c, kinde_verdict_t *v)
+{
+	struct kinde_account_info info;
+	kinde_verdict_t *rv;
+	kinde_err_t rc;
+
+	if (!roles_wanted(c->cfg)) {
+		verdict_skip(v, "role", "no role rule");
+		return KINDE_OK;
+	}
+	if (v->user_id == NULL) {
+		verdict_fail(v, "role", KINDE_R_ROLE,
+			     "the API key names no user, so require_roles / allowed_roles cannot hold");
+		return KINDE_E_REJECTED;
+	}
+	if ((rv = kinde_verdict_new(false)) == NULL)
+		return KINDE_E_NOMEM;
+	rc = kinde_client_account_check(c, v->user_id, v->org_code,
+					KINDE_ACCOUNT_ROLES, rv, &info);
+	if (rc == KINDE_OK)
+		verdict_pass(v, "role", "the key's user holds them (Management API, %s%s%s)",
+			     info.source, info.org[0] ? ", organization " : "",
+			     info.org);
+	else
+		verdict_fail(v, "role", rv->reason != KINDE_R_NONE ?
+			     rv->reason : verdict_reason_for_error(rc),
+			     "the key's user: %s", rv->detail);
+	kinde_verdict_free(rv);
+	return rc;
 }
 
 static kinde_err_t
@@ -341,6 +380,12 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		json_decref(meta);
 	}
 	rc = judge(cfg, facts, v);
+	if (rc == KINDE_OK || (rc == KINDE_E_REJECTED && v->explain)) {
+		kinde_err_t roles = key_roles(c, v);
+
+		if (rc == KINDE_OK)
+			rc = roles;
+	}
 	/* deny_file: key_id is known only from the issuer's answer. */
 	listed = denylist_match_key(cfg, facts, denied, sizeof(denied));
 	if (listed) {
