@@ -85,6 +85,22 @@ out:
 	return rc;
 }
 
+int
+kinde_account_local_users(const kinde_config_t *cfg, const char *id,
+			  char *users, size_t len)
+{
+	struct strlist l = { 0 };
+	char why[512];
+	int rc;
+
+	users[0] = '\0';
+	rc = usermap_forward(cfg, id, &l, why, sizeof(why));
+	if (rc == 0)
+		strlist_join((const char *const *)l.v, l.n, ",", users, len);
+	strlist_clear(&l);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* Deciding, live */
 

@@ -415,6 +415,11 @@ bool kinde_config_account_check(const kinde_config_t *cfg);
 int kinde_account_lookup(const kinde_config_t *cfg, const char *user,
 			 char *id, size_t idlen, char *why, size_t whylen);
 
+/* The other way: the local users user_map_file maps Kinde user id to,
+ * comma-separated into users ("" none).  0, or -1 (map file unreadable). */
+int kinde_account_local_users(const kinde_config_t *cfg, const char *id,
+			      char *users, size_t len);
+
 struct kinde_account_info {
 	char source[16];	/* "network", "cache", "stale cache" */
 	int64_t decided_at;	/* when the decision was made */

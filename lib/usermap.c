@@ -160,6 +160,38 @@ reverse_line(void *ctx, const char *value, const char *users)
 	return strlist_add(l->values, value) != 0 ? -1 : 0;
 }
 
+static int
+forward_line(void *ctx, const char *value, const char *users)
+{
+	struct lookup *l = ctx;
+	char *copy, *p, *save = NULL;
+	int rc = 0;
+
+	if (strcmp(value, l->value) != 0)
+		return 0;
+	if ((copy = strdup(users)) == NULL)
+		return -1;
+	for (p = strtok_r(copy, ",", &save); p != NULL && rc == 0;
+	     p = strtok_r(NULL, ",", &save))
+		if (!strlist_has(l->values, p) && strlist_add(l->values, p))
+			rc = -1;
+	free(copy);
+	return rc;
+}
+
+int
+usermap_forward(const kinde_config_t *cfg, const char *value,
+		struct strlist *users, char *why, size_t whylen)
+{
+	struct lookup l = { value, NULL, false, users };
+
+	why[0] = '\0';
+	if (cfg->user_map_file == NULL)
+		return strlist_add(users, value) != 0 ? -1 : 0;
+	return map_each(cfg->user_map_file, forward_line, &l, why, whylen) ?
+	       -1 : 0;
+}
+
 int
 usermap_reverse(const kinde_config_t *cfg, const char *user,
 		struct strlist *values, char *why, size_t whylen)

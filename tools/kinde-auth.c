@@ -27,6 +27,7 @@ static const struct {
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
 	{ "cache", cmd_cache, "cache flush: empty the shared cache by kind (revocation)" },
 	{ "ratelimit", cmd_ratelimit, "show or reset the host's rate-limit windows and lockouts" },
+	{ "whois", cmd_whois, "a local user's Kinde id and the live account check" },
 };
 
 static void

@@ -263,6 +263,30 @@ pk_login apikey alice k_live_org_only_key
 auth_is PAM_AUTH_ERR "API key of no user, a role rule -> PAM_AUTH_ERR"
 reason_is role "no user: reason role"
 
+# ---------------------------------------------------------------- whois --
+
+fk_reset_counts
+kinde_auth whois --config "$C1" alice
+is "$KA_RC" 0 "whois: an allowed user -> exit 0"
+like "$KA_OUT" 'Kinde user id +kp_alice' "whois: the Kinde id of the local user"
+like "$KA_OUT" 'maps back to +alice' "whois: ... and the local users of that id"
+like "$KA_OUT" 'is_suspended +false' "whois: the measured is_suspended"
+like "$KA_OUT" 'org_a: member yes; roles admin, ops; permissions ssh:login' "whois: membership, roles and permissions measured"
+like "$KA_OUT" 'ALLOWED now in org_a' "whois: the verdict"
+cmp_num "$(fk_count /api/v1/user)" -ge 1 "whois: asks Kinde live (the cached decision is not used)"
+kinde_auth whois --config "$C1" --json bob
+is "$KA_RC" 1 "whois --json: a user without the role -> exit 1"
+is "$(json_get "$KA_OUT" "d['reason']")" role "whois --json: reason role"
+is "$(json_get "$KA_OUT" "d['measured']['orgs']['org_a']['roles']")" '["viewer"]' "whois --json: the roles measured"
+is "$(json_get "$KA_OUT" "d['kinde_user_id']")" kp_bob "whois --json: the Kinde id"
+is "$(json_get "$KA_OUT" "[c['check'] for c in d['checks']]")" '["user", "suspended", "org", "role"]' "whois --json: every check"
+kinde_auth whois --config "$C1" dave
+is "$KA_RC" 1 "whois: an unmapped user -> exit 1"
+like "$KA_ERR" 'no Kinde user id' "whois: says it is not mapped"
+kinde_auth whois --config "$C5" alice
+is "$KA_RC" 2 "whois: the M2M application lacks a scope -> exit 2"
+like "$KA_ERR" 'read:users' "whois: names the scope"
+
 # ---------------------------------------------------------- Kinde down --
 
 S1=$T/stale.conf
@@ -287,5 +311,7 @@ like "$(acct_field detail)" 'stale cache' "Kinde down: the line says a stale dec
 log_like 'cached decision of [0-9]+s ago decides' "Kinde down: the log says which decision"
 pk_login stale bob x
 acct_is PAM_AUTHINFO_UNAVAIL "Kinde down, no decision for this user -> PAM_AUTHINFO_UNAVAIL"
+kinde_auth whois --config "$S1" alice
+is "$KA_RC" 3 "whois: Kinde down -> exit 3"
 
 tap_done
