@@ -151,6 +151,19 @@ explain_failure(struct diag *d, const struct kinde_check *c,
 		*fix = strcmp(n, "scope") == 0 ?
 		       "in Kinde, enable the scope on the API and request it when getting the token (scope=...), or change require_scopes" :
 		       "in Kinde, give the user a role with the permission, or change require_permissions";
+	} else if (strcmp(n, "role") == 0) {
+		bool no_claim = kinde_verdict_claim_string(v, "key_id") == NULL &&
+				json_object_get(kinde_verdict_claims(v),
+						"roles") == NULL;
+
+		*code = DC_SCOPE;
+		*symptom = "the login is refused (PAM_AUTH_ERR): require_roles / allowed_roles not met";
+		*cause = no_claim ?
+			 "the token has no roles claim: Kinde adds it only when the API's token customization includes roles" :
+			 "the user does not hold the roles require_roles / allowed_roles ask for";
+		*fix = no_claim ?
+		       "in Kinde, open Settings > APIs > (this API) > Token customization and turn on Roles (or the application's access token customization), then get a new token" :
+		       "in Kinde, give the user the role in its organization, or change require_roles / allowed_roles";
 	} else if (strcmp(n, "org") == 0) {
 		*code = DC_ORG;
 		*symptom = "the login is refused (PAM_AUTH_ERR): organization access denied";

@@ -72,7 +72,10 @@
 #   SSHD_NOFILE            soft RLIMIT_NOFILE for sshd (1024); pam_exec
 #                          close()s every fd up to it, once per call
 #   SSH_LOGIN_TIMEOUT      seconds before ssh_login kills the client (30)
-#   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v)
+#   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v); they
+#                          come first, so they win over the defaults (ssh
+#                          keeps the first value of an option), e.g.
+#                          (-o PreferredAuthentications=publickey ...)
 #
 # Where the module runs: in kbd-interactive logins sshd's monitor (root in
 # root mode, SSHD_UID otherwise) forks a "[pam]" child that calls
@@ -743,6 +746,7 @@ _sshdh_run_login() {
 	# shellcheck disable=SC2054  # commas are ssh list syntax
 	opts=(
 		-F /dev/null -T -p "$SSHD_PORT" -l "$user"
+		"${extra[@]}"
 		-o UserKnownHostsFile="$SSHD_DIR/etc/known_hosts"
 		-o GlobalKnownHostsFile=/dev/null
 		-o StrictHostKeyChecking=yes
@@ -763,7 +767,6 @@ _sshdh_run_login() {
 		-o ForwardAgent=no -o ForwardX11=no
 		# curve25519 first: ~90 ms faster per login than sntrup761
 		-o KexAlgorithms=curve25519-sha256,sntrup761x25519-sha512
-		"${extra[@]}"
 	)
 	_sshdh_log_offset=$(stat -c %s "$SSHD_LOG" 2>/dev/null || echo 0)
 

@@ -239,6 +239,8 @@ reason_is role "without admin: reason role"
 kinde_auth verify --config "$TC" --explain "${TOK[noroles]}"
 is "$KA_RC" 1 "verify --explain: the token without roles is rejected"
 like "$KA_OUT" 'role.*Token customization' "verify --explain: says how to enable the roles claim"
+kinde_auth diagnose --config "$TC" --token "${TOK[noroles]}"
+like "$KA_OUT" 'no roles claim.*Token customization' "diagnose: a token without roles: says how to enable the claim in Kinde"
 TA=$T/anyrole.conf
 acct_conf "$TA" "require_scopes = ssh:login" "allowed_roles = viewer ops" "user_map_file = $MAP"
 pk_service anyrole "auth required $PK_MODULE config=$TA" "account required pam_permit.so"
