@@ -174,10 +174,8 @@ key_roles(kinde_client_t *c, kinde_verdict_t *v)
 	kinde_verdict_t *rv;
 	kinde_err_t rc;
 
-	if (!roles_wanted(c->cfg)) {
-		verdict_skip(v, "role", "no role rule");
+	if (!roles_wanted(c->cfg))
 		return KINDE_OK;
-	}
 	if (v->user_id == NULL) {
 		verdict_fail(v, "role", KINDE_R_ROLE,
 			     "the API key names no user, so require_roles / allowed_roles cannot hold");

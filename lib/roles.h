@@ -34,7 +34,8 @@ int roles_eval(const struct strlist *require_all,
  */
 int roles_from_claims(const json_t *claims, struct strlist *out);
 
-/* The "role" check of a token (policy.c).  0 when it passes. */
+/* The "role" check of a token (policy.c), recorded only when cfg has a
+ * role rule.  0 when it passes. */
 int roles_check_token(const kinde_config_t *cfg, const json_t *claims,
 		      kinde_verdict_t *v);
 
