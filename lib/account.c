@@ -18,6 +18,7 @@
 #include "config.h"
 #include "log.h"
 #include "mgmt.h"
+#include "policy.h"
 #include "roles.h"
 #include "usermap.h"
 #include "verdict.h"
@@ -29,13 +30,6 @@
 #define ACCOUNT_PREFIX "account"
 /* A decision stamped further ahead than this is not believed. */
 #define ACCOUNT_FUTURE_SKEW 300
-
-bool
-kinde_config_account_check(const kinde_config_t *cfg)
-{
-	return cfg->account_check != NULL &&
-	       strcmp(cfg->account_check, "kinde") == 0;
-}
 
 static bool
 is_user_id(const char *s)
@@ -235,22 +229,38 @@ out:
 	return rc;
 }
 
-/* Roles and permissions in org: *ok when the rules hold there, else
- * *r and detail say which failed. */
+/* The pass details of rv's checks, "; "-joined into detail. */
+static void
+pass_details(const kinde_verdict_t *rv, char *detail, size_t len)
+{
+	size_t i, used = 0;
+
+	detail[0] = '\0';
+	for (i = 0; i < rv->nchecks; i++)
+		if (rv->checks[i].status == 1 && rv->checks[i].detail) {
+			kinde_fmt(detail + used, len - used, "%s%s",
+				  used ? "; " : "", rv->checks[i].detail);
+			used = strlen(detail);
+		}
+}
+
+/* Roles and permissions in org, judged by the policy routine
+ * (policy_check_member): *ok when the rules hold there, else *r and
+ * detail say which failed. */
 static kinde_err_t
 check_rules_in(struct acct *a, const char *org, bool *ok, kinde_reason_t *r,
 	       char *detail, size_t len)
 {
 	const kinde_config_t *cfg = a->cfg;
-	struct strlist roles = { 0 }, perms = { 0 }, none = { 0 };
+	struct strlist roles = { 0 }, perms = { 0 };
 	bool want_roles = roles_wanted(cfg) || a->live;
 	bool want_perms = !a->roles_only &&
 			  (cfg->require_permissions.n > 0 || a->live);
-	char what[300], d2[512] = "";
+	char what[300];
 	json_t *of = org_facts(a, org);
+	kinde_verdict_t *rv = NULL;
 	kinde_err_t rc = KINDE_OK;
 	bool found;
-	int rr = 0, pr = 0;
 
 	kinde_fmt(what, sizeof(what), "%s in %s", a->id, org);
 	if (want_roles) {
@@ -265,19 +275,21 @@ check_rules_in(struct acct *a, const char *org, bool *ok, kinde_reason_t *r,
 			goto out;
 		json_object_set_new(of, "permissions", strlist_json(&perms));
 	}
-	detail[0] = '\0';
-	if (roles_wanted(cfg))
-		rr = roles_eval(&cfg->require_roles, &cfg->allowed_roles,
-				&roles, what, detail, len);
-	if (!a->roles_only && cfg->require_permissions.n > 0)
-		pr = roles_eval(&cfg->require_permissions, &none, &perms,
-				what, d2, sizeof(d2));
-	*ok = rr == 0 && pr == 0;
-	*r = rr != 0 ? KINDE_R_ROLE : KINDE_R_PERMISSION;
-	if (rr == 0 && d2[0] != '\0')
-		kinde_fmt(detail, len, "%s%s%s", detail[0] ? detail : "",
-			  detail[0] ? "; " : "", d2);
+	/* A verdict of this organization alone: the caller records one. */
+	if ((rv = kinde_verdict_new(true)) == NULL) {
+		rc = KINDE_E_NOMEM;
+		goto out;
+	}
+	*ok = policy_check_member(cfg, &roles,
+				  a->roles_only ? NULL : &perms, what,
+				  rv) == 0;
+	*r = rv->reason;
+	if (*ok)
+		pass_details(rv, detail, len);
+	else
+		kinde_fmt(detail, len, "%s", errrec_msg(&rv->detail));
 out:
+	kinde_verdict_free(rv);
 	strlist_clear(&roles);
 	strlist_clear(&perms);
 	return rc;
@@ -487,8 +499,8 @@ cache_write(kinde_client_t *c, const struct entry_key *k, const char *id,
 			 cfg->client_id ? cfg->client_id : "", "user_id", id,
 			 "org_hint", hint ? hint : "", "policy", k->policy,
 			 "decided_at", (json_int_t)time(NULL), "reason",
-			 kinde_reason_name(v->reason), "detail", v->detail,
-			 "org", org);
+			 kinde_reason_name(v->reason), "detail",
+			 errrec_msg(&v->detail), "org", org);
 	if (meta == NULL ||
 	    cache_put(&c->cache, k->name, meta, "", 0) != KINDE_OK)
 		kinde_log(cfg, LOG_DEBUG, "account decision not cached");
@@ -602,7 +614,8 @@ account_check(kinde_client_t *c, const char *id, const char *hint,
 	goto out;
 unavailable:
 	kinde_fmt(info->unavailable, sizeof(info->unavailable), "%s",
-		  c->err[0] ? c->err : kinde_strerror(rc));
+		  errrec_isset(&c->err) ? errrec_msg(&c->err) :
+		  kinde_strerror(rc));
 	if (rc != KINDE_E_UNAVAILABLE && rc != KINDE_E_RATELIMITED)
 		goto failed;
 	if (!a.live && cfg->account_max_stale > 0 &&

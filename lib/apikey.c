@@ -138,25 +138,7 @@ judge(const kinde_config_t *cfg, const json_t *facts, kinde_verdict_t *v)
 	json_array_foreach(scopes, i, s)
 		if (json_is_string(s))
 			strlist_add(&granted, json_string_value(s));
-	rc |= policy_require_all(v, "scope", KINDE_R_SCOPE,
-				 &cfg->require_scopes, &granted, "key");
-	/*
-	 * An API key carries no permissions and no client id: a policy that
-	 * requires them cannot be met by a key.  Refuse rather than skip.
-	 */
-	if (rc == 0 || v->explain) {
-		struct strlist none = { 0 };
-
-		rc |= policy_require_all(v, "permission", KINDE_R_PERMISSION,
-					 &cfg->require_permissions, &none,
-					 "an API key");
-		rc |= policy_allow_any(v, "client", KINDE_R_CLIENT,
-				       &cfg->allowed_client_ids, NULL,
-				       "an API key");
-	}
-	if (rc == 0 || v->explain)
-		rc |= policy_allow_any(v, "org", KINDE_R_ORG, &cfg->allowed_orgs,
-				       v->org_code, "key");
+	rc = policy_check_key(cfg, &granted, v->org_code, v);
 	strlist_clear(&granted);
 	return rc ? KINDE_E_REJECTED : KINDE_OK;
 }
@@ -192,7 +174,7 @@ key_roles(kinde_client_t *c, kinde_verdict_t *v)
 	else
 		verdict_fail(v, "role", rv->reason != KINDE_R_NONE ?
 			     rv->reason : verdict_reason_for_error(rc),
-			     "the key's user: %s", rv->detail);
+			     "the key's user: %s", errrec_msg(&rv->detail));
 	kinde_verdict_free(rv);
 	return rc;
 }
@@ -358,7 +340,7 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		rc = ask_issuer(c, key, &facts);
 		if (rc != KINDE_OK) {
 			verdict_fail(v, "issuer", verdict_reason_for_error(rc),
-				     "%s", c->err);
+				     "%s", errrec_msg(&c->err));
 			return rc;
 		}
 		ttl = json_is_true(json_object_get(facts, "is_valid")) &&

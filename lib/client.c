@@ -20,8 +20,8 @@
 kinde_err_t
 kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
 {
+	struct errrec err = { "" };
 	kinde_client_t *c;
-	char err[512];
 
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
@@ -30,9 +30,9 @@ kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
 	c->cfg = cfg;
 	origin_of(cfg, &c->origin);
 	if (client_wants_cache(cfg)) {
-		if (cache_open(cfg, &c->cache, err, sizeof(err)) != KINDE_OK)
+		if (cache_open(cfg, &c->cache, &err) != KINDE_OK)
 			kinde_log(cfg, LOG_WARNING, "%s; going on without a cache",
-				  err);
+				  errrec_msg(&err));
 	} else {
 		c->cache.dirfd = -1;
 	}
@@ -69,6 +69,7 @@ kinde_client_free(kinde_client_t *c)
 {
 	if (c == NULL)
 		return;
+	transport_conn_close(&c->conn);
 	cache_close(&c->cache);
 	kinde_keyset_free(c->ks);
 	json_decref(c->discovery);
@@ -98,7 +99,7 @@ client_now(const kinde_client_t *c)
 const char *
 kinde_client_error(const kinde_client_t *c)
 {
-	return c->err;
+	return errrec_msg(&c->err);
 }
 
 kinde_err_t
@@ -106,19 +107,18 @@ client_error(kinde_client_t *c, kinde_err_t err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->err[0] == '\0') {
-		va_start(ap, fmt);
-		kinde_vfmt(c->err, sizeof(c->err), fmt, ap);
-		va_end(ap);
+	if (!errrec_isset(&c->err))
 		c->err_code = err;
-	}
+	va_start(ap, fmt);
+	errrec_vwrite(&c->err, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
 void
 client_clear_error(kinde_client_t *c)
 {
-	c->err[0] = '\0';
+	errrec_clear(&c->err);
 	c->err_code = KINDE_OK;
 	c->oauth_error[0] = '\0';
 	c->http_err = HTTP_OK;
@@ -194,7 +194,8 @@ client_endpoint(kinde_client_t *c, const char *field,
 	/* No discovery document (404, not JSON, no such field): Kinde's
 	 * well-known paths. */
 	kinde_log(c->cfg, LOG_DEBUG, "no %s from discovery (%s); using %s",
-		  field, c->err[0] ? c->err : "absent", fallback_path);
+		  field, errrec_isset(&c->err) ? errrec_msg(&c->err) : "absent",
+		  fallback_path);
 	client_clear_error(c);
 	client_url(c, fallback_path, url, len);
 	return KINDE_OK;
@@ -238,8 +239,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 					    req->url, cfg->timeout);
 		}
 		req->timeout_ms = left;
-		c->requests++;
-		rc = transport_perform(cfg, req, resp);
+		rc = transport_request(cfg, &c->conn, req, resp);
 		if (rc != KINDE_OK) {
 			c->http_err = resp->err;
 			return client_error(c, rc, "%s", resp->errmsg);
@@ -299,12 +299,6 @@ kinde_client_ratelimited_until(kinde_client_t *c)
 	ratelimit_list(&c->cache, &c->origin, (int64_t)time(NULL), latest,
 		       &until);
 	return until;
-}
-
-unsigned
-kinde_client_requests(const kinde_client_t *c)
-{
-	return c->requests;
 }
 
 const char *

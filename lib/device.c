@@ -10,6 +10,7 @@
 #include "config.h"
 #include "form.h"
 #include "log.h"
+#include "url.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,7 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 		       sizeof(d->user_code)) != 0 ||
 	    copy_shown(json_object_get(doc, "verification_uri"),
 		       d->verification_uri, sizeof(d->verification_uri)) != 0 ||
-	    strncmp(d->verification_uri, "https://", 8) != 0) {
+	    !is_https_url(d->verification_uri, false)) {
 		rc = client_error(c, KINDE_E_UNAVAILABLE,
 				  "%s: the reply is not a device authorization", url);
 		goto out;
@@ -121,7 +122,7 @@ kinde_client_device_start(kinde_client_t *c, struct kinde_device_auth *d)
 	if (copy_shown(json_object_get(doc, "verification_uri_complete"),
 		       d->verification_uri_complete,
 		       sizeof(d->verification_uri_complete)) != 0 ||
-	    strncmp(d->verification_uri_complete, "https://", 8) != 0)
+	    !is_https_url(d->verification_uri_complete, false))
 		d->verification_uri_complete[0] = '\0';
 	d->expires_in = json_is_integer(json_object_get(doc, "expires_in")) ?
 			(long)json_integer_value(json_object_get(doc, "expires_in")) :

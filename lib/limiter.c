@@ -124,8 +124,8 @@ keep_secs(const kinde_config_t *cfg, enum limit_table t)
 kinde_err_t
 limiter_open(const kinde_config_t *cfg, struct limiter **out)
 {
+	struct errrec err = { "" };
 	struct limiter *l;
-	char err[512];
 	kinde_err_t rc;
 
 	*out = NULL;
@@ -135,9 +135,9 @@ limiter_open(const kinde_config_t *cfg, struct limiter **out)
 	l->cfg = cfg;
 	l->lockfd = -1;
 	rc = cache_open_dir(cfg->state_dir ? cfg->state_dir : KINDE_STATE_DIR,
-			    "state_dir", &l->dir, err, sizeof(err));
+			    "state_dir", &l->dir, &err);
 	if (rc != KINDE_OK) {
-		kinde_log(cfg, LOG_ERR, "%s", err);
+		kinde_log(cfg, LOG_ERR, "%s", errrec_msg(&err));
 		free(l);
 		return rc;
 	}

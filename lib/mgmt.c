@@ -44,23 +44,23 @@ key_ok(const json_t *j)
 }
 
 static json_t *
-load(const char *buf, size_t len, char *err, size_t errlen)
+load(const char *buf, size_t len, struct errrec *err)
 {
 	json_error_t je;
 	json_t *doc;
 
 	if (len > MGMT_REPLY_MAX) {
-		kinde_fmt(err, errlen, "the reply is larger than %d bytes",
+		errrec_write(err, "the reply is larger than %d bytes",
 			  MGMT_REPLY_MAX);
 		return NULL;
 	}
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (doc == NULL) {
-		kinde_fmt(err, errlen, "the reply is not JSON (%s)", je.text);
+		errrec_write(err, "the reply is not JSON (%s)", je.text);
 		return NULL;
 	}
 	if (!json_is_object(doc)) {
-		kinde_fmt(err, errlen, "the reply is not a JSON object");
+		errrec_write(err, "the reply is not a JSON object");
 		json_decref(doc);
 		return NULL;
 	}
@@ -75,8 +75,8 @@ mgmt_user_clear(struct mgmt_user *u)
 }
 
 int
-mgmt_parse_user(const char *buf, size_t len, struct mgmt_user *u, char *err,
-		size_t errlen)
+mgmt_parse_user(const char *buf, size_t len, struct mgmt_user *u,
+		struct errrec *err)
 {
 	const json_t *id, *susp, *orgs, *o;
 	json_t *doc;
@@ -84,35 +84,35 @@ mgmt_parse_user(const char *buf, size_t len, struct mgmt_user *u, char *err,
 	int rc = -1;
 
 	memset(u, 0, sizeof(*u));
-	if ((doc = load(buf, len, err, errlen)) == NULL)
+	if ((doc = load(buf, len, err)) == NULL)
 		return -1;
 	id = json_object_get(doc, "id");
 	susp = json_object_get(doc, "is_suspended");
 	orgs = json_object_get(doc, "organizations");
 	if (!key_ok(id) || !mgmt_id_ok(json_string_value(id))) {
-		kinde_fmt(err, errlen, "the user has no usable \"id\"");
+		errrec_write(err, "the user has no usable \"id\"");
 		goto out;
 	}
 	/* Absent is not "not suspended": the one fact this call is for. */
 	if (!json_is_boolean(susp)) {
-		kinde_fmt(err, errlen, "\"is_suspended\" is not a boolean");
+		errrec_write(err, "\"is_suspended\" is not a boolean");
 		goto out;
 	}
 	if (orgs != NULL && !json_is_null(orgs) &&
 	    (!json_is_array(orgs) || json_array_size(orgs) > MGMT_ITEMS_MAX)) {
-		kinde_fmt(err, errlen,
+		errrec_write(err,
 			  "\"organizations\" is not an array of at most %d codes",
 			  MGMT_ITEMS_MAX);
 		goto out;
 	}
 	json_array_foreach(orgs, i, o) {
 		if (!key_ok(o) || !mgmt_id_ok(json_string_value(o))) {
-			kinde_fmt(err, errlen,
+			errrec_write(err,
 				  "\"organizations\"[%zu] is not an org code", i);
 			goto out;
 		}
 		if (strlist_add(&u->orgs, json_string_value(o)) != 0) {
-			kinde_fmt(err, errlen, "out of memory");
+			errrec_write(err, "out of memory");
 			goto out;
 		}
 	}
@@ -134,8 +134,7 @@ mgmt_page_clear(struct mgmt_page *p)
 
 int
 mgmt_parse_page(const char *buf, size_t len, const char *array,
-		const char *field, struct mgmt_page *p, char *err,
-		size_t errlen)
+		const char *field, struct mgmt_page *p, struct errrec *err)
 {
 	const json_t *arr, *next, *e, *f;
 	json_t *doc;
@@ -143,13 +142,13 @@ mgmt_parse_page(const char *buf, size_t len, const char *array,
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
-	if ((doc = load(buf, len, err, errlen)) == NULL)
+	if ((doc = load(buf, len, err)) == NULL)
 		return -1;
 	arr = json_object_get(doc, array);
 	next = json_object_get(doc, "next_token");
 	if (arr != NULL && !json_is_null(arr) &&
 	    (!json_is_array(arr) || json_array_size(arr) > MGMT_ITEMS_MAX)) {
-		kinde_fmt(err, errlen, "\"%s\" is not an array of at most %d",
+		errrec_write(err, "\"%s\" is not an array of at most %d",
 			  array, MGMT_ITEMS_MAX);
 		goto out;
 	}
@@ -157,19 +156,19 @@ mgmt_parse_page(const char *buf, size_t len, const char *array,
 	    (!json_is_string(next) ||
 	     json_string_length(next) > MGMT_TOKEN_MAX ||
 	     strlen(json_string_value(next)) != json_string_length(next))) {
-		kinde_fmt(err, errlen, "\"next_token\" is not a string of at most %d bytes",
+		errrec_write(err, "\"next_token\" is not a string of at most %d bytes",
 			  MGMT_TOKEN_MAX);
 		goto out;
 	}
 	json_array_foreach(arr, i, e) {
 		f = json_object_get(e, field);
 		if (!json_is_object(e) || !key_ok(f)) {
-			kinde_fmt(err, errlen, "\"%s\"[%zu] has no usable \"%s\"",
+			errrec_write(err, "\"%s\"[%zu] has no usable \"%s\"",
 				  array, i, field);
 			goto out;
 		}
 		if (strlist_add(&p->items, json_string_value(f)) != 0) {
-			kinde_fmt(err, errlen, "out of memory");
+			errrec_write(err, "out of memory");
 			goto out;
 		}
 	}
@@ -187,12 +186,12 @@ mgmt_parse_error(const char *buf, size_t len, char *code, size_t codelen,
 		 char *msg, size_t msglen)
 {
 	const json_t *errs, *e0, *c, *m;
-	char err[128];
+	struct errrec err = { "" };
 	json_t *doc;
 	int rc = -1;
 
 	code[0] = msg[0] = '\0';
-	if ((doc = load(buf, len, err, sizeof(err))) == NULL)
+	if ((doc = load(buf, len, &err)) == NULL)
 		return -1;
 	errs = json_object_get(doc, "errors");
 	e0 = json_array_get(errs, 0);
@@ -295,7 +294,8 @@ mgmt_get_user(kinde_client_t *c, const char *user_id, struct mgmt_user *u,
 	      bool *found)
 {
 	struct http_response resp;
-	char path[512], err[256];
+	struct errrec err = { "" };
+	char path[512];
 	kinde_err_t rc;
 
 	memset(u, 0, sizeof(*u));
@@ -308,10 +308,10 @@ mgmt_get_user(kinde_client_t *c, const char *user_id, struct mgmt_user *u,
 	rc = mgmt_request(c, EP_USER, path, &resp);
 	if (rc != KINDE_OK || resp.status == 404)
 		goto out;
-	if (mgmt_parse_user(resp.body, resp.body_len, u, err,
-			    sizeof(err)) != 0) {
+	if (mgmt_parse_user(resp.body, resp.body_len, u, &err) != 0) {
 		rc = client_error(c, KINDE_E_UNAVAILABLE,
-				  "Management API (user): %s", err);
+				  "Management API (user): %s",
+				  errrec_msg(&err));
 	} else if (strcmp(u->id, user_id) != 0) {
 		rc = client_error(c, KINDE_E_UNAVAILABLE,
 				  "Management API (user): the reply is about another user");
@@ -337,7 +337,8 @@ each_page(kinde_client_t *c, enum endpoint ep, const char *path,
 	struct http_response resp;
 	struct mgmt_page p;
 	struct form q = { 0 };
-	char url[HTTP_URL_MAX], err[256], next[MGMT_TOKEN_MAX + 1] = "";
+	char url[HTTP_URL_MAX], next[MGMT_TOKEN_MAX + 1] = "";
+	struct errrec err = { "" };
 	kinde_err_t rc = KINDE_OK;
 	bool done = false;
 	int page, stop;
@@ -361,10 +362,10 @@ each_page(kinde_client_t *c, enum endpoint ep, const char *path,
 			break;
 		}
 		if (mgmt_parse_page(resp.body, resp.body_len, array, field, &p,
-				    err, sizeof(err)) != 0) {
+				    &err) != 0) {
 			rc = client_error(c, KINDE_E_UNAVAILABLE,
 					  "Management API (%s): %s",
-					  endpoints[ep].what, err);
+					  endpoints[ep].what, errrec_msg(&err));
 			mgmt_page_clear(&p);
 			free(resp.body);
 			break;

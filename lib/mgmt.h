@@ -18,6 +18,7 @@
 #define KINDE_MGMT_H
 
 #include "kinde.h"
+#include "errrec.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -39,10 +40,10 @@ struct mgmt_user {
 /*
  * A GET /api/v1/user reply: an object with a string "id", a boolean
  * "is_suspended" and, when expanded, "organizations" (an array of org
- * codes).  0, or -1 with err saying what is wrong.  Clear u after either.
+ * codes).  0, or -1 with err recording what is wrong.  Clear u after either.
  */
 int mgmt_parse_user(const char *buf, size_t len, struct mgmt_user *u,
-		    char *err, size_t errlen);
+		    struct errrec *err);
 void mgmt_user_clear(struct mgmt_user *u);
 
 /* One page of a list. */
@@ -58,8 +59,8 @@ struct mgmt_page {
  * after either.
  */
 int mgmt_parse_page(const char *buf, size_t len, const char *array,
-		    const char *field, struct mgmt_page *p, char *err,
-		    size_t errlen);
+		    const char *field, struct mgmt_page *p,
+		    struct errrec *err);
 void mgmt_page_clear(struct mgmt_page *p);
 
 /*

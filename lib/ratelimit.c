@@ -4,6 +4,7 @@
 #include "kinde-build.h"
 
 #include "ratelimit.h"
+#include "url.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -77,11 +78,10 @@ const char *
 ratelimit_endpoint(const char *url)
 {
 	char base[1024];
-	const char *path, *h = strstr(url, "://");
+	const char *path;
 
 	url_base(url, base, sizeof(base));
-	h = h ? strstr(base, "://") + 3 : base;
-	path = strchr(h, '/');
+	path = url_path(base);
 	if (path == NULL)
 		return "other";
 	if (strstr(path, "jwks") != NULL)

@@ -5,7 +5,6 @@
 
 #include "roles.h"
 #include "config.h"
-#include "verdict.h"
 
 #include <string.h>
 
@@ -75,39 +74,4 @@ roles_from_claims(const json_t *claims, struct strlist *out)
 			return -1;
 	}
 	return 1;
-}
-
-int
-roles_check_token(const kinde_config_t *cfg, const json_t *claims,
-		  kinde_verdict_t *v)
-{
-	struct strlist granted = { 0 };
-	char detail[512];
-	int rc = 0;
-
-	/* No rule, no record: a trace without roles stays as it was. */
-	if (!roles_wanted(cfg))
-		return 0;
-	switch (roles_from_claims(claims, &granted)) {
-	case 0:
-		verdict_fail(v, "role", KINDE_R_ROLE,
-			     "the token has no roles claim, so require_roles / allowed_roles cannot hold: %s",
-			     ROLES_CLAIM_ADVICE);
-		rc = -1;
-		break;
-	case 1:
-		rc = roles_eval(&cfg->require_roles, &cfg->allowed_roles,
-				&granted, "token", detail, sizeof(detail));
-		if (rc == 0)
-			verdict_pass(v, "role", "%s", detail);
-		else
-			verdict_fail(v, "role", KINDE_R_ROLE, "%s", detail);
-		break;
-	default:
-		verdict_fail(v, "role", KINDE_R_CLAIMS,
-			     "roles is not an array of {id, key, name} objects");
-		rc = -1;
-	}
-	strlist_clear(&granted);
-	return rc;
 }

@@ -12,7 +12,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-/* Where Kinde adds the roles claim (the advice of a token without one). */
+/* Where Kinde adds the roles claim (the advice of a token without one;
+ * policy.c applies the rules, the "role" step of policy_apply). */
 #define ROLES_CLAIM_ADVICE \
 	"in Kinde, add roles to the access token: Settings > APIs > (this API) > Token customization, turn on Roles (or the application's access token customization)"
 
@@ -33,10 +34,5 @@ int roles_eval(const struct strlist *require_all,
  * claim is there, 0 when absent or null, -1 when it has the wrong type.
  */
 int roles_from_claims(const json_t *claims, struct strlist *out);
-
-/* The "role" check of a token (policy.c), recorded only when cfg has a
- * role rule.  0 when it passes. */
-int roles_check_token(const kinde_config_t *cfg, const json_t *claims,
-		      kinde_verdict_t *v);
 
 #endif

@@ -76,13 +76,14 @@ static int
 map_each(const char *path, int (*fn)(void *, const char *, const char *),
 	 void *ctx, char *why, size_t whylen)
 {
-	char *buf = NULL, *line, *next, *sp, err[512];
+	char *buf = NULL, *line, *next, *sp;
+	struct errrec err = { "" };
 	size_t len;
 	int rc = 0;
 
 	if (safefile_read(path, FILE_TRUSTED, MAP_FILE_MAX, &buf, &len, NULL,
-			  err, sizeof(err)) != KINDE_OK) {
-		kinde_fmt(why, whylen, "user_map_file %s", err);
+			  &err) != KINDE_OK) {
+		kinde_fmt(why, whylen, "user_map_file %s", errrec_msg(&err));
 		return -1;
 	}
 	for (line = buf; line != NULL && rc == 0; line = next) {

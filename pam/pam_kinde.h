@@ -39,7 +39,7 @@ int pk_config(pam_handle_t *pamh, int argc, const char **argv,
 int pk_get_secret(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  char **secret);
 
-/* Logs one decision line (text or JSON as cfg->audit says). */
+/* Logs one decision line (text or JSON as the audit option says). */
 void pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
 		     const struct decision *d);
 

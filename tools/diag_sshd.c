@@ -8,7 +8,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,8 +5,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "http.h"
-#include "transport.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -41,7 +41,7 @@ DEFAULT_M2M_EXPIRES_IN = 86399
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 FAULT_KINDS = {"500", "429", "slow", "huge", "badjson", "reset",
                "redirect-http", "redirect-https", "redirect-307",
-               "redirect-308", "hang"}
+               "redirect-308", "hang", "close", "close-silent"}
 # Faults answered before the endpoint runs (no side effects happen);
 # the others rewrite the endpoint's real response.
 PRE_ROUTE_FAULTS = {"500", "429", "reset", "redirect-http",
@@ -297,10 +297,13 @@ class FakeKinde:
         with self.lock:
             self.log_file.write("%s %s %s\n" % (method, path, status))
 
-    def record(self, req):
-        """Count a non-control request and keep a redacted copy of it."""
+    def record(self, req, first_on_connection):
+        """Count a non-control request (and its TLS connection, if it is
+        the first there) and keep a redacted copy of it."""
         with self.lock:
             self.counts[req.path] += 1
+            if first_on_connection:
+                self.counts["connections"] += 1
             if req.path.startswith("/.well-known/jwks") and \
                     req.headers.get("Authorization") is not None:
                 self.counts["jwks_with_authorization"] += 1
@@ -717,6 +720,7 @@ class FakeKinde:
         with self.lock:
             counts = dict(self.counts)
         counts.setdefault("jwks_with_authorization", 0)
+        counts.setdefault("connections", 0)
         return Response(200, counts)
 
     def c_counts_reset(self, req, body):
@@ -1070,10 +1074,16 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     timeout = 60                         # idle keep-alive connections
+    # Headers and body go out in separate writes: with Nagle's algorithm
+    # the body would wait for the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
 
     app = None                           # FakeKinde, set by make_server
 
     def setup(self):
+        # Whether this TLS connection has carried a non-control request
+        # (counter "connections": only the client's own connections).
+        self.counted = False
         super().setup()
         # The TLS handshake runs here, in the connection's own thread,
         # so a stalled client never blocks the accept loop.
@@ -1138,7 +1148,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         control = req.path.startswith(CONTROL_PREFIX)
         if not control:
-            app.record(req)
+            app.record(req, not self.counted)
+            self.counted = True
         fault = app.take_fault(req.path)
         if fault is not None and fault.kind in ("reset", "hang"):
             self.drop_connection(fault, req)
@@ -1146,7 +1157,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind in PRE_ROUTE_FAULTS:
             self.send(fault_response(fault, req, app), req)
             return
-        if fault is not None:
+        if fault is not None and fault.kind in ("slow", "huge", "badjson"):
             # These faults replace the body: answer as if unconditional.
             del req.headers["If-None-Match"]
         try:
@@ -1158,8 +1169,14 @@ class Handler(BaseHTTPRequestHandler):
             resp.body = huge_body(resp, fault.size)
         elif fault is not None and fault.kind == "badjson":
             resp.body = resp.body[:max(1, len(resp.body) // 2)]
+        if fault is not None and fault.kind == "close":
+            self.close_connection = True  # says "Connection: close"
         self.send(resp, req, slow=fault.delay if fault is not None and
                   fault.kind == "slow" else None)
+        if fault is not None and fault.kind == "close-silent":
+            # Closed after the answer without a word, as a server whose
+            # keep-alive timeout ran out does.
+            self.close_connection = True
 
     def drop_connection(self, fault, req):
         """"reset": RST without an answer; "hang": hold, then close."""

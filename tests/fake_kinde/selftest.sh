@@ -281,7 +281,7 @@ pyx "d['/.well-known/jwks'] == 4 and d['/.well-known/openid-configuration'] == 1
 ok $? "counts per path and jwks_with_authorization"
 ctl counts/reset
 ctl_get counts
-pyx "d == {'jwks_with_authorization': 0}"
+pyx "d == {'jwks_with_authorization': 0, 'connections': 0}"
 ok $? "counts/reset zeroes the counters"
 
 req GET /no/such/path
@@ -877,6 +877,26 @@ N2=$("${CURL[@]}" --cacert "$S/ca.pem" -o /dev/null -o /dev/null -w '%{num_conne
 	"$ISS/.well-known/jwks" "$ISS/.well-known/jwks" | tr '\n' ' ')
 [ "$N2" = "1 0 " ]
 ok $? "HTTP/1.1 keep-alive: second request reuses the connection"
+ctl counts/reset
+"${CURL[@]}" --cacert "$S/ca.pem" -o /dev/null -o /dev/null \
+	"$ISS/.well-known/jwks" "$ISS/.well-known/openid-configuration"
+"${CURL[@]}" --cacert "$S/ca.pem" -o /dev/null "$ISS/.well-known/jwks"
+ctl_get counts
+pyx "d['connections'] == 2 and d['/.well-known/jwks'] == 2"
+ok $? "counter connections: TLS connections that carried a request (control calls not counted)"
+# close / close-silent: the real answer, then the connection is closed,
+# with or without saying so; a client must open a new one.
+for kind in close close-silent; do
+	ctl fault "{\"path\":\"/.well-known/jwks\",\"kind\":\"$kind\",\"count\":1}"
+	ctl counts/reset
+	N2=$("${CURL[@]}" --cacert "$S/ca.pem" -D "$T/hdr" -o "$T/body" -o /dev/null \
+		-w '%{http_code}/%{num_connects} ' \
+		"$ISS/.well-known/jwks" "$ISS/.well-known/jwks")
+	if [ $kind = close ]; then want=close; else want=; fi
+	[ "$N2" = "200/1 200/1 " ] && [ "$(hdr Connection | head -1)" = "$want" ] &&
+		pyx "'keys' in d" && [ "$(count_of connections)" = 2 ]
+	ok $? "fault $kind: the real answer${want:+ with Connection: close}, then a new connection ($N2)"
+done
 
 # ==================================================================== TLS ====
 

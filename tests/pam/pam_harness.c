@@ -24,12 +24,14 @@
  * after a warm-up, for the leak test.  Exit status: 0 when every stage
  * succeeded, 1 otherwise, 2 on a usage error.
  *
- * The syslog lines are captured by defining __syslog_chk, syslog and
- * vsyslog here: the executable's definitions win over libc's for libpam.
+ * The syslog lines are captured by tools/pam_app.c's syslog, vsyslog and
+ * __syslog_chk (exported by -rdynamic: the executable's definitions win
+ * over libc's for libpam), the conversation is its too, and PAM codes are
+ * named by pam/pam_rc_name.c: the module and kinde-auth pam-test share
+ * both.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,7 @@
 
 #include <security/pam_appl.h>
 
+#include "pam_app.h"
 #include "pam_rc_name.h"
 
 static FILE *log_file;
@@ -52,79 +55,39 @@ static const char *acct_user;
 static int fresh_acct;
 static long conv_limit = -1;	/* --conv-limit; -1: none */
 
+/* Every log line of the modules: to --log FILE, else stderr. */
 static void
-log_line(int pri, const char *fmt, va_list ap)
+log_line(void *ctx, int pri, const char *line)
 {
 	FILE *f = log_file ? log_file : stderr;
 
-	fprintf(f, "syslog[%d]: ", pri & LOG_PRIMASK);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	(void)ctx;
+	fprintf(f, "syslog[%d]: %s\n", pri & LOG_PRIMASK, line);
 	fflush(f);
 }
 
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
-void
-__syslog_chk(int pri, int flag, const char *fmt, ...)
+/* Every prompt gets the secret; NULL (the conversation fails) from
+ * --conv-limit bytes on, as sudo does. */
+static char *
+answer(void *ctx, const char *prompt, bool echo)
 {
-	va_list ap;
-
-	(void)flag;
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
+	(void)ctx;
+	(void)prompt;
+	(void)echo;
+	if (conv_limit >= 0 && secret != NULL &&
+	    strlen(secret) >= (size_t)conv_limit)
+		return NULL;
+	return strdup(secret ? secret : "");
 }
 
-void
-syslog(int pri, const char *fmt, ...)
+static void
+show(void *ctx, const char *message)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
+	(void)ctx;
+	fprintf(stderr, "conv: %s\n", message);
 }
 
-void
-vsyslog(int pri, const char *fmt, va_list ap)
-{
-	log_line(pri, fmt, ap);
-}
-
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp,
-     void *data)
-{
-	struct pam_response *r;
-	int i;
-
-	(void)data;
-	r = calloc((size_t)n, sizeof(*r));
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		switch (msg[i]->msg_style) {
-		case PAM_PROMPT_ECHO_OFF:
-		case PAM_PROMPT_ECHO_ON:
-			if (conv_limit >= 0 && secret != NULL &&
-			    strlen(secret) >= (size_t)conv_limit)
-				goto fail;
-			r[i].resp = strdup(secret ? secret : "");
-			if (r[i].resp == NULL)
-				goto fail;
-			break;
-		default:
-			fprintf(stderr, "conv: %s\n", msg[i]->msg);
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-fail:
-	for (i = 0; i < n; i++)
-		free(r[i].resp);
-	free(r);
-	return PAM_CONV_ERR;
-}
+static struct pam_app_conv answers = { answer, show, NULL };
 
 static long
 rss_kb(void)
@@ -178,7 +141,7 @@ static int
 transaction(const char *confdir, const char *service, const char *user,
 	    const char *rhost, int acct, int verbose)
 {
-	struct pam_conv c = { conv, NULL };
+	struct pam_conv c = { pam_app_converse, &answers };
 	pam_handle_t *pamh = NULL;
 	struct timespec t0, t1;
 	char **env, **e;
@@ -298,6 +261,7 @@ main(int argc, char **argv)
 	}
 	service = argv[1];
 	user = argv[2];
+	pam_app_log_to(log_line, NULL, false);
 	if (rounds <= 0)
 		return transaction(confdir, service, user, rhost, acct, 1);
 

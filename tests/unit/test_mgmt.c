@@ -14,11 +14,23 @@
 
 #include <jansson.h>
 
+/* mgmt_parse_user of len bytes of json, its message copied into err
+ * (a fresh recorder each call: a recorder keeps its first message). */
+static int
+user_n(const char *json, size_t len, struct mgmt_user *u, char *err,
+       size_t errlen)
+{
+	struct errrec e = { "" };
+	int rc = mgmt_parse_user(json, len, u, &e);
+
+	errrec_copy(&e, err, errlen);
+	return rc;
+}
+
 static int
 user(const char *json, struct mgmt_user *u, char *err, size_t errlen)
 {
-	err[0] = '\0';
-	return mgmt_parse_user(json, strlen(json), u, err, errlen);
+	return user_n(json, strlen(json), u, err, errlen);
 }
 
 static void
@@ -60,8 +72,8 @@ test_user(void)
 	is_int(user("{\"id\":", &u, err, sizeof(err)), -1, "cut JSON: refused");
 	ok(strstr(err, "not JSON") != NULL, "  and says so");
 	mgmt_user_clear(&u);
-	is_int(mgmt_parse_user("{\"id\":\"kp_1\",\"is_suspended\":false}", 4,
-			       &u, err, sizeof(err)), -1,
+	is_int(user_n("{\"id\":\"kp_1\",\"is_suspended\":false}", 4, &u,
+		      err, sizeof(err)), -1,
 	       "the length is honoured (no NUL needed)");
 	mgmt_user_clear(&u);
 	{
@@ -71,7 +83,7 @@ test_user(void)
 		memset(big, ' ', n);
 		big[0] = '{';
 		big[n - 1] = '}';
-		is_int(mgmt_parse_user(big, n, &u, err, sizeof(err)), -1,
+		is_int(user_n(big, n, &u, err, sizeof(err)), -1,
 		       "a reply over MGMT_REPLY_MAX: refused");
 		mgmt_user_clear(&u);
 		free(big);
@@ -82,10 +94,9 @@ static int
 page(const char *json, const char *array, const char *field,
      struct mgmt_page *p)
 {
-	char err[256];
+	struct errrec err = { "" };
 
-	return mgmt_parse_page(json, strlen(json), array, field, p, err,
-			       sizeof(err));
+	return mgmt_parse_page(json, strlen(json), array, field, p, &err);
 }
 
 static void
