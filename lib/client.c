@@ -143,15 +143,6 @@ client_ttl(const struct http_response *resp)
 	return t > TTL_MAX ? TTL_MAX : t;
 }
 
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 sleep_ms(long ms)
 {
@@ -165,7 +156,7 @@ void
 client_op_begin(kinde_client_t *c)
 {
 	if (c->op_depth++ == 0)
-		c->op_deadline_ms = monotonic_ms() + c->cfg->timeout * 1000;
+		c->op_deadline_ms = http_monotonic_ms() + c->cfg->timeout * 1000;
 }
 
 void
@@ -208,7 +199,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 	const kinde_config_t *cfg = c->cfg;
 	const char *ep = ratelimit_endpoint(req->url);
 	long deadline = c->op_deadline_ms ? c->op_deadline_ms :
-			monotonic_ms() + cfg->timeout * 1000, wait, left;
+			http_monotonic_ms() + cfg->timeout * 1000, wait, left;
 	int64_t until, now;
 	kinde_err_t rc;
 	char when[40];
@@ -219,7 +210,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 		if (until > 0) {
 			wait = (long)(until - now) * 1000 +
 			       ratelimit_jitter_ms(500);
-			if (monotonic_ms() + wait >= deadline) {
+			if (http_monotonic_ms() + wait >= deadline) {
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
 						    "%s endpoint: the issuer rate-limited this host until %s (%llds from now); not retrying before then",
@@ -231,7 +222,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 				  ep, wait);
 			sleep_ms(wait);
 		}
-		left = deadline - monotonic_ms();
+		left = deadline - http_monotonic_ms();
 		if (left < 100) {
 			c->http_err = HTTP_E_TIMEOUT;
 			return client_error(c, KINDE_E_UNAVAILABLE,

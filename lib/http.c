@@ -459,15 +459,6 @@ redirect_refusal(const struct http_request *req, const char *url,
 	return NULL;
 }
 
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The request, and the same-origin GET redirects it is allowed, within
  * the one timeout. */
 static void
@@ -475,7 +466,7 @@ perform_follow(CURL *h, const struct http_request *req,
 	       struct http_response *r)
 {
 	char url[HTTP_URL_MAX], next[HTTP_URL_MAX];
-	long deadline = monotonic_ms() + req->timeout_ms;
+	long deadline = http_monotonic_ms() + req->timeout_ms;
 	const char *why;
 	int hops = 0;
 
@@ -485,7 +476,7 @@ perform_follow(CURL *h, const struct http_request *req,
 	}
 	strcpy(url, req->url);
 	for (;;) {
-		perform_once(h, req, url, hops ? deadline - monotonic_ms() :
+		perform_once(h, req, url, hops ? deadline - http_monotonic_ms() :
 			     req->timeout_ms, r, next, sizeof(next));
 		if (r->err != HTTP_OK || next[0] == '\0')
 			return;
@@ -493,7 +484,7 @@ perform_follow(CURL *h, const struct http_request *req,
 		r->body = NULL;
 		r->body_len = 0;
 		why = redirect_refusal(req, url, next, hops);
-		if (why == NULL && deadline - monotonic_ms() < 1)
+		if (why == NULL && deadline - http_monotonic_ms() < 1)
 			why = "no time left to follow it";
 		if (why != NULL) {
 			set_err(r, HTTP_E_REDIRECT,

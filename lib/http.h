@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define KINDE_NET_ABI 2
 #define KINDE_NET_SYMBOL "kinde_net_v1"
@@ -93,5 +94,17 @@ struct kinde_net {
 
 /* The libcurl implementation (http.c). */
 extern const struct kinde_net kinde_net_v1;
+
+/* Milliseconds of the monotonic clock, for the one deadline of an
+ * operation.  Inline: the curl plugin and the core both need it and the
+ * plugin links no libkinde. */
+static inline long
+http_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include "authmac.h"
 #include "config.h"
 #include "tap.h"
+#include "testcfg.h"
 #include "testerr.h"
 
 #include <fcntl.h>
@@ -18,16 +19,11 @@
 
 static char top[] = "/tmp/test_authmac_XXXXXX";
 
+/* Each test's cache_dir is a directory of its own under top. */
 static kinde_config_t *
 cfg_with(const char *sub)
 {
-	kinde_config_t *cfg = kinde_config_new();
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", top, sub);
-	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path))
-		abort();
-	return cfg;
+	return testcfg_cache_dir(top, sub);
 }
 
 static void
