@@ -610,7 +610,7 @@ session_perform(struct http_session *s, const struct http_request *req,
 			"libcurl failed to initialise");
 		return;
 	}
-	if (!url_origin_of(req->url, &o)) {
+	if (url_origin_of(req->url, &o) != 0) {
 		set_err(r, HTTP_E_URL, "%.200s: %s", req->url,
 			"not a URL that can be parsed");
 		return;
