@@ -185,12 +185,9 @@ ask_issuer(kinde_client_t *c, const char *key, json_t **facts)
 	struct http_request req = { 0 };
 	struct http_response resp = { 0 };
 	const char *aud[2] = { NULL, NULL };
-	char url[1024], api[1024], *body = NULL, *m2m = NULL;
+	char url[1024], api[1024], *body = NULL;
 	json_t *doc = NULL, *reply = NULL;
-	int64_t exp;
-	bool cached;
 	kinde_err_t rc;
-	int attempt;
 
 	*facts = NULL;
 	client_url(c, "/api", api, sizeof(api));
@@ -202,30 +199,14 @@ ask_issuer(kinde_client_t *c, const char *key, json_t **facts)
 		rc = KINDE_E_NOMEM;
 		goto out;
 	}
-	/* A cached M2M token the issuer has revoked earns one retry. */
-	for (attempt = 0; attempt < 2; attempt++) {
-		rc = kinde_client_m2m_token(c, aud, NULL, attempt > 0, &m2m,
-					    &exp, &cached);
-		if (rc != KINDE_OK)
-			goto out;
-		memset(&req, 0, sizeof(req));
-		req.method = "POST";
-		req.url = url;
-		req.content_type = "application/json";
-		req.body = body;
-		req.body_len = strlen(body);
-		req.bearer = m2m;
-		rc = client_request(c, &req, &resp);
-		kinde_free_secret(m2m);
-		m2m = NULL;
-		if (rc != KINDE_OK)
-			goto out;
-		if (resp.status != 401 || !cached)
-			break;
-		free(resp.body);
-		resp.body = NULL;
-		m2m_forget(c, aud);
-	}
+	req.method = "POST";
+	req.url = url;
+	req.content_type = "application/json";
+	req.body = body;
+	req.body_len = strlen(body);
+	rc = m2m_request(c, aud, &req, &resp);
+	if (rc != KINDE_OK)
+		goto out;
 	switch (resp.status) {
 	case 200:
 		reply = json_loadb(resp.body, resp.body_len,
@@ -266,7 +247,6 @@ ask_issuer(kinde_client_t *c, const char *key, json_t **facts)
 				  resp.status);
 	}
 out:
-	kinde_free_secret(m2m);
 	if (body != NULL)
 		kinde_free_secret(body);
 	if (doc != NULL) {

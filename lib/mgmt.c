@@ -232,38 +232,18 @@ static kinde_err_t
 mgmt_request(kinde_client_t *c, enum endpoint ep, const char *path,
 	     struct http_response *resp)
 {
-	struct http_request req;
+	struct http_request req = { .method = "GET" };
 	const char *aud[2] = { NULL, NULL };
-	char url[HTTP_URL_MAX], api[1024], code[64], msg[256], *m2m = NULL;
-	int64_t exp;
-	bool cached;
-	kinde_err_t rc = KINDE_OK;
-	int attempt;
+	char url[HTTP_URL_MAX], api[1024], code[64], msg[256];
+	kinde_err_t rc;
 
-	memset(resp, 0, sizeof(*resp));
 	client_url(c, "/api", api, sizeof(api));
 	aud[0] = api;
 	client_url(c, path, url, sizeof(url));
-	for (attempt = 0; attempt < 2; attempt++) {
-		rc = kinde_client_m2m_token(c, aud, NULL, attempt > 0, &m2m,
-					    &exp, &cached);
-		if (rc != KINDE_OK)
-			return rc;
-		memset(&req, 0, sizeof(req));
-		req.method = "GET";
-		req.url = url;
-		req.bearer = m2m;
-		rc = client_request(c, &req, resp);
-		kinde_free_secret(m2m);
-		m2m = NULL;
-		if (rc != KINDE_OK)
-			return rc;
-		if (resp->status != 401 || !cached)
-			break;
-		free(resp->body);
-		resp->body = NULL;
-		m2m_forget(c, aud);
-	}
+	req.url = url;
+	rc = m2m_request(c, aud, &req, resp);
+	if (rc != KINDE_OK)
+		return rc;
 	if (resp->status == 200 || resp->status == 404)
 		return KINDE_OK;
 	mgmt_parse_error(resp->body ? resp->body : "", resp->body_len, code,

@@ -26,24 +26,6 @@
 
 #include <security/pam_ext.h>
 
-static int
-pam_code(kinde_err_t err)
-{
-	switch (err) {
-	case KINDE_OK:
-		return PAM_SUCCESS;
-	case KINDE_E_REJECTED:
-		return PAM_PERM_DENIED;
-	case KINDE_E_UNAVAILABLE:
-	case KINDE_E_RATELIMITED:
-		return PAM_AUTHINFO_UNAVAIL;
-	case KINDE_E_NOMEM:
-		return PAM_BUF_ERR;
-	default:
-		return PAM_SERVICE_ERR;
-	}
-}
-
 /* Asks the core; fills d (its detail in detail, the verdict in v). */
 static int
 ask(pam_handle_t *pamh, const kinde_config_t *cfg, const char *id,
@@ -61,12 +43,12 @@ ask(pam_handle_t *pamh, const kinde_config_t *cfg, const char *id,
 	if (err != KINDE_OK) {
 		d->reason = KINDE_R_CONFIG;
 		d->detail = "cannot make a client for the issuer";
-		return pam_code(err);
+		return pk_pam_code(err, PAM_PERM_DENIED);
 	}
 	/* Counted like an API-key verification, when it goes out. */
 	pk_limit_gate(&pl, client);
 	err = kinde_client_account_check(client, id, org, 0, v, &info);
-	rc = pam_code(err);
+	rc = pk_pam_code(err, PAM_PERM_DENIED);
 	d->verdict = v;
 	d->reason = kinde_verdict_reason(v);
 	if (err == KINDE_OK) {

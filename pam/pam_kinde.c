@@ -117,14 +117,14 @@ looks_like_token(const char *s)
 	return dots == 2;
 }
 
-static int
-pam_code_for(kinde_err_t err)
+int
+pk_pam_code(kinde_err_t err, int rejected)
 {
 	switch (err) {
 	case KINDE_OK:
 		return PAM_SUCCESS;
 	case KINDE_E_REJECTED:
-		return PAM_AUTH_ERR;
+		return rejected;
 	case KINDE_E_UNAVAILABLE:
 	case KINDE_E_RATELIMITED:
 		return PAM_AUTHINFO_UNAVAIL;
@@ -486,7 +486,7 @@ validate(struct attempt *a)
 	err = verify(a->pamh, a->cfg, a->method, a->secret, a->v, pl,
 		     a->detail, a->detail_len);
 	d->verdict = a->v;
-	rc = pam_code_for(err);
+	rc = pk_pam_code(err, PAM_AUTH_ERR);
 	if (err != KINDE_OK && pl->detail[0] != '\0') {
 		/* The verify gate refused (ratelimit_verify) or could not
 		 * use its state: the limiter's answer, not the issuer's. */

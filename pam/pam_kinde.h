@@ -54,6 +54,10 @@ int pk_account_kinde(pam_handle_t *pamh, const kinde_config_t *cfg,
 		     const char *user, const char *sub, const char *org,
 		     struct decision *d);
 
+/* The PAM code of a core result; a refusal (KINDE_E_REJECTED) is
+ * rejected: PAM_AUTH_ERR at the auth stage, PAM_PERM_DENIED at account. */
+int pk_pam_code(kinde_err_t err, int rejected);
+
 /* The pam_syslog sink for the core's log lines. */
 void pk_log_sink(void *pamh, int priority, const char *message);
 
