@@ -155,6 +155,14 @@ bool client_keyset_usable_offline(kinde_client_t *c);
 /* Drops the cached M2M token for audiences (m2m.c). */
 void m2m_forget(kinde_client_t *c, const char *const *audiences);
 
+/*
+ * Sends req with an M2M token for audiences as its bearer (m2m.c): a
+ * cached token the issuer answers 401 earns one retry with a new one.
+ * The bearer is wiped after each attempt; the caller frees resp->body.
+ */
+kinde_err_t m2m_request(kinde_client_t *c, const char *const *audiences,
+			struct http_request *req, struct http_response *resp);
+
 /* "<domain><path>" into buf. */
 void client_url(const kinde_client_t *c, const char *path, char *buf,
 		size_t len);

@@ -27,13 +27,16 @@
  * The words of the word-valued options, owned here: kinde_config_set
  * accepts them and its messages list them from these arrays, and a test
  * holds pam_kinde.conf(5) to them.  An OT_ENUM field takes the index of
- * the word (the order of enum kinde_mode, enum kinde_audit); an OT_FLAGS
- * field the bits 1 << index (KINDE_TOKEN_USER, KINDE_TOKEN_M2M).
+ * the word (the order of enum kinde_mode, enum kinde_audit, enum
+ * kinde_account_check); an OT_FLAGS field the bits 1 << index
+ * (KINDE_TOKEN_USER, KINDE_TOKEN_M2M).
  */
 static const char *const mode_words[] = { "auto", "token", "apikey",
 					  "device", NULL };
 static const char *const audit_words[] = { "text", "json", NULL };
 static const char *const token_type_words[] = { "user", "m2m", NULL };
+static const char *const account_check_words[] = { "none", "kinde",
+						   NULL };
 
 static const struct kinde_option options[] = {
 	{ "domain", OT_URL, OFF(domain), 0, 0,
@@ -58,6 +61,10 @@ static const struct kinde_option options[] = {
 	  "org codes accepted, any of (default: any)" },
 	{ "allowed_client_ids", OT_LIST, OFF(allowed_client_ids), 0, 0,
 	  "azp (client id) values accepted, any of (default: any)" },
+	{ "require_roles", OT_LIST, OFF(require_roles), 0, 0,
+	  "role keys the user must all hold (token roles claim; Management API for keys and account_check)" },
+	{ "allowed_roles", OT_LIST, OFF(allowed_roles), 0, 0,
+	  "role keys of which the user must hold one (default: any)" },
 	{ "token_types", OT_FLAGS, OFF(token_types), 0, 0,
 	  "token types accepted, any of the words (default both)",
 	  token_type_words },
@@ -80,6 +87,13 @@ static const struct kinde_option options[] = {
 	  "take the secret from an earlier module, else prompt" },
 	{ "account_requires_auth", OT_BOOL, OFF(account_requires_auth), 0, 0,
 	  "account stage denies logins that did not authenticate here" },
+	{ "account_check", OT_ENUM, OFF(account_check), 0, 0,
+	  "whether the account stage asks the Management API if the user may log in now, one of the words (default none)",
+	  account_check_words },
+	{ "account_cache_ttl", OT_INT, OFF(account_cache_ttl), 0, 3600,
+	  "seconds an account decision is reused (default 60)" },
+	{ "account_max_stale", OT_INT, OFF(account_max_stale), 0, 7 * 86400,
+	  "seconds a cached account decision may decide while Kinde is unreachable (default 0: fail closed)" },
 	{ "audit", OT_ENUM, OFF(audit), 0, 0,
 	  "decision log format, one of the words (default text)",
 	  audit_words },
@@ -264,6 +278,7 @@ kinde_config_new(void)
 	cfg->audit = KINDE_AUDIT_TEXT;
 	cfg->apikey_cache_ttl = 60;
 	cfg->apikey_negative_ttl = 10;
+	cfg->account_cache_ttl = 60;
 	cfg->device_timeout = 90;
 	cfg->device_qr = true;
 	cfg->connect_timeout = 5;

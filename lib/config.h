@@ -30,6 +30,8 @@ struct kinde_config {
 	struct strlist require_permissions;
 	struct strlist allowed_orgs;
 	struct strlist allowed_client_ids;
+	struct strlist require_roles;	/* role keys, all of */
+	struct strlist allowed_roles;	/* role keys, any of */
 	unsigned token_types;	/* KINDE_TOKEN_* mask */
 	bool allow_any_token;	/* no audience, scope, permission: meant */
 
@@ -42,6 +44,10 @@ struct kinde_config {
 	bool use_first_pass;
 	bool try_first_pass;
 	bool account_requires_auth;
+	/* The account stage asks Kinde (account.c). */
+	enum kinde_account_check account_check;
+	long account_cache_ttl;
+	long account_max_stale;
 	enum kinde_audit audit;
 	bool debug;
 

@@ -15,8 +15,9 @@
 
 /* kinde_config_set writes the enum options through an int. */
 _Static_assert(sizeof(enum kinde_mode) == sizeof(int) &&
-	       sizeof(enum kinde_audit) == sizeof(int),
-	       "mode and audit are stored as int");
+	       sizeof(enum kinde_audit) == sizeof(int) &&
+	       sizeof(enum kinde_account_check) == sizeof(int),
+	       "mode, audit and account_check are stored as int");
 
 enum kinde_mode
 kinde_config_mode(const kinde_config_t *cfg)
@@ -28,6 +29,12 @@ enum kinde_audit
 kinde_config_audit(const kinde_config_t *cfg)
 {
 	return cfg->audit;
+}
+
+enum kinde_account_check
+kinde_config_account_check(const kinde_config_t *cfg)
+{
+	return cfg->account_check;
 }
 
 bool

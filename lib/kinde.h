@@ -88,6 +88,10 @@ typedef enum kinde_reason {
 				 * or deny_file names the token or key */
 	KINDE_R_CONFIG,		/* could not be decided: this host's configuration */
 	KINDE_R_CONV,		/* the application could not ask for the secret */
+	/* The account check (account_check = kinde) and role rules. */
+	KINDE_R_SUSPENDED,	/* the Kinde user is suspended */
+	KINDE_R_NOT_MEMBER,	/* not (or no longer) in an allowed organization */
+	KINDE_R_ROLE,		/* require_roles / allowed_roles not met */
 	KINDE_R__COUNT
 } kinde_reason_t;
 
@@ -247,6 +251,11 @@ enum kinde_mode {
 	KINDE_MODE_DEVICE
 };
 enum kinde_audit { KINDE_AUDIT_TEXT, KINDE_AUDIT_JSON };
+/* account_check: whether the account stage asks Kinde (lib/account.c). */
+enum kinde_account_check {
+	KINDE_ACCOUNT_CHECK_NONE,
+	KINDE_ACCOUNT_CHECK_KINDE
+};
 
 /*
  * One option's value, for the front ends (one getter per option they
@@ -256,6 +265,7 @@ enum kinde_audit { KINDE_AUDIT_TEXT, KINDE_AUDIT_JSON };
  */
 enum kinde_mode kinde_config_mode(const kinde_config_t *cfg);
 enum kinde_audit kinde_config_audit(const kinde_config_t *cfg);
+enum kinde_account_check kinde_config_account_check(const kinde_config_t *cfg);
 bool kinde_config_debug(const kinde_config_t *cfg);
 long kinde_config_leeway(const kinde_config_t *cfg);
 long kinde_config_timeout(const kinde_config_t *cfg);
@@ -880,6 +890,58 @@ kinde_err_t authmac_open(const unsigned char key[AUTHMAC_KEY_LEN],
 			 const char *sealed, struct authmac_record *r,
 			 int64_t now, struct authmac_opened *o, char *why,
 			 size_t whylen);
+
+/* ------------------------------------------------------------------ */
+/* The account check (account_check = kinde, kinde-auth whois): may this
+ * Kinde user log in now, by the Management API (lib/account.c). */
+
+/*
+ * The Kinde user id (kp_...) of local user, by reverse lookup in
+ * user_map_file (the user name itself without a map file): 0 with id
+ * set when exactly one kp_ value maps to user; -1 none (why says so),
+ * -2 more than one (why lists them: a public-key login cannot tell
+ * which person it is), -3 the map file cannot be read.
+ */
+int kinde_account_lookup(const kinde_config_t *cfg, const char *user,
+			 char *id, size_t idlen, char *why, size_t whylen);
+
+/* The other way: the local users user_map_file maps Kinde user id to,
+ * comma-separated into users ("" none).  0, or -1 (map file unreadable). */
+int kinde_account_local_users(const kinde_config_t *cfg, const char *id,
+			      char *users, size_t len);
+
+struct kinde_account_info {
+	char source[16];	/* "network", "cache", "stale cache" */
+	int64_t decided_at;	/* when the decision was made */
+	char org[129];		/* the organization that allowed it, or "" */
+	char unavailable[512];	/* why Kinde could not be asked, or "" */
+};
+
+/* What kinde_client_account_check does. */
+#define KINDE_ACCOUNT_LIVE 0x1u	  /* no cache; measure every check (whois) */
+#define KINDE_ACCOUNT_ROLES 0x2u  /* only the role rules (an API key's user) */
+
+/*
+ * Whether Kinde user user_id may log in now: the user exists and is not
+ * suspended; is a member of org_hint (the login's org_code; NULL when
+ * none) or of one of allowed_orgs; and holds require_roles, one of
+ * allowed_roles and require_permissions in such an organization.
+ * Every request goes with the M2M token for <domain>/api (cached).
+ *
+ * KINDE_OK when allowed; KINDE_E_REJECTED with the reason in v (user,
+ * suspended, not_member, role, permission); KINDE_E_UNAVAILABLE,
+ * KINDE_E_RATELIMITED (also when the verify gate refuses) or
+ * KINDE_E_CONFIG (a missing scope, bad credentials) when it could not be
+ * decided.  Decisions are cached (account_cache_ttl); when Kinde cannot
+ * be asked, a cached decision younger than account_max_stale decides
+ * (info->source "stale cache", info->unavailable says why).  The
+ * verdict's claims hold what was measured ("sub", "is_suspended",
+ * "organizations", "orgs": {code: {member, roles, permissions}}).
+ */
+kinde_err_t kinde_client_account_check(kinde_client_t *c, const char *user_id,
+				       const char *org_hint, unsigned flags,
+				       kinde_verdict_t *v,
+				       struct kinde_account_info *info);
 
 /* ------------------------------------------------------------------ */
 /* Version */

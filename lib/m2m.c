@@ -392,3 +392,34 @@ m2m_forget(kinde_client_t *c, const char *const *audiences)
 		cache_remove(&c->cache, r.name);
 	strlist_clear(&r.aud);
 }
+
+kinde_err_t
+m2m_request(kinde_client_t *c, const char *const *audiences,
+	    struct http_request *req, struct http_response *resp)
+{
+	char *m2m = NULL;
+	int64_t exp;
+	bool cached;
+	kinde_err_t rc = KINDE_OK;
+	int attempt;
+
+	memset(resp, 0, sizeof(*resp));
+	for (attempt = 0; attempt < 2; attempt++) {
+		rc = kinde_client_m2m_token(c, audiences, NULL, attempt > 0,
+					    &m2m, &exp, &cached);
+		if (rc != KINDE_OK)
+			break;
+		req->bearer = m2m;
+		rc = client_request(c, req, resp);
+		req->bearer = NULL;
+		kinde_free_secret(m2m);
+		m2m = NULL;
+		if (rc != KINDE_OK || resp->status != 401 || !cached)
+			break;
+		/* A cached token the issuer has revoked: ask for a new one. */
+		free(resp->body);
+		memset(resp, 0, sizeof(*resp));
+		m2m_forget(c, audiences);
+	}
+	return rc;
+}

@@ -5,6 +5,7 @@
 
 #include "policy.h"
 #include "config.h"
+#include "roles.h"
 #include "verdict.h"
 
 #include <string.h>
@@ -156,6 +157,10 @@ policy_id_token_claim(const json_t *claims)
 	return NULL;
 }
 
+enum policy_step {
+	STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG, STEP_ROLE
+};
+
 /*
  * What the host's policy is applied to: a token's claims or an API key's
  * verify reply, as policy_apply reads them.
@@ -170,20 +175,29 @@ struct policy_facts {
 	bool azp_bad, org_bad;	/* present but not a string */
 	const struct strlist *scopes, *perms;
 	bool scopes_bad, perms_bad;	/* present but of the wrong type */
+	/* Role keys (NULL: a token without a roles claim). */
+	const struct strlist *roles;
+	bool roles_bad;
+	const enum policy_step *steps;	/* which checks, in which order */
+	size_t nsteps;
 };
-
-enum policy_step { STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG };
 
 /*
  * The order each kind has always been judged in: with several failures it
  * decides which reason a refusal names.  A key's own scopes come first,
- * then what a key cannot carry.
+ * then what a key cannot carry (its user's roles are the Management
+ * API's: apikey.c asks them through the account check).  A member of an
+ * organization (the Management API's answer, account.c) is judged by its
+ * roles, then (unless only roles are asked) its permissions.
  */
 static const enum policy_step token_steps[] = {
-	STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG
+	STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG, STEP_ROLE
 };
 static const enum policy_step key_steps[] = {
 	STEP_SCOPE, STEP_PERMISSION, STEP_CLIENT, STEP_ORG
+};
+static const enum policy_step member_steps[] = {
+	STEP_ROLE, STEP_PERMISSION
 };
 
 /* An any-of check of a value the subject may carry with the wrong type:
@@ -204,6 +218,37 @@ allow_step(kinde_verdict_t *v, const char *claim, bool bad,
 			return rc;
 	}
 	return rc | policy_allow_any(v, check, r, allowed, value, what);
+}
+
+/* require_roles / allowed_roles: recorded only when one is set, so a
+ * trace of a host without role rules stays as it was. */
+static int
+role_step(const kinde_config_t *cfg, const struct policy_facts *f,
+	  kinde_verdict_t *v)
+{
+	char detail[512];
+	int rc;
+
+	if (!roles_wanted(cfg))
+		return 0;
+	if (f->roles_bad) {
+		verdict_fail(v, "role", KINDE_R_CLAIMS,
+			     "roles is not an array of {id, key, name} objects");
+		return -1;
+	}
+	if (f->roles == NULL) {
+		verdict_fail(v, "role", KINDE_R_ROLE,
+			     "the token has no roles claim, so require_roles / allowed_roles cannot hold: %s",
+			     ROLES_CLAIM_ADVICE);
+		return -1;
+	}
+	rc = roles_eval(&cfg->require_roles, &cfg->allowed_roles, f->roles,
+			f->what, detail, sizeof(detail));
+	if (rc == 0)
+		verdict_pass(v, "role", "%s", detail);
+	else
+		verdict_fail(v, "role", KINDE_R_ROLE, "%s", detail);
+	return rc;
 }
 
 static int
@@ -252,28 +297,29 @@ apply_step(const kinde_config_t *cfg, const struct policy_facts *f,
 		rc = allow_step(v, "org_code", f->org_bad, "org", KINDE_R_ORG,
 				&cfg->allowed_orgs, f->org, f->what);
 		break;
+	case STEP_ROLE:
+		rc = role_step(cfg, f, v);
+		break;
 	}
 	return rc;
 }
 
 /*
- * The one routine that applies cfg's client, scope, permission and org
- * policy, to a token (policy_check_token) and to an API key
- * (policy_check_key).  0 when all pass; without explain it stops at the
- * first failure (the verdict keeps the first reason either way).
+ * The one routine that applies cfg's client, scope, permission, org and
+ * role policy, to a token (policy_check_token), an API key
+ * (policy_check_key) and an organization member (policy_check_member):
+ * the steps of f, in order.  0 when all pass; without explain it stops at
+ * the first failure (the verdict keeps the first reason either way).
  */
 static int
 policy_apply(const kinde_config_t *cfg, const struct policy_facts *f,
 	     kinde_verdict_t *v)
 {
-	const enum policy_step *steps = f->keyless_client_perms ? key_steps :
-					token_steps;
-	size_t i, n = f->keyless_client_perms ? KINDE_ARRAY_SIZE(key_steps) :
-		      KINDE_ARRAY_SIZE(token_steps);
+	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < n && (rc == 0 || v->explain); i++)
-		rc |= apply_step(cfg, f, steps[i], v);
+	for (i = 0; i < f->nsteps && (rc == 0 || v->explain); i++)
+		rc |= apply_step(cfg, f, f->steps[i], v);
 	return rc ? -1 : 0;
 }
 
@@ -324,11 +370,12 @@ int
 policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 		   kinde_verdict_t *v)
 {
-	struct strlist scopes = { 0 }, perms = { 0 };
+	struct strlist scopes = { 0 }, perms = { 0 }, roles = { 0 };
 	struct policy_facts f = { .what = "token", .scopes = &scopes,
-				  .perms = &perms };
+				  .perms = &perms, .steps = token_steps,
+				  .nsteps = KINDE_ARRAY_SIZE(token_steps) };
 	const json_t *pj = json_object_get(claims, "permissions");
-	int rc;
+	int rc, has_roles;
 
 	rc = check_token_type(cfg, claims, v);
 	if (rc != 0 && !v->explain)
@@ -338,10 +385,14 @@ policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 	f.scopes_bad = policy_token_scopes(claims, &scopes) != 0;
 	f.perms_bad = pj != NULL && !json_is_null(pj) &&
 		      (!json_is_array(pj) || add_string_array(pj, &perms) != 0);
+	has_roles = roles_from_claims(claims, &roles);
+	f.roles = has_roles == 1 ? &roles : NULL;
+	f.roles_bad = has_roles < 0;
 	rc |= policy_apply(cfg, &f, v);
 out:
 	strlist_clear(&scopes);
 	strlist_clear(&perms);
+	strlist_clear(&roles);
 	return rc ? -1 : 0;
 }
 
@@ -351,7 +402,22 @@ policy_check_key(const kinde_config_t *cfg, const struct strlist *scopes,
 {
 	struct policy_facts f = { .what = "key", .keyless_client_perms = true,
 				  .none_what = "an API key", .org = org,
-				  .scopes = scopes };
+				  .scopes = scopes, .steps = key_steps,
+				  .nsteps = KINDE_ARRAY_SIZE(key_steps) };
+
+	return policy_apply(cfg, &f, v);
+}
+
+int
+policy_check_member(const kinde_config_t *cfg, const struct strlist *roles,
+		    const struct strlist *perms, const char *what,
+		    kinde_verdict_t *v)
+{
+	struct policy_facts f = { .what = what, .roles = roles,
+				  .perms = perms, .steps = member_steps,
+				  .nsteps = perms != NULL ?
+					    KINDE_ARRAY_SIZE(member_steps) :
+					    1 };
 
 	return policy_apply(cfg, &f, v);
 }

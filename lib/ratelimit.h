@@ -25,7 +25,9 @@ long ratelimit_delay(const struct http_response *resp);
 
 /*
  * The endpoint a URL is, by its path: "jwks", "token", "apikey-verify",
- * "device", "discovery", else "other".  Names are stable (logs, CLI).
+ * "device", "discovery", "mgmt-user", "mgmt-org-users", "mgmt-roles",
+ * "mgmt-permissions", else "other".  Names are stable (logs, CLI).
+ * The Management API's per-user URLs of one endpoint share its limit.
  */
 const char *ratelimit_endpoint(const char *url);
 

@@ -62,6 +62,8 @@ struct auth_record {
 	char method[8];
 	char identity[AUTHMAC_FIELD_MAX + 1];
 	char exp[32];
+	char sub[AUTHMAC_FIELD_MAX + 1];	/* for account_check */
+	char org[AUTHMAC_FIELD_MAX + 1];
 };
 
 static void
@@ -115,14 +117,14 @@ looks_like_token(const char *s)
 	return dots == 2;
 }
 
-static int
-pam_code_for(kinde_err_t err)
+int
+pk_pam_code(kinde_err_t err, int rejected)
 {
 	switch (err) {
 	case KINDE_OK:
 		return PAM_SUCCESS;
 	case KINDE_E_REJECTED:
-		return PAM_AUTH_ERR;
+		return rejected;
 	case KINDE_E_UNAVAILABLE:
 	case KINDE_E_RATELIMITED:
 		return PAM_AUTHINFO_UNAVAIL;
@@ -215,6 +217,11 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  method_names[method]);
 	kinde_fmt(rec->identity, sizeof(rec->identity), "%s", identity);
 	kinde_fmt(rec->exp, sizeof(rec->exp), "%s", exp ? exp : "");
+	kinde_fmt(rec->sub, sizeof(rec->sub), "%s",
+		  pam_getenv(pamh, "KINDE_SUB") ? pam_getenv(pamh, "KINDE_SUB") : "");
+	kinde_fmt(rec->org, sizeof(rec->org), "%s",
+		  pam_getenv(pamh, "KINDE_ORG_CODE") ?
+		  pam_getenv(pamh, "KINDE_ORG_CODE") : "");
 	rc = pam_set_data(pamh, RECORD_NAME, rec, record_free);
 	if (rc != PAM_SUCCESS) {
 		record_free(pamh, rec, 0);
@@ -439,7 +446,7 @@ validate(struct attempt *a)
 	err = verify(a->pamh, a->cfg, a->method, a->secret, a->v, pl,
 		     a->detail, a->detail_len);
 	d->verdict = a->v;
-	rc = pam_code_for(err);
+	rc = pk_pam_code(err, PAM_AUTH_ERR);
 	if (err != KINDE_OK && pl->detail[0] != '\0') {
 		/* The verify gate refused (ratelimit_verify) or could not
 		 * use its state: the limiter's answer, not the issuer's. */
@@ -656,6 +663,12 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	 * been changed since by anyone. */
 	method = rec ? rec->method : pam_getenv(pamh, "KINDE_AUTH_METHOD");
 	d.method = method;
+	if (method == NULL && kinde_config_account_check(cfg) ==
+	    KINDE_ACCOUNT_CHECK_KINDE) {
+		/* No Kinde login (an SSH public key): Kinde alone decides. */
+		rc = pk_account_kinde(pamh, cfg, user, NULL, NULL, &d);
+		goto out;
+	}
 	if (method == NULL) {
 		/* Not our login (e.g. an SSH public key): not our call,
 		 * unless the administrator says every login must be ours. */
@@ -721,6 +734,19 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			  "PAM_USER is not the user the auth stage accepted: %s",
 			  user ? mapwhy : "no PAM_USER");
 		d.detail = why;
+	}
+	if (rc == PAM_SUCCESS && kinde_config_account_check(cfg) ==
+	    KINDE_ACCOUNT_CHECK_KINDE) {
+		/* Still allowed now?  KINDE_SUB is sealed in KINDE_AUTH_MAC;
+		 * the org only narrows the check, so the environment's will
+		 * do when the record is of another process. */
+		const char *sub = rec ? rec->sub :
+				  pam_getenv(pamh, "KINDE_SUB");
+
+		rc = pk_account_kinde(pamh, cfg, user, sub ? sub : "",
+				      rec ? rec->org :
+				      pam_getenv(pamh, "KINDE_ORG_CODE"), &d);
+		goto out;
 	}
 decided:
 	d.pam_rc = rc;

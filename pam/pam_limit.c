@@ -194,6 +194,13 @@ verify_gate(void *ctx)
 void
 pk_limit_gate(struct pk_limit *pl, kinde_client_t *client)
 {
+	const void *item = NULL;
+
+	/* The account stage counts PAM_RHOST without pk_limit_before. */
+	if (pl->rhost == NULL &&
+	    pam_get_item(pl->pamh, PAM_RHOST, &item) == PAM_SUCCESS &&
+	    item != NULL && ((const char *)item)[0] != '\0')
+		pl->rhost = key_of(item, pl->hkey);
 	kinde_client_set_verify_gate(client, verify_gate, pl);
 }
 

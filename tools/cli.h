@@ -182,6 +182,7 @@ int cmd_login(int argc, char **argv);
 int cmd_jwks(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_pam_test(int argc, char **argv);
+int cmd_whois(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_ratelimit(int argc, char **argv);
 

@@ -41,7 +41,7 @@ usage(FILE *f)
 		"  --jwks     key sets and discovery documents (fetched again)\n"
 		"  --apikeys  the issuer's answers for API keys (asked again)\n"
 		"  --m2m      M2M access tokens (requested again)\n"
-		"  --account  account-check answers (none are kept yet)\n"
+		"  --account  account-check decisions (account_check = kinde)\n"
 		"  --all      all of the above\n"
 		"The rate-limit state (the issuer's 429 reset time) and lock files\n"
 		"are kept.  Only the owner of cache_dir (root for the system cache)\n"

@@ -101,7 +101,8 @@ struct advice {
  * type (KINDE_R_CLAIMS) or a reason without a row (rate limited keys) is
  * explained by the row of the check that failed (check), as for its
  * usual reason.  NULL symptom or fix: TOKEN_REFUSED, NEW_TOKEN.  The
- * causes of exp, nbf/iat and org depend on what was measured (advise()).
+ * causes of exp, nbf/iat, org and role depend on what was measured
+ * (advise()).
  */
 static const struct advice_row {
 	kinde_reason_t reason;
@@ -154,6 +155,10 @@ static const struct advice_row {
 	  "the login is refused (PAM_AUTH_ERR): organization access denied",
 	  "the token's organization is not among allowed_orgs",
 	  "sign in to an allowed organization (org_code=... in the login request), or extend allowed_orgs" },
+	{ KINDE_R_ROLE, "role",
+	  "the login is refused (PAM_AUTH_ERR): require_roles / allowed_roles not met",
+	  "the user does not hold the roles require_roles / allowed_roles ask for",
+	  "in Kinde, give the user the role in its organization, or change require_roles / allowed_roles" },
 };
 
 static const struct advice_row *
@@ -179,6 +184,8 @@ advise(const struct diag *d, const struct kinde_check *c,
 {
 	const struct advice_row *row = advice_for(c);
 	bool no_org = kinde_verdict_claim_string(v, "org_code") == NULL;
+	bool no_roles = !is_apikey &&
+			json_object_get(kinde_verdict_claims(v), "roles") == NULL;
 
 	a->code = DC_TOKEN_INVALID;
 	a->symptom = TOKEN_REFUSED;
@@ -216,6 +223,12 @@ advise(const struct diag *d, const struct kinde_check *c,
 			a->fix = "use a key of an allowed organization, or extend allowed_orgs";
 		} else if (no_org) {
 			a->cause = "the token is not organization-scoped (no org_code): an organization token is required";
+		}
+		break;
+	case KINDE_R_ROLE:
+		if (no_roles) {
+			a->cause = "the token has no roles claim: Kinde adds it only when the API's token customization includes roles";
+			a->fix = "in Kinde, open Settings > APIs > (this API) > Token customization and turn on Roles (or the application's access token customization), then get a new token";
 		}
 		break;
 	default:

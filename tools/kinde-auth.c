@@ -26,6 +26,7 @@ static const struct {
 	{ "cache", cmd_cache, "cache flush: empty the shared cache by kind (revocation)" },
 	{ "ratelimit", cmd_ratelimit, "show or reset the host's rate-limit windows and lockouts" },
 	{ "login", cmd_login, "log in with the device flow; prints the access token" },
+	{ "whois", cmd_whois, "a local user's Kinde id and the live account check" },
 };
 
 static void

@@ -72,7 +72,10 @@
 #   SSHD_NOFILE            soft RLIMIT_NOFILE for sshd (1024); pam_exec
 #                          close()s every fd up to it, once per call
 #   SSH_LOGIN_TIMEOUT      seconds before ssh_login kills the client (30)
-#   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v)
+#   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v); they
+#                          come first, so they win over the defaults (ssh
+#                          keeps the first value of an option), e.g.
+#                          (-o PreferredAuthentications=publickey ...)
 #
 # Where the module runs: in kbd-interactive logins sshd's monitor (root in
 # root mode, SSHD_UID otherwise) forks a "[pam]" child that calls
@@ -732,6 +735,7 @@ _sshdh_client_opts() {
 	# shellcheck disable=SC2054  # commas are ssh list syntax
 	_sshdh_opts=(
 		-F /dev/null -T -p "$SSHD_PORT" -l "$1"
+		"${extra[@]}"
 		-o UserKnownHostsFile="$SSHD_DIR/etc/known_hosts"
 		-o GlobalKnownHostsFile=/dev/null
 		-o StrictHostKeyChecking=yes
@@ -752,7 +756,6 @@ _sshdh_client_opts() {
 		-o ForwardAgent=no -o ForwardX11=no
 		# curve25519 first: ~90 ms faster per login than sntrup761
 		-o KexAlgorithms=curve25519-sha256,sntrup761x25519-sha512
-		"${extra[@]}"
 	)
 }
 

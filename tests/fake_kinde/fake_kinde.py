@@ -230,6 +230,10 @@ class FakeKinde:
         self.clients = {}
         self.pending_clients = list(args.client or [])
         self.apikeys = {}
+        self.users = {}                      # Management API: id -> user
+        self.orgs = {}                       # code -> {user id: membership}
+        self.mgmt_page_size = 500            # cap on page_size (paging tests)
+        self.user_expand_orgs = True         # expand=organizations honoured
         self.devices = {}                    # device_code -> Device
         self.device_script = None            # for the next authorization
         self.last_device = None
@@ -261,6 +265,7 @@ class FakeKinde:
             ("POST", "/oauth2/token"): self.token,
             ("POST", "/oauth2/device/auth"): self.device_auth,
             ("POST", "/api/v1/api_keys/verify"): self.apikey_verify,
+            ("GET", "/api/v1/user"): self.mgmt_user,
         }
         c = CONTROL_PREFIX
         r.update({
@@ -284,6 +289,11 @@ class FakeKinde:
             ("POST", c + "config"): self.c_config,
             ("POST", c + "mint"): self.c_mint,
             ("GET", c + "last_request"): self.c_last_request,
+            ("POST", c + "users"): self.c_users,
+            ("DELETE", c + "users"): self.c_users_clear,
+            ("POST", c + "users/suspend"): self.c_users_suspend,
+            ("POST", c + "orgs/member"): self.c_orgs_member,
+            ("POST", c + "orgs/remove"): self.c_orgs_remove,
         })
         return r
 
@@ -325,6 +335,8 @@ class FakeKinde:
     def route(self, req):
         """Run the endpoint for req; every failure becomes a Response."""
         handler = self.routes.get((req.method, req.path))
+        if handler is None:
+            handler = self.mgmt_org_route(req)
         if handler is None and req.method == "HEAD":
             handler = self.routes.get(("GET", req.path))
         if handler is None:
@@ -566,8 +578,9 @@ class FakeKinde:
 
     # -- Management API: API key verification ------------------------------
 
-    def check_mgmt_token(self, req):
-        """Authorize a Management API call; raise 401/403 otherwise."""
+    def check_mgmt_token(self, req, need="read:api_keys"):
+        """Authorize a Management API call needing scope `need`; raise
+        401/403 otherwise."""
         auth = req.headers.get("Authorization") or ""
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -594,9 +607,108 @@ class FakeKinde:
         scope = claims.get("scope")
         granted = scope.split() if isinstance(scope, str) else \
             (claims.get("scp") or [])
-        if "read:api_keys" not in granted:
+        if need not in granted:
             raise mgmt_error(403, "FORBIDDEN",
-                             "Missing required scope read:api_keys")
+                             "Missing required scope " + need)
+
+    # -- Management API: users, organizations, roles, permissions ----------
+
+    def mgmt_org_route(self, req):
+        """The handler of /api/v1/organizations/{org}/users[/{id}/roles|
+        permissions] (GET), or None."""
+        parts = req.path.split("/")
+        if req.method not in ("GET", "HEAD") or len(parts) < 6 or \
+                parts[1:4] != ["api", "v1", "organizations"] or \
+                parts[5] != "users" or not parts[4]:
+            return None
+        org = parts[4]
+        if len(parts) == 6:
+            return lambda r: self.mgmt_org_users(r, org)
+        if len(parts) == 8 and parts[6] and parts[7] in ("roles",
+                                                         "permissions"):
+            return lambda r: self.mgmt_org_user_keys(r, org, parts[6],
+                                                     parts[7])
+        return None
+
+    def page(self, req, items):
+        """One page of items by page_size (default 10, as Kinde's; capped
+        by mgmt_page_size) and the opaque next_token."""
+        try:
+            size = int((req.query.get("page_size") or ["10"])[0])
+        except ValueError:
+            raise mgmt_error(400, "INVALID_REQUEST", "page_size")
+        size = max(1, min(size, 500, self.mgmt_page_size))
+        token = (req.query.get("next_token") or [""])[0]
+        start = 0
+        if token:
+            if not token.startswith("nt."):
+                raise mgmt_error(400, "INVALID_NEXT_TOKEN", "bad next_token")
+            try:
+                start = int(kinde_keys.b64url_decode(token[3:]).decode())
+            except ValueError:
+                raise mgmt_error(400, "INVALID_NEXT_TOKEN", "bad next_token")
+        end = start + size
+        nxt = None
+        if end < len(items):
+            nxt = "nt." + kinde_keys.b64url_encode(str(end).encode())
+        return items[start:end], nxt
+
+    def mgmt_user(self, req):
+        self.check_mgmt_token(req, "read:users")
+        uid = (req.query.get("id") or [""])[0]
+        if not uid:
+            raise mgmt_error(400, "INVALID_REQUEST", "id is required")
+        expand = ",".join(req.query.get("expand") or []).split(",")
+        with self.lock:
+            user = self.users.get(uid)
+            if user is None:
+                raise mgmt_error(404, "USER_NOT_FOUND", "User not found")
+            doc = {"id": uid, "provided_id": None,
+                   "preferred_email": user["email"], "username": None,
+                   "last_name": "User", "first_name": uid,
+                   "is_suspended": user["is_suspended"], "picture": None,
+                   "total_sign_ins": 1, "failed_sign_ins": 0,
+                   "last_signed_in": None,
+                   "created_on": "2025-01-01T00:00:00.000000+00:00"}
+            if "organizations" in expand and self.user_expand_orgs:
+                doc["organizations"] = sorted(
+                    o for o, members in self.orgs.items() if uid in members)
+        return Response(200, doc)
+
+    def mgmt_org_users(self, req, org):
+        self.check_mgmt_token(req, "read:organization_users")
+        with self.lock:
+            members = self.orgs.get(org)
+            if members is None:
+                raise mgmt_error(404, "ORGANIZATION_NOT_FOUND",
+                                 "Organization not found")
+            rows = [{"id": uid, "email": self.users.get(uid, {}).get(
+                        "email"), "full_name": uid, "last_name": "User",
+                     "first_name": uid, "picture": None,
+                     "roles": list(m["roles"])}
+                    for uid, m in sorted(members.items())]
+        rows, nxt = self.page(req, rows)
+        return Response(200, {"code": "OK", "message": "Success",
+                              "organization_users": rows,
+                              "next_token": nxt})
+
+    def mgmt_org_user_keys(self, req, org, uid, what):
+        self.check_mgmt_token(req, "read:organization_user_" + what)
+        with self.lock:
+            member = self.orgs.get(org, {}).get(uid)
+            if member is None:
+                raise mgmt_error(404, "USER_NOT_IN_ORGANIZATION",
+                                 "User is not a member of the organization")
+            keys = list(member[what])
+        rows = [{"id": "%s_%s" % (what[:4], hashlib.sha256(
+                     k.encode()).hexdigest()[:12]), "key": k,
+                 "name": k.title()} for k in keys]
+        if what == "permissions":
+            for row in rows:
+                row["roles"] = []
+        rows, nxt = self.page(req, rows)
+        return Response(200, {"code": "OK", "message": "Success",
+                              what: rows, "next_token": nxt})
 
     def apikey_verify(self, req):
         self.check_mgmt_token(req)
@@ -706,6 +818,68 @@ class FakeKinde:
             self.apikeys.clear()
         return Response(200, {"ok": True})
 
+    def c_users(self, req, body):
+        uid = body.get("id")
+        if not isinstance(uid, str) or not uid:
+            raise control_error(400, "id required")
+        orgs = body.get("organizations") or {}
+        if not isinstance(orgs, dict):
+            raise control_error(400, "organizations must be an object")
+        with self.lock:
+            self.users[uid] = {"is_suspended": bool(body.get(
+                "is_suspended", False)), "email": body.get("email")}
+            for code, m in orgs.items():
+                self.set_member(code, uid, m or {})
+        return Response(200, {"ok": True})
+
+    def c_users_clear(self, req, body):
+        with self.lock:
+            self.users.clear()
+            self.orgs.clear()
+        return Response(200, {"ok": True})
+
+    def c_users_suspend(self, req, body):
+        with self.lock:
+            user = self.users.get(body.get("id"))
+            if user is None:
+                raise control_error(404, "unknown user")
+            user["is_suspended"] = bool(body.get("suspended", True))
+        return Response(200, {"ok": True})
+
+    def set_member(self, code, uid, m):
+        """Add uid to org code (made if new), or change its roles and
+        permissions (those given; the others stay)."""
+        if not isinstance(m, dict):
+            raise control_error(400, "a membership must be an object")
+        for what in ("roles", "permissions"):
+            if what in m and (not isinstance(m[what], list) or not all(
+                    isinstance(k, str) for k in m[what])):
+                raise control_error(400, what + " must be a list of strings")
+        members = self.orgs.setdefault(code, {})
+        cur = members.setdefault(uid, {"roles": [], "permissions": []})
+        for what in ("roles", "permissions"):
+            if what in m:
+                cur[what] = list(m[what])
+
+    def c_orgs_member(self, req, body):
+        code, uid = body.get("org_code"), body.get("user_id")
+        if not isinstance(code, str) or not code:
+            raise control_error(400, "org_code required")
+        with self.lock:
+            if uid is None:
+                self.orgs.setdefault(code, {})     # an empty organization
+            else:
+                self.set_member(code, str(uid), body)
+        return Response(200, {"ok": True})
+
+    def c_orgs_remove(self, req, body):
+        with self.lock:
+            members = self.orgs.get(body.get("org_code"))
+            if members is None or members.pop(body.get("user_id"),
+                                              None) is None:
+                raise control_error(404, "no such membership")
+        return Response(200, {"ok": True})
+
     def c_clients(self, req, body):
         client = self.register_client(body)
         shown = dict(client, client_secret=redact(client["client_secret"]))
@@ -780,11 +954,13 @@ class FakeKinde:
     def c_config(self, req, body):
         fields = {"clock_offset": float, "jwks_max_age": int,
                   "discovery_max_age": int, "device_interval": int,
-                  "device_expires_in": int}
+                  "device_expires_in": int, "mgmt_page_size": int,
+                  "user_expand_orgs": bool}
         with self.lock:
             for name, value in body.items():
-                if name not in fields or isinstance(value, bool) or \
-                        not isinstance(value, (int, float)):
+                if name not in fields or (
+                        isinstance(value, bool) != (fields[name] is bool)) \
+                        or not isinstance(value, (int, float)):
                     raise control_error(400, "bad config field %r" % name)
                 setattr(self, name, fields[name](value))
             return Response(200, {n: getattr(self, n) for n in fields})

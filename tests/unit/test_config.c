@@ -129,7 +129,8 @@ table_words(void)
 		is_str(kinde_config_error(cfg), bad,
 		       "%s: the refusal lists the table's words", o->name);
 	}
-	is_int(nworded, 3, "three word options: mode, audit, token_types");
+	is_int(nworded, 4,
+	       "four word options: mode, audit, token_types, account_check");
 	kinde_config_free(cfg);
 }
 
