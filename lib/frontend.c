@@ -17,13 +17,6 @@
 #include <string.h>
 
 void
-kinde_verdict_fail(kinde_verdict_t *v, const char *check,
-		   kinde_reason_t reason, const char *detail)
-{
-	verdict_fail(v, check, reason, "%s", detail);
-}
-
-void
 kinde_verdict_scopes(const kinde_verdict_t *v, bool is_apikey, char *buf,
 		     size_t len)
 {

@@ -365,14 +365,6 @@ kinde_reason_t kinde_verdict_reason(const kinde_verdict_t *v);
 /* Human detail of the refusal, "" when accepted.  Borrowed. */
 const char *kinde_verdict_detail(const kinde_verdict_t *v);
 
-/*
- * Records a refusal decided outside the core (the module's device login):
- * check (a static string) failed for reason with detail (copied).  As the
- * core's own checks: the first failure sets the reason and detail.
- */
-void kinde_verdict_fail(kinde_verdict_t *v, const char *check,
-			kinde_reason_t reason, const char *detail);
-
 /* Explain records, in order.  Strings borrowed from v. */
 struct kinde_check {
 	const char *name;	/* "signature", "exp", ... */
