@@ -47,13 +47,13 @@ read_key(int fd, const char *path, unsigned char *key, struct errrec *err)
 			     path, (unsigned)(st.st_mode & 07777));
 		return KINDE_E_UNSAFE;
 	}
-	if (st.st_size != AUTHMAC_KEY_LEN) {
+	if (st.st_size != KINDE_AUTHMAC_KEY_LEN) {
 		errrec_write(err, "%s: %lld bytes, not %d; refused", path,
-			     (long long)st.st_size, AUTHMAC_KEY_LEN);
+			     (long long)st.st_size, KINDE_AUTHMAC_KEY_LEN);
 		return KINDE_E_UNSAFE;
 	}
-	n = pread(fd, key, AUTHMAC_KEY_LEN, 0);
-	if (n != AUTHMAC_KEY_LEN) {
+	n = pread(fd, key, KINDE_AUTHMAC_KEY_LEN, 0);
+	if (n != KINDE_AUTHMAC_KEY_LEN) {
 		errrec_write(err, "%s: cannot read: %s", path,
 			     n < 0 ? strerror(errno) : "short read");
 		return KINDE_E_IO;
@@ -65,7 +65,7 @@ read_key(int fd, const char *path, unsigned char *key, struct errrec *err)
 static kinde_err_t
 create_key(struct kcache *c, const char *path, struct errrec *err)
 {
-	unsigned char key[AUTHMAC_KEY_LEN], r[8];
+	unsigned char key[KINDE_AUTHMAC_KEY_LEN], r[8];
 	char tmp[CACHE_NAME_MAX], hex[17];
 	kinde_err_t rc = KINDE_E_IO;
 	int fd;
@@ -113,7 +113,7 @@ out:
 
 static kinde_err_t
 key_load(const kinde_config_t *cfg, bool create,
-	 unsigned char key[AUTHMAC_KEY_LEN], struct errrec *err)
+	 unsigned char key[KINDE_AUTHMAC_KEY_LEN], struct errrec *err)
 {
 	struct kcache c = { .dirfd = -1 };
 	char path[4200];
@@ -143,15 +143,16 @@ key_load(const kinde_config_t *cfg, bool create,
 	close(fd);
 out:
 	if (rc != KINDE_OK)
-		kinde_wipe(key, AUTHMAC_KEY_LEN);
+		kinde_wipe(key, KINDE_AUTHMAC_KEY_LEN);
 	cache_close(&c);
 	return rc;
 }
 
 /* kinde.h's form: the front ends pass a buffer, not a recorder. */
 kinde_err_t
-authmac_key_load(const kinde_config_t *cfg, bool create,
-		 unsigned char key[AUTHMAC_KEY_LEN], char *err, size_t errlen)
+kinde_authmac_key_load(const kinde_config_t *cfg, bool create,
+		       unsigned char key[KINDE_AUTHMAC_KEY_LEN], char *err,
+		       size_t errlen)
 {
 	struct errrec rec = { "" };
 	kinde_err_t rc;
@@ -178,7 +179,7 @@ mac_field(EVP_MAC_CTX *ctx, const char *s)
 }
 
 static kinde_err_t
-compute(const unsigned char *key, const struct authmac_record *r,
+compute(const unsigned char *key, const struct kinde_authmac_record *r,
 	unsigned char mac[MAC_LEN])
 {
 	char when[24];
@@ -192,7 +193,8 @@ compute(const unsigned char *key, const struct authmac_record *r,
 	size_t len = 0;
 
 	kinde_fmt(when, sizeof(when), "%" PRId64, r->time);
-	if (ctx == NULL || EVP_MAC_init(ctx, key, AUTHMAC_KEY_LEN, params) != 1)
+	if (ctx == NULL ||
+	    EVP_MAC_init(ctx, key, KINDE_AUTHMAC_KEY_LEN, params) != 1)
 		goto out;
 	mac_field(ctx, "pam_kinde auth record " SEAL_VERSION);
 	mac_field(ctx, r->service);
@@ -222,16 +224,17 @@ put_b64(char *out, const char *s)
 }
 
 kinde_err_t
-authmac_seal(const unsigned char key[AUTHMAC_KEY_LEN],
-	     const struct authmac_record *r, char *out, size_t outlen)
+kinde_authmac_seal(const unsigned char key[KINDE_AUTHMAC_KEY_LEN],
+		   const struct kinde_authmac_record *r, char *out,
+		   size_t outlen)
 {
 	unsigned char mac[MAC_LEN];
-	char buf[AUTHMAC_SEALED_MAX], hex[2 * MAC_LEN + 1];
+	char buf[KINDE_AUTHMAC_SEALED_MAX], hex[2 * MAC_LEN + 1];
 	kinde_err_t rc = KINDE_E_USAGE;
 
 	if (r->user == NULL || r->identity == NULL ||
-	    strlen(r->user) > AUTHMAC_FIELD_MAX ||
-	    strlen(r->identity) > AUTHMAC_FIELD_MAX || r->time < 0)
+	    strlen(r->user) > KINDE_AUTHMAC_FIELD_MAX ||
+	    strlen(r->identity) > KINDE_AUTHMAC_FIELD_MAX || r->time < 0)
 		goto out;
 	rc = compute(key, r, mac);
 	if (rc != KINDE_OK)
@@ -249,17 +252,18 @@ out:
 	return rc;
 }
 
-/* Decodes the base64url field [s, end) into out (AUTHMAC_FIELD_MAX + 1):
+/* Decodes the base64url field [s, end) into out (KINDE_AUTHMAC_FIELD_MAX + 1):
  * 0, or -1. */
 static int
 get_b64(const char *s, const char *end, char *out)
 {
-	unsigned char buf[B64URL_DECODED_MAX(AUTHMAC_FIELD_MAX / 3 * 4 + 4)];
+	unsigned char
+		buf[B64URL_DECODED_MAX(KINDE_AUTHMAC_FIELD_MAX / 3 * 4 + 4)];
 	size_t n = (size_t)(end - s), len = 0;
 
-	if (n > AUTHMAC_FIELD_MAX / 3 * 4 + 4 ||
+	if (n > KINDE_AUTHMAC_FIELD_MAX / 3 * 4 + 4 ||
 	    b64url_decode(s, n, buf, &len, NULL) != 0 ||
-	    len > AUTHMAC_FIELD_MAX || memchr(buf, '\0', len) != NULL)
+	    len > KINDE_AUTHMAC_FIELD_MAX || memchr(buf, '\0', len) != NULL)
 		return -1;
 	memcpy(out, buf, len);
 	out[len] = '\0';
@@ -267,9 +271,10 @@ get_b64(const char *s, const char *end, char *out)
 }
 
 kinde_err_t
-authmac_open(const unsigned char key[AUTHMAC_KEY_LEN], const char *sealed,
-	     struct authmac_record *r, int64_t now, struct authmac_opened *o,
-	     char *why, size_t whylen)
+kinde_authmac_open(const unsigned char key[KINDE_AUTHMAC_KEY_LEN],
+		   const char *sealed, struct kinde_authmac_record *r,
+		   int64_t now, struct kinde_authmac_opened *o, char *why,
+		   size_t whylen)
 {
 	unsigned char mac[MAC_LEN];
 	char want[2 * MAC_LEN + 1];

@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The record's types, the seal and open calls and AUTHMAC_KEY_LEN,
- * AUTHMAC_FIELD_MAX, AUTHMAC_SEALED_MAX are public (kinde.h, the logins
- * section): the module seals and opens it. */
+/* The record's types, the seal and open calls and KINDE_AUTHMAC_KEY_LEN,
+ * KINDE_AUTHMAC_FIELD_MAX, KINDE_AUTHMAC_SEALED_MAX are public (kinde.h,
+ * the logins section): the module seals and opens it. */
 
 #define AUTHMAC_KEY_NAME "authmac.key"
 /* A sealed record is refused this many seconds after the auth stage

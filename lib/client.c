@@ -273,7 +273,7 @@ kinde_client_discovery(kinde_client_t *c)
 }
 
 static void
-latest(void *ctx, const struct ratelimit_window *w)
+latest(void *ctx, const struct kinde_ratelimit_window *w)
 {
 	int64_t *until = ctx;
 

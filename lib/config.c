@@ -289,9 +289,9 @@ kinde_config_new(void)
 	cfg->user_claim = strdup("sub");
 	cfg->prompt = strdup(KINDE_DEFAULT_PROMPT);
 	cfg->cache_dir = strdup(KINDE_CACHE_DIR);
-	cfg->ratelimit_apikey = (struct limit_rule){ 100, 60 };
-	cfg->ratelimit_rhost = (struct limit_rule){ 10, 60 };
-	cfg->ratelimit_verify = (struct limit_rule){ 60, 60 };
+	cfg->ratelimit_apikey = (struct kinde_limit_rule){ 100, 60 };
+	cfg->ratelimit_rhost = (struct kinde_limit_rule){ 10, 60 };
+	cfg->ratelimit_verify = (struct kinde_limit_rule){ 60, 60 };
 	cfg->lockout_interval = 900;
 	cfg->lockout_unlock_time = 600;
 	cfg->state_dir = strdup(KINDE_STATE_DIR);
@@ -619,14 +619,14 @@ static kinde_err_t
 set_rate(kinde_config_t *cfg, const struct kinde_option *o, const char *v,
 	 void *field)
 {
-	struct limit_rule *out = field;
+	struct kinde_limit_rule *out = field;
 	const char *slash = strchr(v, '/');
 	char n[24];
 	long cnt, secs;
 	size_t len;
 
 	if (strcasecmp(v, "off") == 0) {
-		*out = (struct limit_rule){ 0, 0 };
+		*out = (struct kinde_limit_rule){ 0, 0 };
 		return KINDE_OK;
 	}
 	len = slash != NULL ? (size_t)(slash - v) : 0;

@@ -81,10 +81,10 @@ struct kinde_config {
 	char *deny_file;
 	struct denylist *deny;	/* parsed at finish; owned */
 	/* Attempt limits and lockout (limiter.h) */
-	struct limit_rule ratelimit_apikey;
-	struct limit_rule ratelimit_rhost;
-	struct limit_rule ratelimit_user;
-	struct limit_rule ratelimit_verify;
+	struct kinde_limit_rule ratelimit_apikey;
+	struct kinde_limit_rule ratelimit_rhost;
+	struct kinde_limit_rule ratelimit_user;
+	struct kinde_limit_rule ratelimit_verify;
 	long lockout_deny;	/* 0: no lockout */
 	long lockout_interval;
 	long lockout_unlock_time;
@@ -102,11 +102,16 @@ struct kinde_config {
 /* The type of an option's value: which parser of config.c reads it.
  * (OT_, not OPT_: tools/cli.h has an OPT_ enum of its own.) */
 enum kinde_opt_type {
-	OT_STRING, OT_URL, OT_PATH, OT_LIST, OT_BOOL, OT_INT,
+	OT_STRING,
+	OT_URL,
+	OT_PATH,
+	OT_LIST,
+	OT_BOOL,
+	OT_INT,
 	OT_ALGS,
-	OT_FLAGS,	/* a list of words: a bit each (token_types) */
-	OT_ENUM,	/* one of the words: its index (mode, audit) */
-	OT_RATE		/* "N/SECONDS" or "off": struct limit_rule */
+	OT_FLAGS, /* a list of words: a bit each (token_types) */
+	OT_ENUM, /* one of the words: its index (mode, audit) */
+	OT_RATE /* "N/SECONDS" or "off": struct kinde_limit_rule */
 };
 
 struct kinde_option {

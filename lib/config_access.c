@@ -121,23 +121,23 @@ kinde_config_lockout_even_deny_root(const kinde_config_t *cfg)
 	return cfg->lockout_even_deny_root;
 }
 
-struct limit_rule
-kinde_config_limit(const kinde_config_t *cfg, enum limit_table t)
+struct kinde_limit_rule
+kinde_config_limit(const kinde_config_t *cfg, enum kinde_limit_table t)
 {
 	switch (t) {
-	case LIMIT_APIKEY:
+	case KINDE_LIMIT_APIKEY:
 		return cfg->ratelimit_apikey;
-	case LIMIT_RHOST:
+	case KINDE_LIMIT_RHOST:
 		return cfg->ratelimit_rhost;
-	case LIMIT_USER:
+	case KINDE_LIMIT_USER:
 		return cfg->ratelimit_user;
-	case LIMIT_VERIFY:
+	case KINDE_LIMIT_VERIFY:
 		return cfg->ratelimit_verify;
-	case LIMIT_FAIL:
-		return (struct limit_rule){ cfg->lockout_deny,
-					    cfg->lockout_interval };
+	case KINDE_LIMIT_FAIL:
+		return (struct kinde_limit_rule){ cfg->lockout_deny,
+						  cfg->lockout_interval };
 	default:
-		return (struct limit_rule){ 0, 0 };
+		return (struct kinde_limit_rule){ 0, 0 };
 	}
 }
 

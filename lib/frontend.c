@@ -71,7 +71,7 @@ kinde_cache_flush(const kinde_config_t *cfg, const char *const *kinds,
 
 kinde_err_t
 kinde_issuer_ratelimits(const kinde_config_t *cfg, int64_t now,
-			ratelimit_window_fn fn, void *ctx, char *err,
+			kinde_ratelimit_window_fn fn, void *ctx, char *err,
 			size_t errlen)
 {
 	struct errrec rec = { "" };

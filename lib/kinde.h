@@ -460,7 +460,7 @@ void kinde_client_set_now(kinde_client_t *c, int64_t now);
  * Called just before an API-key verification would go out to the issuer
  * (not when the host's cache answers): anything but KINDE_OK stops it,
  * and kinde_client_verify_apikey returns that (the verdict's reason
- * rate_limited).  The PAM module counts LIMIT_VERIFY here; NULL: none.
+ * rate_limited).  The PAM module counts KINDE_LIMIT_VERIFY here; NULL: none.
  */
 typedef kinde_err_t (*kinde_verify_gate_fn)(void *ctx);
 void kinde_client_set_verify_gate(kinde_client_t *c, kinde_verify_gate_fn fn,
@@ -661,7 +661,7 @@ kinde_err_t kinde_cache_flush(const kinde_config_t *cfg,
 			      unsigned *counts, char *err, size_t errlen);
 
 /* One HTTP 429 the issuer answered, recorded until it lifts. */
-struct ratelimit_window {
+struct kinde_ratelimit_window {
 	const char *endpoint;	/* "jwks", "token", "apikey-verify",
 				 * "device", "discovery", "other" */
 	const char *url;	/* without the query */
@@ -669,8 +669,8 @@ struct ratelimit_window {
 	bool same_origin;	/* recorded under cfg's origin (else another
 				 * configuration's) */
 };
-typedef void (*ratelimit_window_fn)(void *ctx,
-				    const struct ratelimit_window *w);
+typedef void (*kinde_ratelimit_window_fn)(
+	void *ctx, const struct kinde_ratelimit_window *w);
 /*
  * Calls fn for each 429 window recorded in cfg's cache_dir for cfg's
  * origin and still in force at now.  An error (KINDE_E_IO,
@@ -678,7 +678,7 @@ typedef void (*ratelimit_window_fn)(void *ctx,
  * (it is created when missing).
  */
 kinde_err_t kinde_issuer_ratelimits(const kinde_config_t *cfg, int64_t now,
-				    ratelimit_window_fn fn, void *ctx,
+				    kinde_ratelimit_window_fn fn, void *ctx,
 				    char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
@@ -688,62 +688,63 @@ kinde_err_t kinde_issuer_ratelimits(const kinde_config_t *cfg, int64_t now,
  * since the epoch): tests inject it.  (These and the login calls below
  * keep the names they had before they were public.) */
 
-#define LIMIT_KEY_MAX 128	/* bytes of a key (hex digest, host, user) */
+#define KINDE_LIMIT_KEY_MAX 128 /* bytes of a key (hex digest, host, user) */
 
 /* The tables and what they count (lib/limiter.h says more). */
-enum limit_table {
-	LIMIT_APIKEY,	/* attempts per API key (its SHA-256) */
-	LIMIT_RHOST,	/* attempts reaching the issuer per PAM_RHOST */
-	LIMIT_USER,	/* attempts per local user */
-	LIMIT_VERIFY,	/* the host-wide budget of API-key verifications */
-	LIMIT_FAIL,	/* failures per local user, for the lockout */
-	LIMIT__COUNT
+enum kinde_limit_table {
+	KINDE_LIMIT_APIKEY, /* attempts per API key (its SHA-256) */
+	KINDE_LIMIT_RHOST, /* attempts reaching the issuer per PAM_RHOST */
+	KINDE_LIMIT_USER, /* attempts per local user */
+	KINDE_LIMIT_VERIFY, /* the host-wide budget of API-key verifications */
+	KINDE_LIMIT_FAIL, /* failures per local user, for the lockout */
+	KINDE_LIMIT__COUNT
 };
 
 /* "N/SECONDS" as configured; n == 0 means off. */
-struct limit_rule {
+struct kinde_limit_rule {
 	long n;
 	long seconds;
 };
 
-/* The rule of a table as cfg sets it (ratelimit_*; LIMIT_FAIL:
+/* The rule of a table as cfg sets it (ratelimit_*; KINDE_LIMIT_FAIL:
  * lockout_deny within lockout_interval). */
-struct limit_rule kinde_config_limit(const kinde_config_t *cfg,
-				     enum limit_table t);
+struct kinde_limit_rule kinde_config_limit(const kinde_config_t *cfg,
+					   enum kinde_limit_table t);
 
-struct limiter;
+struct kinde_limiter;
 
 /*
  * Opens cfg's state_dir (made 0700 when missing).  A state_dir that is a
  * symlink, not owned by the running user, or writable by group or others
  * is refused: KINDE_E_UNSAFE with the detail on cfg's log; the caller
  * treats that as a configuration error (fail closed) when any limit or
- * the lockout is on.  Caller frees with limiter_free.
+ * the lockout is on.  Caller frees with kinde_limiter_free.
  */
-kinde_err_t limiter_open(const kinde_config_t *cfg, struct limiter **out);
-void limiter_free(struct limiter *l);
+kinde_err_t kinde_limiter_open(const kinde_config_t *cfg,
+			       struct kinde_limiter **out);
+void kinde_limiter_free(struct kinde_limiter *l);
 
 /* Stable names: "apikey", "rhost", "user", "verify", "lockout". */
-const char *limit_table_name(enum limit_table t);
+const char *kinde_limit_table_name(enum kinde_limit_table t);
 
-/* The LIMIT_APIKEY key of an API key: its SHA-256 as 64 hex digits. */
-void limiter_digest(const char *secret, char out[65]);
+/* The KINDE_LIMIT_APIKEY key of an API key: its SHA-256 as 64 hex digits. */
+void kinde_limiter_digest(const char *secret, char out[65]);
 
 /*
- * One attempt to count: which table, which key ("" for LIMIT_VERIFY), and
+ * One attempt to count: which table, which key ("" for KINDE_LIMIT_VERIFY), and
  * what `kinde-auth ratelimit status` shows for it (an API key's first 7
  * and last 4 characters; NULL to show the key itself).
  */
-struct limit_key {
-	enum limit_table table;
+struct kinde_limit_key {
+	enum kinde_limit_table table;
 	const char *key;
 	const char *label;
 };
 
 /* Which limit refused an attempt, and when its window frees a slot. */
-struct limit_hit {
-	enum limit_table table;
-	struct limit_rule rule;
+struct kinde_limit_hit {
+	enum kinde_limit_table table;
+	struct kinde_limit_rule rule;
 	int64_t retry_at;	/* first second an attempt is allowed again */
 };
 
@@ -754,41 +755,45 @@ struct limit_hit {
  * KINDE_E_RATELIMITED.  KINDE_OK when the attempt may go on.  Other
  * errors (state unusable): the caller fails closed.
  */
-kinde_err_t limiter_take(struct limiter *l, const struct limit_key *keys,
-			 size_t n, int64_t now, struct limit_hit *hit);
+kinde_err_t kinde_limiter_take(struct kinde_limiter *l,
+			       const struct kinde_limit_key *keys, size_t n,
+			       int64_t now, struct kinde_limit_hit *hit);
 
 /*
- * Lockout (pam_faillock's model): limiter_locked says whether user is
- * locked now (KINDE_E_RATELIMITED, with *hit table LIMIT_FAIL and the
- * unlock time) before any network call; limiter_fail records a failure
- * of any method; limiter_success resets the user's count.  Off unless
+ * Lockout (pam_faillock's model): kinde_limiter_locked says whether user is
+ * locked now (KINDE_E_RATELIMITED, with *hit table KINDE_LIMIT_FAIL and the
+ * unlock time) before any network call; kinde_limiter_fail records a failure
+ * of any method; kinde_limiter_success resets the user's count.  Off unless
  * lockout_deny > 0; root is exempt unless lockout_even_deny_root.
  */
-kinde_err_t limiter_locked(struct limiter *l, const char *user, int64_t now,
-			   struct limit_hit *hit);
-kinde_err_t limiter_fail(struct limiter *l, const char *user, int64_t now);
-kinde_err_t limiter_success(struct limiter *l, const char *user);
+kinde_err_t kinde_limiter_locked(struct kinde_limiter *l, const char *user,
+				 int64_t now, struct kinde_limit_hit *hit);
+kinde_err_t kinde_limiter_fail(struct kinde_limiter *l, const char *user,
+			       int64_t now);
+kinde_err_t kinde_limiter_success(struct kinde_limiter *l, const char *user);
 
 /* Listing for `kinde-auth ratelimit status`: one call per live entry. */
-struct limit_entry {
-	enum limit_table table;
+struct kinde_limit_entry {
+	enum kinde_limit_table table;
 	const char *key;	/* borrowed for the callback's duration */
 	const char *label;	/* borrowed; the key when none was given */
 	unsigned count;		/* attempts (or failures) in the window */
-	struct limit_rule rule;
+	struct kinde_limit_rule rule;
 	int64_t oldest;		/* time of the oldest attempt counted */
 	int64_t retry_at;	/* 0 when not at its limit / not locked */
 };
-typedef void (*limit_entry_fn)(void *ctx, const struct limit_entry *e);
-kinde_err_t limiter_list(struct limiter *l, int64_t now, limit_entry_fn fn,
-			 void *ctx);
+typedef void (*kinde_limit_entry_fn)(void *ctx,
+				     const struct kinde_limit_entry *e);
+kinde_err_t kinde_limiter_list(struct kinde_limiter *l, int64_t now,
+			       kinde_limit_entry_fn fn, void *ctx);
 
 /*
  * Removes entries: of one table and key, of one table (key NULL), or all
- * (table LIMIT__COUNT).  *removed counts them.
+ * (table KINDE_LIMIT__COUNT).  *removed counts them.
  */
-kinde_err_t limiter_reset(struct limiter *l, enum limit_table table,
-			  const char *key, unsigned *removed);
+kinde_err_t kinde_limiter_reset(struct kinde_limiter *l,
+				enum kinde_limit_table table, const char *key,
+				unsigned *removed);
 
 /* ------------------------------------------------------------------ */
 /* Logins: which local user an identity may be, and the record the auth
@@ -802,39 +807,40 @@ kinde_err_t limiter_reset(struct limiter *l, enum limit_table table,
  * another user's identity); -2 on a config problem (the map file unsafe or
  * unreadable), why says which.
  */
-int usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
-		  bool is_apikey, const char *user, char *why, size_t whylen);
+int kinde_usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
+			bool is_apikey, const char *user, char *why,
+			size_t whylen);
 
 /*
- * The value of v that names the user (see usermap_check): a claim of v,
+ * The value of v that names the user (see kinde_usermap_check): a claim of v,
  * or buf for an organization key; NULL with why set when there is none.
  */
-const char *usermap_identity(const kinde_config_t *cfg,
-			     const kinde_verdict_t *v, bool is_apikey,
-			     char *buf, size_t buflen, char *why,
-			     size_t whylen);
+const char *kinde_usermap_identity(const kinde_config_t *cfg,
+				   const kinde_verdict_t *v, bool is_apikey,
+				   char *buf, size_t buflen, char *why,
+				   size_t whylen);
 
 /*
- * usermap_check for an identity value already extracted (the account
+ * kinde_usermap_check for an identity value already extracted (the account
  * stage re-checks the one its auth stage recorded against PAM_USER).
  */
-int usermap_check_identity(const kinde_config_t *cfg, const char *value,
-			   bool is_apikey, const char *user, char *why,
-			   size_t whylen);
+int kinde_usermap_check_identity(const kinde_config_t *cfg, const char *value,
+				 bool is_apikey, const char *user, char *why,
+				 size_t whylen);
 
 /*
  * The sealed record (lib/authmac.h says why): an HMAC-SHA256 under a host
  * secret in cache_dir that only its owner (root) can read.
  */
-#define AUTHMAC_KEY_LEN 32
+#define KINDE_AUTHMAC_KEY_LEN 32
 /* User and identity are at most this long. */
-#define AUTHMAC_FIELD_MAX 512
+#define KINDE_AUTHMAC_FIELD_MAX 512
 /* "v1:<time>:<user>:<identity>:<64 hex>", user and identity base64url. */
-#define AUTHMAC_SEALED_MAX (3 + 21 + 2 * (AUTHMAC_FIELD_MAX / 3 * 4 + 4) + \
-			    3 + 64 + 1)
+#define KINDE_AUTHMAC_SEALED_MAX                                               \
+	(3 + 21 + 2 * (KINDE_AUTHMAC_FIELD_MAX / 3 * 4 + 4) + 3 + 64 + 1)
 
 /* One auth decision.  Every field is covered by the MAC. */
-struct authmac_record {
+struct kinde_authmac_record {
 	const char *service;	/* PAM_SERVICE */
 	const char *user;	/* PAM_USER it was decided for */
 	const char *method;	/* "token", "apikey", "device" */
@@ -854,21 +860,21 @@ struct authmac_record {
  * KINDE_OK; KINDE_E_IO (missing, no usable cache directory) or
  * KINDE_E_UNSAFE with the reason in err.  key is the caller's to wipe.
  */
-kinde_err_t authmac_key_load(const kinde_config_t *cfg, bool create,
-			     unsigned char key[AUTHMAC_KEY_LEN], char *err,
-			     size_t errlen);
+kinde_err_t kinde_authmac_key_load(const kinde_config_t *cfg, bool create,
+				   unsigned char key[KINDE_AUTHMAC_KEY_LEN],
+				   char *err, size_t errlen);
 
-/* Where authmac_open puts the user and identity it found. */
-struct authmac_opened {
-	char user[AUTHMAC_FIELD_MAX + 1];
-	char identity[AUTHMAC_FIELD_MAX + 1];
+/* Where kinde_authmac_open puts the user and identity it found. */
+struct kinde_authmac_opened {
+	char user[KINDE_AUTHMAC_FIELD_MAX + 1];
+	char identity[KINDE_AUTHMAC_FIELD_MAX + 1];
 };
 
-/* Seals r (user and identity at most AUTHMAC_FIELD_MAX bytes) into out
- * (AUTHMAC_SEALED_MAX bytes suffice). */
-kinde_err_t authmac_seal(const unsigned char key[AUTHMAC_KEY_LEN],
-			 const struct authmac_record *r, char *out,
-			 size_t outlen);
+/* Seals r (user and identity at most KINDE_AUTHMAC_FIELD_MAX bytes) into out
+ * (KINDE_AUTHMAC_SEALED_MAX bytes suffice). */
+kinde_err_t kinde_authmac_seal(const unsigned char key[KINDE_AUTHMAC_KEY_LEN],
+			       const struct kinde_authmac_record *r, char *out,
+			       size_t outlen);
 
 /*
  * Checks sealed against r's service, method, sub and exp at time now; on
@@ -878,10 +884,11 @@ kinde_err_t authmac_seal(const unsigned char key[AUTHMAC_KEY_LEN],
  * does not verify (any field changed, another service, another host's
  * secret), too old.
  */
-kinde_err_t authmac_open(const unsigned char key[AUTHMAC_KEY_LEN],
-			 const char *sealed, struct authmac_record *r,
-			 int64_t now, struct authmac_opened *o, char *why,
-			 size_t whylen);
+kinde_err_t kinde_authmac_open(const unsigned char key[KINDE_AUTHMAC_KEY_LEN],
+			       const char *sealed,
+			       struct kinde_authmac_record *r, int64_t now,
+			       struct kinde_authmac_opened *o, char *why,
+			       size_t whylen);
 
 /* ------------------------------------------------------------------ */
 /* The account check (account_check = kinde, kinde-auth whois): may this

@@ -42,7 +42,7 @@
 #define LIMIT_LOCK_MS 3000
 
 struct lentry {
-	char key[LIMIT_KEY_MAX + 1];
+	char key[KINDE_LIMIT_KEY_MAX + 1];
 	char label[LIMIT_LABEL_MAX];
 	int64_t used;		/* last attempt: the oldest goes first */
 	unsigned n;
@@ -55,27 +55,27 @@ struct ltable {
 	bool loaded;
 };
 
-struct limiter {
+struct kinde_limiter {
 	const kinde_config_t *cfg;
 	struct kcache dir;
-	struct ltable tab[LIMIT__COUNT];
+	struct ltable tab[KINDE_LIMIT__COUNT];
 	int lockfd;
 };
 
-static const char *const table_names[LIMIT__COUNT] = {
-	[LIMIT_APIKEY] = "apikey", [LIMIT_RHOST] = "rhost",
-	[LIMIT_USER] = "user", [LIMIT_VERIFY] = "verify",
-	[LIMIT_FAIL] = "lockout",
+static const char *const table_names[KINDE_LIMIT__COUNT] = {
+	[KINDE_LIMIT_APIKEY] = "apikey", [KINDE_LIMIT_RHOST] = "rhost",
+	[KINDE_LIMIT_USER] = "user",     [KINDE_LIMIT_VERIFY] = "verify",
+	[KINDE_LIMIT_FAIL] = "lockout",
 };
 
 const char *
-limit_table_name(enum limit_table t)
+kinde_limit_table_name(enum kinde_limit_table t)
 {
-	return (unsigned)t < LIMIT__COUNT ? table_names[t] : "?";
+	return (unsigned)t < KINDE_LIMIT__COUNT ? table_names[t] : "?";
 }
 
 void
-limiter_digest(const char *secret, char out[65])
+kinde_limiter_digest(const char *secret, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len = 0;
@@ -91,20 +91,20 @@ limiter_digest(const char *secret, char out[65])
 
 /* How long an entry of table t matters after its last stamp. */
 static int64_t
-keep_secs(const kinde_config_t *cfg, enum limit_table t)
+keep_secs(const kinde_config_t *cfg, enum kinde_limit_table t)
 {
-	struct limit_rule r = kinde_config_limit(cfg, t);
+	struct kinde_limit_rule r = kinde_config_limit(cfg, t);
 
-	if (t == LIMIT_FAIL && cfg->lockout_unlock_time > r.seconds)
+	if (t == KINDE_LIMIT_FAIL && cfg->lockout_unlock_time > r.seconds)
 		return cfg->lockout_unlock_time;
 	return r.seconds;
 }
 
 kinde_err_t
-limiter_open(const kinde_config_t *cfg, struct limiter **out)
+kinde_limiter_open(const kinde_config_t *cfg, struct kinde_limiter **out)
 {
 	struct errrec err = { "" };
-	struct limiter *l;
+	struct kinde_limiter *l;
 	kinde_err_t rc;
 
 	*out = NULL;
@@ -136,16 +136,16 @@ table_clear(struct ltable *tb)
 }
 
 static void
-tables_clear(struct limiter *l)
+tables_clear(struct kinde_limiter *l)
 {
 	int t;
 
-	for (t = 0; t < LIMIT__COUNT; t++)
+	for (t = 0; t < KINDE_LIMIT__COUNT; t++)
 		table_clear(&l->tab[t]);
 }
 
 void
-limiter_free(struct limiter *l)
+kinde_limiter_free(struct kinde_limiter *l)
 {
 	if (l == NULL)
 		return;
@@ -156,7 +156,7 @@ limiter_free(struct limiter *l)
 }
 
 static void
-file_name(enum limit_table t, char *buf, size_t len)
+file_name(enum kinde_limit_table t, char *buf, size_t len)
 {
 	kinde_fmt(buf, len, "limit-%s", table_names[t]);
 }
@@ -220,7 +220,7 @@ entry_push(struct lentry *e, long max, int64_t now)
 
 /* Parses one table's document; -1 when anything in it is off. */
 static int
-table_parse(struct ltable *tb, enum limit_table t, const json_t *meta,
+table_parse(struct ltable *tb, enum kinde_limit_table t, const json_t *meta,
 	    const char *body, size_t len)
 {
 	json_t *doc, *item, *stamps, *st;
@@ -244,7 +244,7 @@ table_parse(struct ltable *tb, enum limit_table t, const json_t *meta,
 
 		stamps = json_array_get(item, 3);
 		if (!json_is_array(item) || json_array_size(item) != 4 ||
-		    key == NULL || strlen(key) > LIMIT_KEY_MAX ||
+		    key == NULL || strlen(key) > KINDE_LIMIT_KEY_MAX ||
 		    label == NULL || !json_is_integer(used) ||
 		    !json_is_array(stamps) ||
 		    (total += json_array_size(stamps)) > LIMIT_MAX_STAMPS ||
@@ -274,7 +274,7 @@ out:
  * next write replaces it (rename replaces a symlink, never follows it).
  */
 static kinde_err_t
-table_load(struct limiter *l, enum limit_table t)
+table_load(struct kinde_limiter *l, enum kinde_limit_table t)
 {
 	struct ltable *tb = &l->tab[t];
 	struct cache_entry ce;
@@ -315,9 +315,9 @@ table_load(struct limiter *l, enum limit_table t)
 /* Drops stamps (and entries) that no longer matter at now. */
 static void
 table_prune(const kinde_config_t *cfg, struct ltable *tb,
-	    enum limit_table t, int64_t now)
+	    enum kinde_limit_table t, int64_t now)
 {
-	struct limit_rule r = kinde_config_limit(cfg, t);
+	struct kinde_limit_rule r = kinde_config_limit(cfg, t);
 	int64_t keep = keep_secs(cfg, t);
 	size_t i = 0;
 	unsigned j, k;
@@ -332,9 +332,10 @@ table_prune(const kinde_config_t *cfg, struct ltable *tb,
 		}
 		/* Only the last N stamps within the window count; a lock
 		 * outlives its interval, so failures keep their last N. */
-		for (j = 0; j < e->n && ((t != LIMIT_FAIL &&
+		for (j = 0; j < e->n && ((t != KINDE_LIMIT_FAIL &&
 					  e->t[j] + r.seconds <= now) ||
-					 e->n - j > (unsigned)r.n); j++)
+					 e->n - j > (unsigned)r.n);
+		     j++)
 			;
 		for (k = 0; j + k < e->n; k++)
 			e->t[k] = e->t[j + k];
@@ -370,7 +371,7 @@ table_bound(struct ltable *tb)
 
 /* Opens name for rewriting: our own regular file, else a new one. */
 static int
-table_open_rw(struct limiter *l, const char *name)
+table_open_rw(struct kinde_limiter *l, const char *name)
 {
 	struct stat st;
 	int fd;
@@ -393,7 +394,7 @@ table_open_rw(struct limiter *l, const char *name)
 
 /* The cache.c format (a JSON line, then the body), written in place. */
 static kinde_err_t
-table_write(struct limiter *l, const char *name, const json_t *meta,
+table_write(struct kinde_limiter *l, const char *name, const json_t *meta,
 	    const char *body)
 {
 	char *line = json_dumps(meta, JSON_COMPACT);
@@ -439,7 +440,7 @@ out:
 }
 
 static kinde_err_t
-table_save(struct limiter *l, enum limit_table t)
+table_save(struct kinde_limiter *l, enum kinde_limit_table t)
 {
 	struct ltable *tb = &l->tab[t];
 	json_t *meta = NULL, *doc = json_array(), *item, *stamps;
@@ -478,7 +479,7 @@ out:
 }
 
 static kinde_err_t
-lock(struct limiter *l)
+lock(struct kinde_limiter *l)
 {
 	l->lockfd = cache_lock(&l->dir, "limiter", LIMIT_LOCK_MS);
 	if (l->lockfd < 0) {
@@ -492,7 +493,7 @@ lock(struct limiter *l)
 
 /* Unlocks and forgets what was read: the next call reads afresh. */
 static void
-unlock(struct limiter *l)
+unlock(struct kinde_limiter *l)
 {
 	cache_unlock(l->lockfd);
 	l->lockfd = -1;
@@ -501,7 +502,7 @@ unlock(struct limiter *l)
 
 /* The first second an entry at its limit frees a slot (0: not at it). */
 static int64_t
-retry_at(const struct lentry *e, struct limit_rule r, int64_t now)
+retry_at(const struct lentry *e, struct kinde_limit_rule r, int64_t now)
 {
 	unsigned j, in = 0;
 
@@ -517,23 +518,23 @@ retry_at(const struct lentry *e, struct limit_rule r, int64_t now)
 static bool
 key_ok(const char *key)
 {
-	return key != NULL && strlen(key) <= LIMIT_KEY_MAX;
+	return key != NULL && strlen(key) <= KINDE_LIMIT_KEY_MAX;
 }
 
 kinde_err_t
-limiter_take(struct limiter *l, const struct limit_key *keys, size_t n,
-	     int64_t now, struct limit_hit *hit)
+kinde_limiter_take(struct kinde_limiter *l, const struct kinde_limit_key *keys,
+		   size_t n, int64_t now, struct kinde_limit_hit *hit)
 {
-	bool used[LIMIT__COUNT] = { false };
+	bool used[KINDE_LIMIT__COUNT] = { false };
 	kinde_err_t rc = KINDE_OK;
-	struct limit_rule r;
+	struct kinde_limit_rule r;
 	struct lentry *e;
 	size_t i, on = 0;
 	int t;
 
 	memset(hit, 0, sizeof(*hit));
 	for (i = 0; i < n; i++) {
-		if ((unsigned)keys[i].table >= LIMIT_FAIL ||
+		if ((unsigned)keys[i].table >= KINDE_LIMIT_FAIL ||
 		    !key_ok(keys[i].key))
 			return KINDE_E_USAGE;
 		if (kinde_config_limit(l->cfg, keys[i].table).n > 0)
@@ -572,7 +573,7 @@ limiter_take(struct limiter *l, const struct limit_key *keys, size_t n,
 			e = entry_add(&l->tab[t], keys[i].key, keys[i].label);
 		rc = e != NULL ? entry_push(e, r.n, now) : KINDE_E_NOMEM;
 	}
-	for (t = 0; t < LIMIT__COUNT && rc == KINDE_OK; t++)
+	for (t = 0; t < KINDE_LIMIT__COUNT && rc == KINDE_OK; t++)
 		if (used[t])
 			rc = table_save(l, t);
 out:
@@ -606,8 +607,8 @@ locked_until(const kinde_config_t *cfg, const struct lentry *e, int64_t now)
 }
 
 kinde_err_t
-limiter_locked(struct limiter *l, const char *user, int64_t now,
-	       struct limit_hit *hit)
+kinde_limiter_locked(struct kinde_limiter *l, const char *user, int64_t now,
+		     struct kinde_limit_hit *hit)
 {
 	kinde_err_t rc;
 	int64_t until;
@@ -617,22 +618,22 @@ limiter_locked(struct limiter *l, const char *user, int64_t now,
 		return KINDE_OK;
 	if ((rc = lock(l)) != KINDE_OK)
 		return rc;
-	table_load(l, LIMIT_FAIL);
-	until = locked_until(l->cfg, entry_find(&l->tab[LIMIT_FAIL], user),
-			     now);
+	table_load(l, KINDE_LIMIT_FAIL);
+	until = locked_until(l->cfg,
+			     entry_find(&l->tab[KINDE_LIMIT_FAIL], user), now);
 	unlock(l);
 	if (until == 0)
 		return KINDE_OK;
-	hit->table = LIMIT_FAIL;
-	hit->rule = kinde_config_limit(l->cfg, LIMIT_FAIL);
+	hit->table = KINDE_LIMIT_FAIL;
+	hit->rule = kinde_config_limit(l->cfg, KINDE_LIMIT_FAIL);
 	hit->retry_at = until;
 	return KINDE_E_RATELIMITED;
 }
 
 kinde_err_t
-limiter_fail(struct limiter *l, const char *user, int64_t now)
+kinde_limiter_fail(struct kinde_limiter *l, const char *user, int64_t now)
 {
-	struct ltable *tb = &l->tab[LIMIT_FAIL];
+	struct ltable *tb = &l->tab[KINDE_LIMIT_FAIL];
 	struct lentry *e;
 	kinde_err_t rc;
 
@@ -640,23 +641,23 @@ limiter_fail(struct limiter *l, const char *user, int64_t now)
 		return KINDE_OK;
 	if ((rc = lock(l)) != KINDE_OK)
 		return rc;
-	table_load(l, LIMIT_FAIL);
-	table_prune(l->cfg, tb, LIMIT_FAIL, now);
+	table_load(l, KINDE_LIMIT_FAIL);
+	table_prune(l->cfg, tb, KINDE_LIMIT_FAIL, now);
 	e = entry_find(tb, user);
 	if (e == NULL)
 		e = entry_add(tb, user, NULL);
 	rc = e != NULL ? entry_push(e, l->cfg->lockout_deny, now) :
 	     KINDE_E_NOMEM;
 	if (rc == KINDE_OK)
-		rc = table_save(l, LIMIT_FAIL);
+		rc = table_save(l, KINDE_LIMIT_FAIL);
 	unlock(l);
 	return rc;
 }
 
 kinde_err_t
-limiter_success(struct limiter *l, const char *user)
+kinde_limiter_success(struct kinde_limiter *l, const char *user)
 {
-	struct ltable *tb = &l->tab[LIMIT_FAIL];
+	struct ltable *tb = &l->tab[KINDE_LIMIT_FAIL];
 	kinde_err_t rc;
 	size_t i;
 
@@ -664,22 +665,23 @@ limiter_success(struct limiter *l, const char *user)
 		return KINDE_OK;
 	if ((rc = lock(l)) != KINDE_OK)
 		return rc;
-	table_load(l, LIMIT_FAIL);
+	table_load(l, KINDE_LIMIT_FAIL);
 	for (i = 0; i < tb->n; i++)
 		if (strcmp(tb->e[i].key, user) == 0)
 			break;
 	if (i < tb->n) {
 		entry_remove(tb, i);
-		rc = table_save(l, LIMIT_FAIL);
+		rc = table_save(l, KINDE_LIMIT_FAIL);
 	}
 	unlock(l);
 	return rc;
 }
 
 kinde_err_t
-limiter_list(struct limiter *l, int64_t now, limit_entry_fn fn, void *ctx)
+kinde_limiter_list(struct kinde_limiter *l, int64_t now,
+		   kinde_limit_entry_fn fn, void *ctx)
 {
-	struct limit_entry le;
+	struct kinde_limit_entry le;
 	struct ltable *tb;
 	kinde_err_t rc;
 	size_t i;
@@ -687,7 +689,7 @@ limiter_list(struct limiter *l, int64_t now, limit_entry_fn fn, void *ctx)
 
 	if ((rc = lock(l)) != KINDE_OK)
 		return rc;
-	for (t = 0; t < LIMIT__COUNT; t++) {
+	for (t = 0; t < KINDE_LIMIT__COUNT; t++) {
 		tb = &l->tab[t];
 		table_load(l, t);
 		table_prune(l->cfg, tb, t, now);
@@ -701,9 +703,9 @@ limiter_list(struct limiter *l, int64_t now, limit_entry_fn fn, void *ctx)
 			le.count = e->n;
 			le.rule = kinde_config_limit(l->cfg, t);
 			le.oldest = e->n > 0 ? e->t[0] : 0;
-			le.retry_at = t == LIMIT_FAIL ?
-				      locked_until(l->cfg, e, now) :
-				      retry_at(e, le.rule, now);
+			le.retry_at = t == KINDE_LIMIT_FAIL
+					      ? locked_until(l->cfg, e, now)
+					      : retry_at(e, le.rule, now);
 			fn(ctx, &le);
 		}
 	}
@@ -712,8 +714,8 @@ limiter_list(struct limiter *l, int64_t now, limit_entry_fn fn, void *ctx)
 }
 
 kinde_err_t
-limiter_reset(struct limiter *l, enum limit_table table, const char *key,
-	      unsigned *removed)
+kinde_limiter_reset(struct kinde_limiter *l, enum kinde_limit_table table,
+		    const char *key, unsigned *removed)
 {
 	kinde_err_t rc;
 	struct ltable *tb;
@@ -721,12 +723,12 @@ limiter_reset(struct limiter *l, enum limit_table table, const char *key,
 	int t;
 
 	*removed = 0;
-	if ((unsigned)table > LIMIT__COUNT)
+	if ((unsigned)table > KINDE_LIMIT__COUNT)
 		return KINDE_E_USAGE;
 	if ((rc = lock(l)) != KINDE_OK)
 		return rc;
-	for (t = 0; t < LIMIT__COUNT && rc == KINDE_OK; t++) {
-		if (table != LIMIT__COUNT && (int)table != t)
+	for (t = 0; t < KINDE_LIMIT__COUNT && rc == KINDE_OK; t++) {
+		if (table != KINDE_LIMIT__COUNT && (int)table != t)
 			continue;
 		tb = &l->tab[t];
 		table_load(l, t);

@@ -8,18 +8,17 @@
  * (The calls are public, in kinde.h's limiter section: the module and
  * kinde-auth ratelimit use them; the implementation is lib/limiter.c.)
  *
- * Tables (enum limit_table) and what they count:
- *   LIMIT_APIKEY  attempts per API key, keyed by SHA-256 of the key (never
- *                 the key): ratelimit_apikey, default 100/60 (Kinde's
- *                 API-key guide: 100 a minute per key, sliding window);
- *   LIMIT_RHOST   attempts that would reach the issuer (API-key
- *                 verifications, device logins) per PAM_RHOST:
- *                 ratelimit_rhost;
- *   LIMIT_USER    attempts per local user: ratelimit_user, default off;
- *   LIMIT_VERIFY  the host-wide budget of outgoing API-key verifications
- *                 (one key ""): ratelimit_verify;
- *   LIMIT_FAIL    failures per local user for the lockout (lockout_deny
- *                 within lockout_interval locks for lockout_unlock_time).
+ * Tables (enum kinde_limit_table) and what they count:
+ *   KINDE_LIMIT_APIKEY: attempts per API key, keyed by SHA-256 of the key
+ *     (never the key): ratelimit_apikey, default 100/60 (Kinde's API-key
+ *     guide: 100 a minute per key, sliding window);
+ *   KINDE_LIMIT_RHOST: attempts that would reach the issuer (API-key
+ *     verifications, device logins) per PAM_RHOST: ratelimit_rhost;
+ *   KINDE_LIMIT_USER: attempts per local user: ratelimit_user, default off;
+ *   KINDE_LIMIT_VERIFY: the host-wide budget of outgoing API-key
+ *     verifications (one key ""): ratelimit_verify;
+ *   KINDE_LIMIT_FAIL: failures per local user for the lockout (lockout_deny
+ *     within lockout_interval locks for lockout_unlock_time).
  *
  * Windows are sliding logs: an entry keeps the times of its attempts
  * within the window (at most N), so "N within SECONDS" is exact.  A table

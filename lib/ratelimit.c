@@ -158,9 +158,9 @@ ratelimit_record(struct kcache *c, const struct origin *o, const char *url,
 
 unsigned
 ratelimit_list(struct kcache *c, const struct origin *o, int64_t now,
-	       ratelimit_window_fn fn, void *ctx)
+	       kinde_ratelimit_window_fn fn, void *ctx)
 {
-	struct ratelimit_window w;
+	struct kinde_ratelimit_window w;
 	struct cache_entry e;
 	struct dirent *de;
 	unsigned n = 0;

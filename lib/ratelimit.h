@@ -40,15 +40,15 @@ int64_t ratelimit_until(struct kcache *c, const struct origin *o,
 void ratelimit_record(struct kcache *c, const struct origin *o,
 		      const char *url, int64_t until);
 
-/* (struct ratelimit_window, one recorded 429 window, is public: kinde.h,
+/* (struct kinde_ratelimit_window, one recorded 429 window, is public: kinde.h,
  * the host's cache section.) */
 
 /*
  * Calls fn for every window in force at now: of origin o only, or of
  * every origin when o is NULL.  Returns how many were listed.
  */
-unsigned ratelimit_list(struct kcache *c, const struct origin *o,
-			int64_t now, ratelimit_window_fn fn, void *ctx);
+unsigned ratelimit_list(struct kcache *c, const struct origin *o, int64_t now,
+			kinde_ratelimit_window_fn fn, void *ctx);
 
 /* Milliseconds of random jitter in [0, max_ms). */
 long ratelimit_jitter_ms(long max_ms);

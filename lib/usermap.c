@@ -22,9 +22,9 @@
 #define MAP_FILE_MAX (1024 * 1024)
 
 const char *
-usermap_identity(const kinde_config_t *cfg, const kinde_verdict_t *v,
-		 bool is_apikey, char *buf, size_t buflen, char *why,
-		 size_t whylen)
+kinde_usermap_identity(const kinde_config_t *cfg, const kinde_verdict_t *v,
+		       bool is_apikey, char *buf, size_t buflen, char *why,
+		       size_t whylen)
 {
 	const char *val, *org;
 
@@ -212,24 +212,24 @@ usermap_reverse(const kinde_config_t *cfg, const char *user,
 }
 
 int
-usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
-	      bool is_apikey, const char *user, char *why, size_t whylen)
+kinde_usermap_check(const kinde_config_t *cfg, const kinde_verdict_t *v,
+		    bool is_apikey, const char *user, char *why, size_t whylen)
 {
 	char buf[512];
 	const char *value;
 
-	value = usermap_identity(cfg, v, is_apikey, buf, sizeof(buf), why,
-				 whylen);
+	value = kinde_usermap_identity(cfg, v, is_apikey, buf, sizeof(buf), why,
+				       whylen);
 	if (value == NULL)
 		return -1;
-	return usermap_check_identity(cfg, value, is_apikey, user, why,
-				      whylen);
+	return kinde_usermap_check_identity(cfg, value, is_apikey, user, why,
+					    whylen);
 }
 
 int
-usermap_check_identity(const kinde_config_t *cfg, const char *value,
-		       bool is_apikey, const char *user, char *why,
-		       size_t whylen)
+kinde_usermap_check_identity(const kinde_config_t *cfg, const char *value,
+			     bool is_apikey, const char *user, char *why,
+			     size_t whylen)
 {
 	char esc[256], uesc[128];
 	size_t vlen, dlen;

@@ -6,8 +6,9 @@
 
 #include "kinde.h"
 
-/* usermap_check, usermap_identity and usermap_check_identity are public
- * (kinde.h, the logins section): the module and diagnose call them. */
+/* kinde_usermap_check, kinde_usermap_identity and
+ * kinde_usermap_check_identity are public (kinde.h, the logins section): the
+ * module and diagnose call them. */
 
 /*
  * The values the map file maps to local user (every line naming it), or

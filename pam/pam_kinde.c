@@ -60,10 +60,10 @@ static const char *const env_names[] = {
 
 struct auth_record {
 	char method[8];
-	char identity[AUTHMAC_FIELD_MAX + 1];
+	char identity[KINDE_AUTHMAC_FIELD_MAX + 1];
 	char exp[32];
-	char sub[AUTHMAC_FIELD_MAX + 1];	/* for account_check */
-	char org[AUTHMAC_FIELD_MAX + 1];
+	char sub[KINDE_AUTHMAC_FIELD_MAX + 1]; /* for account_check */
+	char org[KINDE_AUTHMAC_FIELD_MAX + 1];
 };
 
 static void
@@ -194,17 +194,18 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 	    const kinde_verdict_t *v, enum method method, const char *user,
 	    struct decision *d)
 {
-	unsigned char key[AUTHMAC_KEY_LEN];
-	char idbuf[600], why[600], env[AUTHMAC_SEALED_MAX + 20];
+	unsigned char key[KINDE_AUTHMAC_KEY_LEN];
+	char idbuf[600], why[600], env[KINDE_AUTHMAC_SEALED_MAX + 20];
 	const void *service = NULL;
-	struct authmac_record r = { 0 };
+	struct kinde_authmac_record r = { 0 };
 	struct auth_record *rec;
 	const char *identity, *exp;
 	int rc;
 
-	identity = usermap_identity(cfg, v, method == METHOD_APIKEY, idbuf,
-				    sizeof(idbuf), why, sizeof(why));
-	if (identity == NULL || strlen(identity) > AUTHMAC_FIELD_MAX) {
+	identity =
+		kinde_usermap_identity(cfg, v, method == METHOD_APIKEY, idbuf,
+				       sizeof(idbuf), why, sizeof(why));
+	if (identity == NULL || strlen(identity) > KINDE_AUTHMAC_FIELD_MAX) {
 		d->reason = KINDE_R_USER;
 		d->detail = "the identity is longer than 512 bytes";
 		return PAM_AUTH_ERR;
@@ -236,14 +237,15 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 	r.sub = pam_getenv(pamh, "KINDE_SUB");
 	r.exp = exp;
 	r.time = (int64_t)time(NULL);
-	if (authmac_key_load(cfg, true, key, why, sizeof(why)) != KINDE_OK) {
+	if (kinde_authmac_key_load(cfg, true, key, why, sizeof(why)) !=
+	    KINDE_OK) {
 		pam_syslog(pamh, LOG_ERR,
 			   "cannot seal the login for an account stage in another process (sshd will refuse it): %s",
 			   why);
 		return PAM_SUCCESS;
 	}
 	memcpy(env, "KINDE_AUTH_MAC=", 15);
-	rc = authmac_seal(key, &r, env + 15, sizeof(env) - 15);
+	rc = kinde_authmac_seal(key, &r, env + 15, sizeof(env) - 15);
 	kinde_wipe(key, sizeof(key));
 	if (rc != KINDE_OK) {
 		d->detail = "cannot seal the login for the account stage";
@@ -481,8 +483,8 @@ map_user(struct attempt *a)
 	bool is_apikey = a->method == METHOD_APIKEY;
 	int rc;
 
-	switch (usermap_check(a->cfg, a->v, is_apikey, a->user, a->detail,
-			      a->detail_len)) {
+	switch (kinde_usermap_check(a->cfg, a->v, is_apikey, a->user, a->detail,
+				    a->detail_len)) {
 	case 0:
 		break;
 	case -2:	/* the map file is unsafe or unreadable */
@@ -607,12 +609,12 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
  */
 static int
 open_env_record(pam_handle_t *pamh, const kinde_config_t *cfg,
-		const char *method, struct authmac_opened *o, char *why,
+		const char *method, struct kinde_authmac_opened *o, char *why,
 		size_t whylen, struct decision *d)
 {
-	unsigned char key[AUTHMAC_KEY_LEN];
+	unsigned char key[KINDE_AUTHMAC_KEY_LEN];
 	const void *service = NULL;
-	struct authmac_record r = { 0 };
+	struct kinde_authmac_record r = { 0 };
 	kinde_err_t err;
 
 	pam_get_item(pamh, PAM_SERVICE, &service);
@@ -620,14 +622,14 @@ open_env_record(pam_handle_t *pamh, const kinde_config_t *cfg,
 	r.method = method;
 	r.sub = pam_getenv(pamh, "KINDE_SUB");
 	r.exp = pam_getenv(pamh, "KINDE_EXP");
-	err = authmac_key_load(cfg, false, key, why, whylen);
+	err = kinde_authmac_key_load(cfg, false, key, why, whylen);
 	if (err != KINDE_OK) {
 		d->reason = KINDE_R_CONFIG;
 		d->detail = why;
 		return PAM_PERM_DENIED;
 	}
-	err = authmac_open(key, pam_getenv(pamh, "KINDE_AUTH_MAC"), &r,
-			   (int64_t)time(NULL), o, why, whylen);
+	err = kinde_authmac_open(key, pam_getenv(pamh, "KINDE_AUTH_MAC"), &r,
+				 (int64_t)time(NULL), o, why, whylen);
 	kinde_wipe(key, sizeof(key));
 	if (err != KINDE_OK) {
 		d->reason = KINDE_R_USER;
@@ -643,7 +645,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct decision d = { .stage = "account", .reason = KINDE_R_NONE };
 	kinde_config_t *cfg = NULL;
 	const struct auth_record *rec = NULL;
-	struct authmac_opened opened;
+	struct kinde_authmac_opened opened;
 	const char *method, *exp, *identity, *user = NULL;
 	char why[600], mapwhy[600];
 	char *end;
@@ -716,10 +718,11 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		goto decided;
 	/* PAM_USER can change between the stages: the identity that was
 	 * authenticated must map to the user whose account this is. */
-	switch (user == NULL ? -1 :
-		usermap_check_identity(cfg, identity,
-				       strcmp(method, "apikey") == 0, user,
-				       mapwhy, sizeof(mapwhy))) {
+	switch (user == NULL
+			? -1
+			: kinde_usermap_check_identity(
+				  cfg, identity, strcmp(method, "apikey") == 0,
+				  user, mapwhy, sizeof(mapwhy))) {
 	case 0:
 		break;
 	case -2:

@@ -14,10 +14,12 @@
 
 #include <security/pam_ext.h>
 
-static const char *const option_names[LIMIT__COUNT] = {
-	[LIMIT_APIKEY] = "ratelimit_apikey", [LIMIT_RHOST] = "ratelimit_rhost",
-	[LIMIT_USER] = "ratelimit_user", [LIMIT_VERIFY] = "ratelimit_verify",
-	[LIMIT_FAIL] = "lockout_deny",
+static const char *const option_names[KINDE_LIMIT__COUNT] = {
+	[KINDE_LIMIT_APIKEY] = "ratelimit_apikey",
+	[KINDE_LIMIT_RHOST] = "ratelimit_rhost",
+	[KINDE_LIMIT_USER] = "ratelimit_user",
+	[KINDE_LIMIT_VERIFY] = "ratelimit_verify",
+	[KINDE_LIMIT_FAIL] = "lockout_deny",
 };
 
 void
@@ -34,7 +36,7 @@ ensure_open(struct pk_limit *pl)
 {
 	if (pl->l != NULL)
 		return KINDE_OK;
-	return limiter_open(pl->cfg, &pl->l);
+	return kinde_limiter_open(pl->cfg, &pl->l);
 }
 
 /* "ratelimit_rhost (10/60) for 203.0.113.9; a slot frees at ..." */
@@ -42,10 +44,10 @@ static void
 describe(struct pk_limit *pl, const char *what)
 {
 	char when[40];
-	const struct limit_hit *h = &pl->hit;
+	const struct kinde_limit_hit *h = &pl->hit;
 
 	kinde_fmt_utc(h->retry_at, when, sizeof(when));
-	if (h->table == LIMIT_FAIL)
+	if (h->table == KINDE_LIMIT_FAIL)
 		kinde_fmt(pl->detail, sizeof(pl->detail),
 			  "locked out: %ld failures within %lds (lockout_deny); unlocks at %s",
 			  h->rule.n, h->rule.seconds, when);
@@ -63,10 +65,10 @@ key_of(const char *name, char *buf)
 {
 	char digest[65];
 
-	if (strlen(name) <= LIMIT_KEY_MAX)
+	if (strlen(name) <= KINDE_LIMIT_KEY_MAX)
 		return name;
-	limiter_digest(name, digest);
-	kinde_fmt(buf, LIMIT_KEY_MAX + 1, "sha256:%s", digest);
+	kinde_limiter_digest(name, digest);
+	kinde_fmt(buf, KINDE_LIMIT_KEY_MAX + 1, "sha256:%s", digest);
 	return buf;
 }
 
@@ -76,7 +78,7 @@ static bool
 lockout_on(const struct pk_limit *pl)
 {
 	return pl->user != NULL &&
-	       kinde_config_limit(pl->cfg, LIMIT_FAIL).n > 0 &&
+	       kinde_config_limit(pl->cfg, KINDE_LIMIT_FAIL).n > 0 &&
 	       (!pl->uid0 || kinde_config_lockout_even_deny_root(pl->cfg));
 }
 
@@ -90,7 +92,7 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	const void *item = NULL;
 	const char *rhost = NULL, *shown[3];
 	char digest[65], label[32], esc[160];
-	struct limit_key keys[3];
+	struct kinde_limit_key keys[3];
 	size_t n = 0, i;
 	kinde_err_t rc;
 	int64_t now = (int64_t)time(NULL);
@@ -101,10 +103,11 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	if (pam_get_item(pl->pamh, PAM_RHOST, &item) == PAM_SUCCESS &&
 	    item != NULL && ((const char *)item)[0] != '\0')
 		rhost = item;
-	if (apikey && kinde_config_limit(cfg, LIMIT_APIKEY).n > 0) {
-		limiter_digest(secret, digest);
+	if (apikey && kinde_config_limit(cfg, KINDE_LIMIT_APIKEY).n > 0) {
+		kinde_limiter_digest(secret, digest);
 		kinde_redact(secret, label, sizeof(label));
-		keys[n] = (struct limit_key){ LIMIT_APIKEY, digest, label };
+		keys[n] = (struct kinde_limit_key){ KINDE_LIMIT_APIKEY, digest,
+						    label };
 		shown[n++] = label;
 	}
 	/* No PAM_RHOST (su, sudo, a console): a user already on the host,
@@ -114,26 +117,28 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	if (rhost != NULL)
 		pl->rhost = key_of(rhost, pl->hkey);
 	if (device && pl->rhost != NULL &&
-	    kinde_config_limit(cfg, LIMIT_RHOST).n > 0) {
-		keys[n] = (struct limit_key){ LIMIT_RHOST, pl->rhost, NULL };
+	    kinde_config_limit(cfg, KINDE_LIMIT_RHOST).n > 0) {
+		keys[n] = (struct kinde_limit_key){ KINDE_LIMIT_RHOST,
+						    pl->rhost, NULL };
 		shown[n++] = pl->rhost;
 	}
-	if (user != NULL && kinde_config_limit(cfg, LIMIT_USER).n > 0) {
-		keys[n] = (struct limit_key){ LIMIT_USER, user, NULL };
+	if (user != NULL && kinde_config_limit(cfg, KINDE_LIMIT_USER).n > 0) {
+		keys[n] = (struct kinde_limit_key){ KINDE_LIMIT_USER, user,
+						    NULL };
 		shown[n++] = user;
 	}
 	if (n == 0 && !lockout_on(pl))
 		return PAM_SUCCESS;	/* nothing to count: no disk */
 	rc = ensure_open(pl);
 	if (rc == KINDE_OK && lockout_on(pl)) {
-		rc = limiter_locked(pl->l, user, now, &pl->hit);
+		rc = kinde_limiter_locked(pl->l, user, now, &pl->hit);
 		if (rc == KINDE_E_RATELIMITED) {
 			describe(pl, NULL);
 			goto limited;
 		}
 	}
 	if (rc == KINDE_OK && n > 0) {
-		rc = limiter_take(pl->l, keys, n, now, &pl->hit);
+		rc = kinde_limiter_take(pl->l, keys, n, now, &pl->hit);
 		if (rc == KINDE_E_RATELIMITED) {
 			for (i = 0; i < n; i++)
 				if (keys[i].table == pl->hit.table)
@@ -163,25 +168,29 @@ static kinde_err_t
 verify_gate(void *ctx)
 {
 	struct pk_limit *pl = ctx;
-	struct limit_key k[2];
+	struct kinde_limit_key k[2];
 	char esc[160];
 	size_t n = 0;
 	kinde_err_t rc;
 
 	if (pl->rhost != NULL &&
-	    kinde_config_limit(pl->cfg, LIMIT_RHOST).n > 0)
-		k[n++] = (struct limit_key){ LIMIT_RHOST, pl->rhost, NULL };
-	if (kinde_config_limit(pl->cfg, LIMIT_VERIFY).n > 0)
-		k[n++] = (struct limit_key){ LIMIT_VERIFY, "", NULL };
+	    kinde_config_limit(pl->cfg, KINDE_LIMIT_RHOST).n > 0)
+		k[n++] = (struct kinde_limit_key){ KINDE_LIMIT_RHOST, pl->rhost,
+						   NULL };
+	if (kinde_config_limit(pl->cfg, KINDE_LIMIT_VERIFY).n > 0)
+		k[n++] = (struct kinde_limit_key){ KINDE_LIMIT_VERIFY, "",
+						   NULL };
 	if (n == 0)
 		return KINDE_OK;
 	rc = ensure_open(pl);
 	if (rc == KINDE_OK)
-		rc = limiter_take(pl->l, k, n, (int64_t)time(NULL), &pl->hit);
+		rc = kinde_limiter_take(pl->l, k, n, (int64_t)time(NULL),
+					&pl->hit);
 	if (rc == KINDE_E_RATELIMITED) {
 		pl->refused = true;
-		kinde_escape(pl->hit.table == LIMIT_RHOST ? pl->rhost :
-			     "this host", esc, sizeof(esc));
+		kinde_escape(pl->hit.table == KINDE_LIMIT_RHOST ? pl->rhost
+								: "this host",
+			     esc, sizeof(esc));
 		describe(pl, esc);
 	} else if (rc != KINDE_OK) {
 		kinde_fmt(pl->detail, sizeof(pl->detail),
@@ -216,11 +225,12 @@ pk_limit_after(struct pk_limit *pl, int pam_rc, const struct decision *d)
 	 * is down (that locks nobody out). */
 	if (pam_rc == PAM_SUCCESS) {
 		if (ensure_open(pl) == KINDE_OK)
-			rc = limiter_success(pl->l, pl->user);
+			rc = kinde_limiter_success(pl->l, pl->user);
 	} else if (pam_rc == PAM_AUTH_ERR && !pl->refused &&
 		   d->reason != KINDE_R_RATE_LIMITED) {
 		if ((rc = ensure_open(pl)) == KINDE_OK)
-			rc = limiter_fail(pl->l, pl->user, (int64_t)time(NULL));
+			rc = kinde_limiter_fail(pl->l, pl->user,
+						(int64_t)time(NULL));
 	}
 	if (rc != KINDE_OK)
 		pam_syslog(pl->pamh, LOG_ERR,
@@ -231,6 +241,6 @@ pk_limit_after(struct pk_limit *pl, int pam_rc, const struct decision *d)
 void
 pk_limit_end(struct pk_limit *pl)
 {
-	limiter_free(pl->l);
+	kinde_limiter_free(pl->l);
 	pl->l = NULL;
 }

@@ -14,15 +14,15 @@
 struct pk_limit {
 	pam_handle_t *pamh;
 	const kinde_config_t *cfg;
-	struct limiter *l;	/* opened on first need */
+	struct kinde_limiter *l; /* opened on first need */
 	const char *user;	/* an existing local user: lockout applies */
 	bool uid0;		/* that user is uid 0, under any name */
 	const char *method;	/* "token", "apikey", "device" */
 	const char *rhost;	/* PAM_RHOST, NULL when none */
-	char ukey[LIMIT_KEY_MAX + 1];	/* user, hashed when too long */
-	char hkey[LIMIT_KEY_MAX + 1];	/* rhost, likewise */
+	char ukey[KINDE_LIMIT_KEY_MAX + 1]; /* user, hashed when too long */
+	char hkey[KINDE_LIMIT_KEY_MAX + 1]; /* rhost, likewise */
 	bool refused;		/* the limiter refused this attempt */
-	struct limit_hit hit;
+	struct kinde_limit_hit hit;
 	char detail[320];
 };
 

@@ -124,11 +124,11 @@ check_owner(const char *cmd, const char *dir, bool *missing)
 
 /* What an entry is about, as shown: never a whole key. */
 static const char *
-shown_key(const struct limit_entry *e)
+shown_key(const struct kinde_limit_entry *e)
 {
-	if (e->table == LIMIT_VERIFY)
+	if (e->table == KINDE_LIMIT_VERIFY)
 		return "(host-wide)";
-	if (e->table == LIMIT_APIKEY)
+	if (e->table == KINDE_LIMIT_APIKEY)
 		/* The module always labels a key; without one, say so
 		 * rather than show a digest nobody can match to a key. */
 		return e->label != NULL && e->label[0] != '\0' &&
@@ -139,16 +139,16 @@ shown_key(const struct limit_entry *e)
 
 /* The config option a table's rule comes from. */
 static const char *
-rule_option(enum limit_table t)
+rule_option(enum kinde_limit_table t)
 {
 	switch (t) {
-	case LIMIT_APIKEY:
+	case KINDE_LIMIT_APIKEY:
 		return "ratelimit_apikey";
-	case LIMIT_RHOST:
+	case KINDE_LIMIT_RHOST:
 		return "ratelimit_rhost";
-	case LIMIT_USER:
+	case KINDE_LIMIT_USER:
 		return "ratelimit_user";
-	case LIMIT_VERIFY:
+	case KINDE_LIMIT_VERIFY:
 		return "ratelimit_verify";
 	default:
 		return "lockout_deny";
@@ -157,15 +157,15 @@ rule_option(enum limit_table t)
 
 struct collect {
 	json_t *limits, *lockouts;
-	/* reset: only these (table LIMIT__COUNT: any) */
-	enum limit_table only[2];
+	/* reset: only these (table KINDE_LIMIT__COUNT: any) */
+	enum kinde_limit_table only[2];
 	size_t nonly;
 	const char *key;
 	int64_t now;
 };
 
 static bool
-wanted(const struct collect *c, const struct limit_entry *e)
+wanted(const struct collect *c, const struct kinde_limit_entry *e)
 {
 	size_t i;
 
@@ -179,10 +179,11 @@ wanted(const struct collect *c, const struct limit_entry *e)
 }
 
 static void
-collect_entry(void *ctx, const struct limit_entry *e)
+collect_entry(void *ctx, const struct kinde_limit_entry *e)
 {
 	struct collect *c = ctx;
-	char shown[LIMIT_KEY_MAX * 4 + 1], id[LIMIT_KEY_MAX * 4 + 1];
+	char shown[KINDE_LIMIT_KEY_MAX * 4 + 1],
+		id[KINDE_LIMIT_KEY_MAX * 4 + 1];
 	int64_t frees;
 	json_t *j;
 
@@ -198,7 +199,7 @@ collect_entry(void *ctx, const struct limit_entry *e)
 	/* When a slot frees: at retry_at when at the limit, else when the
 	 * oldest attempt leaves the window. */
 	frees = e->retry_at > 0 ? e->retry_at : e->oldest + e->rule.seconds;
-	if (e->table == LIMIT_FAIL) {
+	if (e->table == KINDE_LIMIT_FAIL) {
 		j = json_pack("{s:s, s:i, s:i, s:i, s:b, s:I}",
 			      "user", id, "failures", (int)e->count,
 			      "deny", (int)e->rule.n, "interval",
@@ -208,8 +209,8 @@ collect_entry(void *ctx, const struct limit_entry *e)
 			json_array_append_new(c->lockouts, j);
 		return;
 	}
-	j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:b, s:I}",
-		      "table", limit_table_name(e->table), "option",
+	j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:b, s:I}", "table",
+		      kinde_limit_table_name(e->table), "option",
 		      rule_option(e->table), "key", shown, "count",
 		      (int)e->count, "limit", (int)e->rule.n, "seconds",
 		      (int)e->rule.seconds, "oldest", (json_int_t)e->oldest,
@@ -219,7 +220,7 @@ collect_entry(void *ctx, const struct limit_entry *e)
 		return;
 	/* A host or user is no secret; an API key's digest is kept out so
 	 * nothing but the label ever stands for a key. */
-	if (e->table == LIMIT_RHOST || e->table == LIMIT_USER)
+	if (e->table == KINDE_LIMIT_RHOST || e->table == KINDE_LIMIT_USER)
 		json_object_set_new(j, "id", json_string(id));
 	json_array_append_new(c->limits, j);
 }
@@ -295,7 +296,7 @@ print_lockouts(const json_t *lockouts, int64_t now, bool quiet_empty)
 }
 
 static void
-collect_issuer(void *ctx, const struct ratelimit_window *w)
+collect_issuer(void *ctx, const struct kinde_ratelimit_window *w)
 {
 	json_t *j = json_pack("{s:s, s:s, s:I}", "endpoint", w->endpoint,
 			      "url", w->url, "until", (json_int_t)w->until);
@@ -352,7 +353,7 @@ print_issuer(const json_t *issuer, int64_t now)
  * exit code (reported).
  */
 static int
-open_state(const char *cmd, kinde_config_t *cfg, struct limiter **l)
+open_state(const char *cmd, kinde_config_t *cfg, struct kinde_limiter **l)
 {
 	const char *dir = kinde_config_state_dir(cfg);
 	bool missing;
@@ -363,7 +364,7 @@ open_state(const char *cmd, kinde_config_t *cfg, struct limiter **l)
 	rc = check_owner(cmd, dir, &missing);
 	if (rc != EXIT_OK || missing)
 		return rc;
-	err = limiter_open(cfg, l);
+	err = kinde_limiter_open(cfg, l);
 	if (err == KINDE_OK)
 		return EXIT_OK;
 	/* The detail went to the config's log (stderr). */
@@ -378,7 +379,7 @@ do_status(kinde_config_t *cfg, const struct cli_opts *o)
 {
 	int64_t now = o->now ? (int64_t)o->now : (int64_t)time(NULL);
 	struct collect c = { .now = now };
-	struct limiter *l = NULL;
+	struct kinde_limiter *l = NULL;
 	json_t *out = NULL, *issuer;
 	kinde_err_t err;
 	int rc;
@@ -394,7 +395,7 @@ do_status(kinde_config_t *cfg, const struct cli_opts *o)
 	if (rc != EXIT_OK)
 		goto out;
 	if (l != NULL) {
-		err = limiter_list(l, now, collect_entry, &c);
+		err = kinde_limiter_list(l, now, collect_entry, &c);
 		if (err != KINDE_OK) {
 			fprintf(stderr, PROG ": ratelimit status: %s\n",
 				kinde_strerror(err));
@@ -426,25 +427,25 @@ out:
 	json_decref(c.limits);
 	json_decref(c.lockouts);
 	json_decref(issuer);
-	limiter_free(l);
+	kinde_limiter_free(l);
 	return rc;
 }
 
 /* One table's (and key's) entries: listed, then removed, then said. */
 static int
-reset_one(struct limiter *l, struct collect *c, enum limit_table t,
+reset_one(struct kinde_limiter *l, struct collect *c, enum kinde_limit_table t,
 	  const char *key, unsigned *removed)
 {
 	unsigned n = 0;
 	kinde_err_t err;
 
 	c->nonly = 0;
-	if (t != LIMIT__COUNT)
+	if (t != KINDE_LIMIT__COUNT)
 		c->only[c->nonly++] = t;
 	c->key = key;
-	err = limiter_list(l, c->now, collect_entry, c);
+	err = kinde_limiter_list(l, c->now, collect_entry, c);
 	if (err == KINDE_OK)
-		err = limiter_reset(l, t, key, &n);
+		err = kinde_limiter_reset(l, t, key, &n);
 	if (err != KINDE_OK) {
 		fprintf(stderr, PROG ": ratelimit reset: %s\n",
 			kinde_strerror(err));
@@ -460,8 +461,8 @@ do_reset(kinde_config_t *cfg, const struct cli_opts *o,
 {
 	struct collect c = { .now = o->now ? (int64_t)o->now :
 					  (int64_t)time(NULL) };
-	struct limiter *l = NULL;
-	char digest[65] = "", shown[64], what[LIMIT_KEY_MAX + 32];
+	struct kinde_limiter *l = NULL;
+	char digest[65] = "", shown[64], what[KINDE_LIMIT_KEY_MAX + 32];
 	char *key = NULL;
 	unsigned removed = 0, listed;
 	json_t *out = NULL;
@@ -484,7 +485,7 @@ do_reset(kinde_config_t *cfg, const struct cli_opts *o,
 		}
 		/* The module's own digest: the same key finds the same
 		 * window. */
-		limiter_digest(key, digest);
+		kinde_limiter_digest(key, digest);
 		kinde_redact(key, shown, sizeof(shown));
 		kinde_fmt(what, sizeof(what), "API key %s", shown);
 	} else if (a->user != NULL) {
@@ -498,15 +499,16 @@ do_reset(kinde_config_t *cfg, const struct cli_opts *o,
 	if (rc != EXIT_OK || l == NULL)
 		goto report;
 	if (a->key != NULL)
-		rc = reset_one(l, &c, LIMIT_APIKEY, digest, &removed);
+		rc = reset_one(l, &c, KINDE_LIMIT_APIKEY, digest, &removed);
 	else if (a->rhost != NULL)
-		rc = reset_one(l, &c, LIMIT_RHOST, a->rhost, &removed);
+		rc = reset_one(l, &c, KINDE_LIMIT_RHOST, a->rhost, &removed);
 	else if (a->user != NULL) {
-		rc = reset_one(l, &c, LIMIT_USER, a->user, &removed);
+		rc = reset_one(l, &c, KINDE_LIMIT_USER, a->user, &removed);
 		if (rc == EXIT_OK)
-			rc = reset_one(l, &c, LIMIT_FAIL, a->user, &removed);
+			rc = reset_one(l, &c, KINDE_LIMIT_FAIL, a->user,
+				       &removed);
 	} else
-		rc = reset_one(l, &c, LIMIT__COUNT, NULL, &removed);
+		rc = reset_one(l, &c, KINDE_LIMIT__COUNT, NULL, &removed);
 report:
 	if (rc != EXIT_OK)
 		goto out;
@@ -541,7 +543,7 @@ out:
 	json_decref(out);
 	json_decref(c.limits);
 	json_decref(c.lockouts);
-	limiter_free(l);
+	kinde_limiter_free(l);
 	return rc;
 }
 

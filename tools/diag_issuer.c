@@ -206,7 +206,7 @@ struct rl_seen {
 };
 
 static void
-rl_window(void *ctx, const struct ratelimit_window *w)
+rl_window(void *ctx, const struct kinde_ratelimit_window *w)
 {
 	struct rl_seen *s = ctx;
 	const char *symptom, *fix;

@@ -118,9 +118,9 @@ check_state_dir(struct diag *d)
 /* An entry in force, copied out of the listing: the findings follow
  * the state-dir ones, which the listing itself may produce. */
 struct saved {
-	struct limit_entry e;
-	char key[LIMIT_KEY_MAX + 1];
-	char label[LIMIT_KEY_MAX + 1];
+	struct kinde_limit_entry e;
+	char key[KINDE_LIMIT_KEY_MAX + 1];
+	char label[KINDE_LIMIT_KEY_MAX + 1];
 };
 
 struct hits {
@@ -131,16 +131,17 @@ struct hits {
 };
 
 static void
-hit_finding(struct hits *h, const struct limit_entry *e)
+hit_finding(struct hits *h, const struct kinde_limit_entry *e)
 {
-	char when[40], rel[40], who[LIMIT_KEY_MAX * 4 + 32];
-	char symptom[LIMIT_KEY_MAX * 4 + 160], fix[LIMIT_KEY_MAX * 4 + 160];
+	char when[40], rel[40], who[KINDE_LIMIT_KEY_MAX * 4 + 32];
+	char symptom[KINDE_LIMIT_KEY_MAX * 4 + 160],
+		fix[KINDE_LIMIT_KEY_MAX * 4 + 160];
 	const char *label = e->label && e->label[0] ? e->label : e->key;
 	const char *opt = "", *flag = "", *arg = "";
-	char esc[LIMIT_KEY_MAX * 4 + 1];
+	char esc[KINDE_LIMIT_KEY_MAX * 4 + 1];
 
 	/* Never the digest alone: the label is what people know. */
-	if (e->table == LIMIT_APIKEY &&
+	if (e->table == KINDE_LIMIT_APIKEY &&
 	    (e->label == NULL || strcmp(e->label, e->key) == 0))
 		label = "(unlabelled key)";
 	/* A user name or host comes from whoever logs in: shown escaped. */
@@ -149,7 +150,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 	kinde_fmt_utc(e->retry_at, when, sizeof(when));
 	kinde_fmt_relative(e->retry_at, h->now, rel, sizeof(rel));
 	switch (e->table) {
-	case LIMIT_APIKEY:
+	case KINDE_LIMIT_APIKEY:
 		kinde_fmt(who, sizeof(who), "API key %s", label);
 		kinde_fmt(symptom, sizeof(symptom),
 			  "logins with API key %s are refused (reason=rate-limited) without asking the issuer",
@@ -158,7 +159,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 		flag = "--key";
 		arg = "- (the key on stdin)";
 		break;
-	case LIMIT_RHOST:
+	case KINDE_LIMIT_RHOST:
 		kinde_fmt(who, sizeof(who), "remote host %s", label);
 		kinde_fmt(symptom, sizeof(symptom),
 			  "API-key and device logins from %s are refused (reason=rate-limited)",
@@ -167,7 +168,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 		flag = "--rhost";
 		arg = label;
 		break;
-	case LIMIT_USER:
+	case KINDE_LIMIT_USER:
 		kinde_fmt(who, sizeof(who), "user %s", label);
 		kinde_fmt(symptom, sizeof(symptom),
 			  "every login of %s is refused (reason=rate-limited)",
@@ -176,7 +177,7 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 		flag = "--user";
 		arg = label;
 		break;
-	case LIMIT_VERIFY:
+	case KINDE_LIMIT_VERIFY:
 		kinde_fmt(who, sizeof(who), "every API-key verification");
 		kinde_fmt(symptom, sizeof(symptom),
 			  "every API-key login of this host is refused (reason=rate-limited): the host-wide verification budget is spent");
@@ -186,13 +187,16 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 	default:
 		return;
 	}
-	kinde_fmt(fix, sizeof(fix),
-		  "wait until %s, or clear it: kinde-auth ratelimit reset %s%s%s once the attempts are known to be legitimate%s",
-		  when, flag, arg[0] ? " " : "", arg,
-		  e->table == LIMIT_RHOST ?
-		  " (block the host if it is guessing keys)" :
-		  e->table == LIMIT_VERIFY ?
-		  "; keep ratelimit_verify below the issuer's own limit" : "");
+	kinde_fmt(
+		fix, sizeof(fix),
+		"wait until %s, or clear it: kinde-auth ratelimit reset %s%s%s "
+		"once the attempts are known to be legitimate%s",
+		when, flag, arg[0] ? " " : "", arg,
+		e->table == KINDE_LIMIT_RHOST
+			? " (block the host if it is guessing keys)"
+		: e->table == KINDE_LIMIT_VERIFY
+			? "; keep ratelimit_verify below the issuer's own limit"
+			: "");
 	diag_add(h->d, DC_RATE_LIMITED, "host-limiter", DIAG_FAIL, symptom,
 		 "this host's own limiter (not the issuer) counted as many attempts as the rule allows in its window",
 		 fix, "this host's limiter refuses %s until %s, %s (%s %ld/%ld: %u attempts in the window)",
@@ -200,10 +204,11 @@ hit_finding(struct hits *h, const struct limit_entry *e)
 }
 
 static void
-lock_finding(struct hits *h, const struct limit_entry *e)
+lock_finding(struct hits *h, const struct kinde_limit_entry *e)
 {
-	char when[40], rel[40], symptom[LIMIT_KEY_MAX * 4 + 80];
-	char fix[LIMIT_KEY_MAX * 4 + 160], user[LIMIT_KEY_MAX * 4 + 1];
+	char when[40], rel[40], symptom[KINDE_LIMIT_KEY_MAX * 4 + 80];
+	char fix[KINDE_LIMIT_KEY_MAX * 4 + 160],
+		user[KINDE_LIMIT_KEY_MAX * 4 + 1];
 
 	kinde_escape(e->key, user, sizeof(user));
 	kinde_fmt_utc(e->retry_at, when, sizeof(when));
@@ -221,7 +226,7 @@ lock_finding(struct hits *h, const struct limit_entry *e)
 }
 
 static void
-on_entry(void *ctx, const struct limit_entry *e)
+on_entry(void *ctx, const struct kinde_limit_entry *e)
 {
 	struct hits *h = ctx;
 	struct saved *sv;
@@ -229,7 +234,7 @@ on_entry(void *ctx, const struct limit_entry *e)
 	h->counted++;
 	if (e->retry_at <= h->now)
 		return;
-	if (e->table == LIMIT_FAIL)
+	if (e->table == KINDE_LIMIT_FAIL)
 		h->locked++;
 	else
 		h->limited++;
@@ -251,7 +256,7 @@ diag_limiter(struct diag *d)
 {
 	struct captured cap = { .n = 0 };
 	static struct hits h;
-	struct limiter *l = NULL;
+	struct kinde_limiter *l = NULL;
 	const char *dir = d->cfg->state_dir ? d->cfg->state_dir :
 			  KINDE_STATE_DIR;
 	kinde_err_t rc;
@@ -264,9 +269,9 @@ diag_limiter(struct diag *d)
 	if (!check_state_dir(d))
 		return;
 	kinde_config_set_log(d->cfg, capture_log, &cap);
-	rc = limiter_open(d->cfg, &l);
+	rc = kinde_limiter_open(d->cfg, &l);
 	if (rc == KINDE_OK)
-		rc = limiter_list(l, h.now, on_entry, &h);
+		rc = kinde_limiter_list(l, h.now, on_entry, &h);
 	kinde_config_set_log(d->cfg, NULL, NULL);
 	if (rc != KINDE_OK) {
 		diag_add(d, DC_STATE_DIR, "state-dir", DIAG_FAIL,
@@ -292,7 +297,7 @@ diag_limiter(struct diag *d)
 			 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	}
 	for (i = 0; i < h.shown && i < MAX_HIT_FINDINGS; i++) {
-		if (h.s[i].e.table == LIMIT_FAIL)
+		if (h.s[i].e.table == KINDE_LIMIT_FAIL)
 			lock_finding(&h, &h.s[i].e);
 		else
 			hit_finding(&h, &h.s[i].e);
@@ -311,5 +316,5 @@ diag_limiter(struct diag *d)
 			 "this host's limiter refuses nothing (%u window%s counting, no user locked)",
 			 h.counted, h.counted == 1 ? "" : "s");
 out:
-	limiter_free(l);
+	kinde_limiter_free(l);
 }

@@ -288,7 +288,8 @@ check_user(struct diag *d, const kinde_verdict_t *v, bool is_apikey)
 
 	if (d->user == NULL)
 		return;
-	r = usermap_check(d->cfg, v, is_apikey, d->user, why, sizeof(why));
+	r = kinde_usermap_check(d->cfg, v, is_apikey, d->user, why,
+				sizeof(why));
 	if (r == 0)
 		diag_add(d, DC_USER, "user-mapping", DIAG_PASS, NULL, NULL, NULL,
 			 "maps to local user %s", d->user);

@@ -1,7 +1,7 @@
 /*
- * bench_limiter.c - what one limiter check costs a login: limiter_open,
- * one limiter_take (lock, read, atomic rewrite with fsync) and
- * limiter_free, as pam_kinde.so does per attempt, timed one by one.
+ * bench_limiter.c - what one limiter check costs a login: kinde_limiter_open,
+ * one kinde_limiter_take (lock, read, atomic rewrite with fsync) and
+ * kinde_limiter_free, as pam_kinde.so does per attempt, timed one by one.
  *
  * usage: bench_limiter STATE_DIR ROUNDS
  * Prints "median_ms p90_ms" of the checks.
@@ -27,10 +27,10 @@ int
 main(int argc, char **argv)
 {
 	kinde_config_t *cfg = kinde_config_new();
-	struct limit_key k = { LIMIT_USER, "bench", NULL };
-	struct limit_hit hit;
+	struct kinde_limit_key k = { KINDE_LIMIT_USER, "bench", NULL };
+	struct kinde_limit_hit hit;
 	struct timespec a, b;
-	struct limiter *l;
+	struct kinde_limiter *l;
 	double *t;
 	long n, i;
 
@@ -45,13 +45,13 @@ main(int argc, char **argv)
 		return 1;
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (limiter_open(cfg, &l) != KINDE_OK ||
-		    limiter_take(l, &k, 1, (int64_t)time(NULL), &hit) !=
-		    KINDE_OK) {
+		if (kinde_limiter_open(cfg, &l) != KINDE_OK ||
+		    kinde_limiter_take(l, &k, 1, (int64_t)time(NULL), &hit) !=
+			    KINDE_OK) {
 			fprintf(stderr, "bench_limiter: check %ld failed\n", i);
 			return 1;
 		}
-		limiter_free(l);
+		kinde_limiter_free(l);
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		t[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 +
 		       (double)(b.tv_nsec - a.tv_nsec) / 1e6;

@@ -94,7 +94,7 @@ check_finished(const kinde_config_t *cfg)
 			FUZZ_ASSERT(s == NULL || s[0] == '/');
 			break;
 		case OT_RATE: {
-			const struct limit_rule *r = field;
+			const struct kinde_limit_rule *r = field;
 
 			/* off, or N and SECONDS within bounds */
 			FUZZ_ASSERT((r->n == 0 && r->seconds == 0) ||

@@ -33,25 +33,26 @@ log_stderr(void *ctx, int priority, const char *msg)
 }
 
 static int
-table_of(const char *name, enum limit_table *t)
+table_of(const char *name, enum kinde_limit_table *t)
 {
 	int i;
 
-	for (i = 0; i < LIMIT_FAIL; i++)
-		if (strcmp(name, limit_table_name((enum limit_table)i)) == 0) {
-			*t = (enum limit_table)i;
+	for (i = 0; i < KINDE_LIMIT_FAIL; i++)
+		if (strcmp(name, kinde_limit_table_name(
+					 (enum kinde_limit_table)i)) == 0) {
+			*t = (enum kinde_limit_table)i;
 			return 0;
 		}
 	return -1;
 }
 
 static int
-take(struct limiter *l, const char *table, const char *key, long n,
+take(struct kinde_limiter *l, const char *table, const char *key, long n,
      int64_t now)
 {
 	char digest[65], label[64];
-	struct limit_key k = { 0 };
-	struct limit_hit hit;
+	struct kinde_limit_key k = { 0 };
+	struct kinde_limit_hit hit;
 	kinde_err_t rc = KINDE_OK;
 	long i, taken = 0;
 
@@ -60,20 +61,20 @@ take(struct limiter *l, const char *table, const char *key, long n,
 		return 2;
 	}
 	k.key = key;
-	if (k.table == LIMIT_APIKEY) {
-		limiter_digest(key, digest);
+	if (k.table == KINDE_LIMIT_APIKEY) {
+		kinde_limiter_digest(key, digest);
 		kinde_redact(key, label, sizeof(label));
 		k.key = digest;
 		k.label = label;
 	}
 	for (i = 0; i < n; i++) {
-		rc = limiter_take(l, &k, 1, now, &hit);
+		rc = kinde_limiter_take(l, &k, 1, now, &hit);
 		if (rc != KINDE_OK)
 			break;
 		taken++;
 	}
 	printf("%s %s: taken %ld of %ld", table,
-	       k.table == LIMIT_APIKEY ? label : key, taken, n);
+	       k.table == KINDE_LIMIT_APIKEY ? label : key, taken, n);
 	if (rc == KINDE_E_RATELIMITED)
 		printf(", limited until %lld", (long long)hit.retry_at);
 	printf("\n");
@@ -84,7 +85,7 @@ int
 main(int argc, char **argv)
 {
 	kinde_config_t *cfg = kinde_config_new();
-	struct limiter *l = NULL;
+	struct kinde_limiter *l = NULL;
 	int64_t now;
 	int i, rc = 2;
 	long n;
@@ -95,7 +96,7 @@ main(int argc, char **argv)
 	}
 	kinde_config_set_log(cfg, log_stderr, NULL);
 	if (kinde_config_load_file(cfg, argv[1], false) != KINDE_OK ||
-	    limiter_open(cfg, &l) != KINDE_OK) {
+	    kinde_limiter_open(cfg, &l) != KINDE_OK) {
 		fprintf(stderr, "limiter_fill: %s\n", kinde_config_error(cfg));
 		goto out;
 	}
@@ -111,8 +112,8 @@ main(int argc, char **argv)
 
 			n = strtol(argv[i + 2], NULL, 10);
 			for (k = 0; rc == 0 && k < n; k++)
-				if (limiter_fail(l, argv[i + 1],
-						 now) != KINDE_OK)
+				if (kinde_limiter_fail(l, argv[i + 1], now) !=
+				    KINDE_OK)
 					rc = 2;
 			printf("lockout %s: %ld failures\n", argv[i + 1], n);
 			i += 3;
@@ -122,7 +123,7 @@ main(int argc, char **argv)
 		}
 	}
 out:
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 	return rc;
 }

@@ -30,7 +30,7 @@ static void
 test_key(void)
 {
 	kinde_config_t *cfg = cfg_with("k1");
-	unsigned char k1[AUTHMAC_KEY_LEN], k2[AUTHMAC_KEY_LEN];
+	unsigned char k1[KINDE_AUTHMAC_KEY_LEN], k2[KINDE_AUTHMAC_KEY_LEN];
 	char err[512], path[300], stray[300];
 	struct stat st;
 	int fd;
@@ -42,8 +42,9 @@ test_key(void)
 	is_int(t_authmac_key_load(cfg, true, k1, err, sizeof(err)), KINDE_OK,
 	       "create=true: a new key");
 	ok(stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	   (st.st_mode & 07777) == 0600 && st.st_size == AUTHMAC_KEY_LEN &&
-	   st.st_uid == geteuid(),
+		   (st.st_mode & 07777) == 0600 &&
+		   st.st_size == KINDE_AUTHMAC_KEY_LEN &&
+		   st.st_uid == geteuid(),
 	   "  cache_dir/authmac.key, 32 bytes, 0600, ours");
 	is_int(t_authmac_key_load(cfg, true, k2, err, sizeof(err)), KINDE_OK,
 	       "loaded again");
@@ -88,13 +89,17 @@ test_key(void)
 	kinde_config_free(cfg);
 }
 
-static struct authmac_record
+static struct kinde_authmac_record
 sample(void)
 {
-	struct authmac_record r = {
-		.service = "sshd", .user = "alice", .method = "token",
-		.identity = "alice@example.com", .sub = "kp_123",
-		.exp = "4102444800", .time = 1700000000,
+	struct kinde_authmac_record r = {
+		.service = "sshd",
+		.user = "alice",
+		.method = "token",
+		.identity = "alice@example.com",
+		.sub = "kp_123",
+		.exp = "4102444800",
+		.time = 1700000000,
 	};
 
 	return r;
@@ -103,25 +108,26 @@ sample(void)
 /* Opens sealed with the verifier's view v at now. */
 static kinde_err_t
 open_as(const unsigned char *key, const char *sealed,
-	struct authmac_record v, int64_t now, struct authmac_opened *o,
-	char *why)
+	struct kinde_authmac_record v, int64_t now,
+	struct kinde_authmac_opened *o, char *why)
 {
-	return authmac_open(key, sealed, &v, now, o, why, 512);
+	return kinde_authmac_open(key, sealed, &v, now, o, why, 512);
 }
 
 static void
 test_seal(void)
 {
-	unsigned char key[AUTHMAC_KEY_LEN], other[AUTHMAC_KEY_LEN];
-	struct authmac_record r = sample(), v;
-	struct authmac_opened o;
-	char sealed[AUTHMAC_SEALED_MAX], bad[AUTHMAC_SEALED_MAX + 8], why[512];
+	unsigned char key[KINDE_AUTHMAC_KEY_LEN], other[KINDE_AUTHMAC_KEY_LEN];
+	struct kinde_authmac_record r = sample(), v;
+	struct kinde_authmac_opened o;
+	char sealed[KINDE_AUTHMAC_SEALED_MAX],
+		bad[KINDE_AUTHMAC_SEALED_MAX + 8], why[512];
 	int64_t now = 1700000030;
 	char *p;
 
 	memset(key, 7, sizeof(key));
 	memset(other, 8, sizeof(other));
-	is_int(authmac_seal(key, &r, sealed, sizeof(sealed)), KINDE_OK,
+	is_int(kinde_authmac_seal(key, &r, sealed, sizeof(sealed)), KINDE_OK,
 	       "seal");
 	ok(strncmp(sealed, "v1:1700000000:", 14) == 0 &&
 	   strlen(strrchr(sealed, ':') + 1) == 64,
@@ -168,12 +174,13 @@ test_seal(void)
 	is_int(open_as(key, bad, v, now, &o, why), KINDE_E_REJECTED,
 	       "time changed: rejected");
 	{
-		struct authmac_record bob = sample();
-		char sb[AUTHMAC_SEALED_MAX], mix[2 * AUTHMAC_SEALED_MAX];
+		struct kinde_authmac_record bob = sample();
+		char sb[KINDE_AUTHMAC_SEALED_MAX],
+			mix[2 * KINDE_AUTHMAC_SEALED_MAX];
 		const char *c2, *c3, *m1;
 
 		bob.user = "bob";
-		authmac_seal(key, &bob, sb, sizeof(sb));
+		kinde_authmac_seal(key, &bob, sb, sizeof(sb));
 		/* alice's user field with bob's MAC and the rest. */
 		c2 = strchr(strchr(sealed, ':') + 1, ':');
 		c3 = strchr(c2 + 1, ':');
@@ -212,29 +219,30 @@ test_seal(void)
 
 	/* Fields that cannot be sealed. */
 	{
-		char big[AUTHMAC_FIELD_MAX + 2];
+		char big[KINDE_AUTHMAC_FIELD_MAX + 2];
 
 		memset(big, 'a', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
 		r = sample();
 		r.identity = big;
-		is_int(authmac_seal(key, &r, sealed, sizeof(sealed)),
+		is_int(kinde_authmac_seal(key, &r, sealed, sizeof(sealed)),
 		       KINDE_E_USAGE, "an identity over the limit: not sealed");
-		big[AUTHMAC_FIELD_MAX] = '\0';
-		is_int(authmac_seal(key, &r, sealed, sizeof(sealed)), KINDE_OK,
-		       "an identity at the limit: sealed");
-		ok(strlen(sealed) < AUTHMAC_SEALED_MAX, "  fits AUTHMAC_SEALED_MAX");
+		big[KINDE_AUTHMAC_FIELD_MAX] = '\0';
+		is_int(kinde_authmac_seal(key, &r, sealed, sizeof(sealed)),
+		       KINDE_OK, "an identity at the limit: sealed");
+		ok(strlen(sealed) < KINDE_AUTHMAC_SEALED_MAX,
+		   "  fits KINDE_AUTHMAC_SEALED_MAX");
 		r.user = big;
-		is_int(authmac_seal(key, &r, sealed, sizeof(sealed)), KINDE_OK,
-		       "user and identity at the limit: sealed");
-		is_int(authmac_seal(key, &r, bad, 100), KINDE_E_USAGE,
+		is_int(kinde_authmac_seal(key, &r, sealed, sizeof(sealed)),
+		       KINDE_OK, "user and identity at the limit: sealed");
+		is_int(kinde_authmac_seal(key, &r, bad, 100), KINDE_E_USAGE,
 		       "a buffer too small: refused, not cut");
 		v = sample();
 		v.user = NULL;
 		is_int(open_as(key, sealed, v, now, &o, why), KINDE_OK,
 		       "the record at the limit opens");
-		ok(strlen(o.user) == AUTHMAC_FIELD_MAX &&
-		   strlen(o.identity) == AUTHMAC_FIELD_MAX,
+		ok(strlen(o.user) == KINDE_AUTHMAC_FIELD_MAX &&
+			   strlen(o.identity) == KINDE_AUTHMAC_FIELD_MAX,
 		   "  user and identity whole");
 	}
 }

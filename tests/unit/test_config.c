@@ -1155,7 +1155,7 @@ rates(void)
 	is_int(set1(cfg, "ratelimit_verify", "100000/604800", err,
 		    sizeof(err)), KINDE_OK, "the bounds themselves");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		cfg->ratelimit_rhost = (struct limit_rule){ 3, 120 };
+		cfg->ratelimit_rhost = (struct kinde_limit_rule){ 3, 120 };
 		is_int(set1(cfg, "ratelimit_rhost", bad[i], err, sizeof(err)),
 		       KINDE_E_CONFIG, "ratelimit_rhost=\"%s\" refused", bad[i]);
 		ok(cfg->ratelimit_rhost.n == 3 &&

@@ -38,12 +38,12 @@ cfg_with(const char *sub, const char *const *kv)
 }
 
 static kinde_err_t
-take1(struct limiter *l, enum limit_table t, const char *key, int64_t now,
-      struct limit_hit *hit)
+take1(struct kinde_limiter *l, enum kinde_limit_table t, const char *key,
+      int64_t now, struct kinde_limit_hit *hit)
 {
-	struct limit_key k = { t, key, NULL };
+	struct kinde_limit_key k = { t, key, NULL };
 
-	return limiter_take(l, &k, 1, now, hit);
+	return kinde_limiter_take(l, &k, 1, now, hit);
 }
 
 static void
@@ -51,40 +51,42 @@ test_window(void)
 {
 	static const char *const kv[] = { "ratelimit_rhost", "3/60", NULL };
 	kinde_config_t *cfg = cfg_with("w", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 	struct stat st;
 	char path[300];
 	int i;
 
-	is_int(limiter_open(cfg, &l), KINDE_OK, "a missing state_dir is made");
+	is_int(kinde_limiter_open(cfg, &l), KINDE_OK,
+	       "a missing state_dir is made");
 	snprintf(path, sizeof(path), "%s/w", top);
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0700,
 	   "  with mode 0700");
 	for (i = 0; i < 3; i++)
-		is_int(take1(l, LIMIT_RHOST, "203.0.113.9", 1000 + i, &hit),
+		is_int(take1(l, KINDE_LIMIT_RHOST, "203.0.113.9", 1000 + i,
+			     &hit),
 		       KINDE_OK, "attempt %d of 3 within the window passes",
 		       i + 1);
 	snprintf(path, sizeof(path), "%s/w/limit-rhost", top);
 	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
 	   "the state file is 0600");
-	is_int(take1(l, LIMIT_RHOST, "203.0.113.9", 1030, &hit),
+	is_int(take1(l, KINDE_LIMIT_RHOST, "203.0.113.9", 1030, &hit),
 	       KINDE_E_RATELIMITED, "attempt N+1 within the window is refused");
-	is_int(hit.table, LIMIT_RHOST, "  the hit names the table");
+	is_int(hit.table, KINDE_LIMIT_RHOST, "  the hit names the table");
 	ok(hit.rule.n == 3 && hit.rule.seconds == 60, "  and its rule");
 	is_int(hit.retry_at, 1060, "  and when the oldest attempt leaves");
-	is_int(take1(l, LIMIT_RHOST, "198.51.100.1", 1030, &hit), KINDE_OK,
-	       "another host is not limited");
-	is_int(take1(l, LIMIT_RHOST, "203.0.113.9", 1059, &hit),
+	is_int(take1(l, KINDE_LIMIT_RHOST, "198.51.100.1", 1030, &hit),
+	       KINDE_OK, "another host is not limited");
+	is_int(take1(l, KINDE_LIMIT_RHOST, "203.0.113.9", 1059, &hit),
 	       KINDE_E_RATELIMITED, "still refused one second before");
-	is_int(take1(l, LIMIT_RHOST, "203.0.113.9", 1060, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "203.0.113.9", 1060, &hit), KINDE_OK,
 	       "free again when the window has passed the first attempt");
-	is_int(take1(l, LIMIT_RHOST, "203.0.113.9", 1060, &hit),
+	is_int(take1(l, KINDE_LIMIT_RHOST, "203.0.113.9", 1060, &hit),
 	       KINDE_E_RATELIMITED, "  for one attempt only (sliding)");
 	is_int(hit.retry_at, 1061, "  the next frees at 1061");
-	is_int(take1(l, LIMIT_USER, "alice", 1060, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_USER, "alice", 1060, &hit), KINDE_OK,
 	       "a table that is off never refuses");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 
@@ -94,28 +96,30 @@ test_all_or_none(void)
 	static const char *const kv[] = { "ratelimit_rhost", "2/60",
 					  "ratelimit_apikey", "5/60", NULL };
 	kinde_config_t *cfg = cfg_with("a", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
-	struct limit_key k[2] = { { LIMIT_APIKEY, "k1", "kp_1234…abcd" },
-				  { LIMIT_RHOST, "h", NULL } };
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
+	struct kinde_limit_key k[2] = { { KINDE_LIMIT_APIKEY, "k1",
+					  "kp_1234…abcd" },
+					{ KINDE_LIMIT_RHOST, "h", NULL } };
 
-	limiter_open(cfg, &l);
-	is_int(limiter_take(l, k, 2, 100, &hit), KINDE_OK, "take two tables");
-	is_int(limiter_take(l, k, 2, 101, &hit), KINDE_OK, "  again");
-	is_int(limiter_take(l, k, 2, 102, &hit), KINDE_E_RATELIMITED,
+	kinde_limiter_open(cfg, &l);
+	is_int(kinde_limiter_take(l, k, 2, 100, &hit), KINDE_OK,
+	       "take two tables");
+	is_int(kinde_limiter_take(l, k, 2, 101, &hit), KINDE_OK, "  again");
+	is_int(kinde_limiter_take(l, k, 2, 102, &hit), KINDE_E_RATELIMITED,
 	       "the host is at its limit");
-	is_int(hit.table, LIMIT_RHOST, "  the hit is the host's");
+	is_int(hit.table, KINDE_LIMIT_RHOST, "  the hit is the host's");
 	k[1].key = "other";
-	is_int(limiter_take(l, k, 2, 103, &hit), KINDE_OK,
+	is_int(kinde_limiter_take(l, k, 2, 103, &hit), KINDE_OK,
 	       "from another host the key passes");
-	is_int(limiter_take(l, k, 2, 104, &hit), KINDE_OK, "  a 4th");
-	is_int(limiter_take(l, k, 2, 105, &hit), KINDE_E_RATELIMITED,
+	is_int(kinde_limiter_take(l, k, 2, 104, &hit), KINDE_OK, "  a 4th");
+	is_int(kinde_limiter_take(l, k, 2, 105, &hit), KINDE_E_RATELIMITED,
 	       "the host is full again");
-	is_int(take1(l, LIMIT_APIKEY, "k1", 106, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_APIKEY, "k1", 106, &hit), KINDE_OK,
 	       "the refused take counted nothing under the key (5th passes)");
-	is_int(take1(l, LIMIT_APIKEY, "k1", 107, &hit), KINDE_E_RATELIMITED,
-	       "  and the 6th is refused");
-	limiter_free(l);
+	is_int(take1(l, KINDE_LIMIT_APIKEY, "k1", 107, &hit),
+	       KINDE_E_RATELIMITED, "  and the 6th is refused");
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 
@@ -125,19 +129,19 @@ test_processes(void)
 {
 	static const char *const kv[] = { "ratelimit_apikey", "7/3600", NULL };
 	kinde_config_t *cfg = cfg_with("p", kv);
-	struct limiter *l = NULL;
+	struct kinde_limiter *l = NULL;
 	int i, passed = 0, status, fds[2];
 	pid_t pids[20];
 	char go;
 
-	limiter_open(cfg, &l);
-	limiter_free(l);
+	kinde_limiter_open(cfg, &l);
+	kinde_limiter_free(l);
 	if (pipe(fds) != 0)
 		abort();
 	for (i = 0; i < 20; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0) {
-			struct limit_hit hit;
+			struct kinde_limit_hit hit;
 			kinde_err_t rc;
 			int j, n = 0;
 
@@ -147,11 +151,11 @@ test_processes(void)
 				_exit(99);
 			for (j = 0; j < 3; j++) {
 				l = NULL;
-				if (limiter_open(cfg, &l) != KINDE_OK)
+				if (kinde_limiter_open(cfg, &l) != KINDE_OK)
 					_exit(98);
-				rc = take1(l, LIMIT_APIKEY, "hammered", 5000,
-					   &hit);
-				limiter_free(l);
+				rc = take1(l, KINDE_LIMIT_APIKEY, "hammered",
+					   5000, &hit);
+				kinde_limiter_free(l);
 				if (rc == KINDE_OK)
 					n++;
 				else if (rc != KINDE_E_RATELIMITED)
@@ -192,12 +196,12 @@ check_rebuilt(const char *what, const char *text, mode_t mode, uid_t uid)
 {
 	static const char *const kv[] = { "ratelimit_rhost", "1/60", NULL };
 	kinde_config_t *cfg = cfg_with("c", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 	struct stat st;
 	char path[300];
 
-	limiter_open(cfg, &l);
+	kinde_limiter_open(cfg, &l);
 	snprintf(path, sizeof(path), "%s/c/limit-rhost", top);
 	if (text != NULL) {
 		write_file(path, text, mode);
@@ -205,16 +209,16 @@ check_rebuilt(const char *what, const char *text, mode_t mode, uid_t uid)
 			abort();
 	}
 	logs_clear();
-	is_int(take1(l, LIMIT_RHOST, "h", 100, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h", 100, &hit), KINDE_OK,
 	       "%s: a take works", what);
 	ok(logs_matching("rebuilt empty") == 1, "  and it is logged");
 	ok(stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	   st.st_uid == geteuid() && (st.st_mode & 07777) == 0600,
 	   "  the file is ours and 0600 again");
-	is_int(take1(l, LIMIT_RHOST, "h", 101, &hit), KINDE_E_RATELIMITED,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h", 101, &hit), KINDE_E_RATELIMITED,
 	       "  and the rebuilt file counts");
 	ok(logs_matching("rebuilt empty") == 1, "  without a second warning");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 
@@ -223,8 +227,8 @@ test_corrupt(void)
 {
 	static const char *const kv[] = { "ratelimit_rhost", "1/60", NULL };
 	kinde_config_t *cfg = cfg_with("c", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 	char path[300], buf[4096], target[300];
 	ssize_t n;
 	int fd;
@@ -247,8 +251,9 @@ test_corrupt(void)
 		      0620, (uid_t)-1);
 
 	/* Truncated: a valid file cut in the middle. */
-	limiter_open(cfg, &l);
-	take1(l, LIMIT_RHOST, "a-host-with-a-long-name.example", 50, &hit);
+	kinde_limiter_open(cfg, &l);
+	take1(l, KINDE_LIMIT_RHOST, "a-host-with-a-long-name.example", 50,
+	      &hit);
 	snprintf(path, sizeof(path), "%s/c/limit-rhost", top);
 	fd = open(path, O_RDONLY);
 	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
@@ -256,7 +261,7 @@ test_corrupt(void)
 		close(fd);
 	ok(n > 20, "a state file was written (%zd bytes)", n);
 	buf[n > 0 ? n / 2 + 5 : 0] = '\0';
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 	check_rebuilt("truncated", buf, 0600, (uid_t)-1);
 
@@ -305,14 +310,14 @@ static void
 test_unsafe_dir(void)
 {
 	kinde_config_t *cfg = cfg_with("u", NULL);
-	struct limiter *l = NULL;
+	struct kinde_limiter *l = NULL;
 	char path[300];
 
 	snprintf(path, sizeof(path), "%s/u", top);
 	mkdir(path, 0700);
 	chmod(path, 0770);
 	logs_clear();
-	is_int(limiter_open(cfg, &l), KINDE_E_UNSAFE,
+	is_int(kinde_limiter_open(cfg, &l), KINDE_E_UNSAFE,
 	       "a group-writable state_dir is refused");
 	ok(l == NULL && logs_matching("state_dir") == 1,
 	   "  and the log names state_dir");
@@ -326,60 +331,60 @@ test_lockout(void)
 					  "lockout_interval", "60",
 					  "lockout_unlock_time", "300", NULL };
 	kinde_config_t *cfg = cfg_with("l", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 
-	limiter_open(cfg, &l);
-	is_int(limiter_locked(l, "bob", 1000, &hit), KINDE_OK,
+	kinde_limiter_open(cfg, &l);
+	is_int(kinde_limiter_locked(l, "bob", 1000, &hit), KINDE_OK,
 	       "no failures: not locked");
-	limiter_fail(l, "bob", 1000);
-	limiter_fail(l, "bob", 1010);
-	is_int(limiter_locked(l, "bob", 1011, &hit), KINDE_OK,
+	kinde_limiter_fail(l, "bob", 1000);
+	kinde_limiter_fail(l, "bob", 1010);
+	is_int(kinde_limiter_locked(l, "bob", 1011, &hit), KINDE_OK,
 	       "two failures of three: not locked");
-	limiter_success(l, "bob");
-	limiter_fail(l, "bob", 1020);
-	is_int(limiter_locked(l, "bob", 1021, &hit), KINDE_OK,
+	kinde_limiter_success(l, "bob");
+	kinde_limiter_fail(l, "bob", 1020);
+	is_int(kinde_limiter_locked(l, "bob", 1021, &hit), KINDE_OK,
 	       "a success reset the count");
-	limiter_fail(l, "bob", 1030);
-	limiter_fail(l, "bob", 1040);
-	is_int(limiter_locked(l, "bob", 1041, &hit), KINDE_E_RATELIMITED,
+	kinde_limiter_fail(l, "bob", 1030);
+	kinde_limiter_fail(l, "bob", 1040);
+	is_int(kinde_limiter_locked(l, "bob", 1041, &hit), KINDE_E_RATELIMITED,
 	       "three failures within the interval lock");
-	ok(hit.table == LIMIT_FAIL && hit.retry_at == 1340,
+	ok(hit.table == KINDE_LIMIT_FAIL && hit.retry_at == 1340,
 	   "  until unlock_time after the last failure (%lld)",
 	   (long long)hit.retry_at);
-	is_int(limiter_locked(l, "alice", 1041, &hit), KINDE_OK,
+	is_int(kinde_limiter_locked(l, "alice", 1041, &hit), KINDE_OK,
 	       "  another user is not locked");
-	is_int(limiter_locked(l, "bob", 1339, &hit), KINDE_E_RATELIMITED,
+	is_int(kinde_limiter_locked(l, "bob", 1339, &hit), KINDE_E_RATELIMITED,
 	       "  still locked past the interval (the lock outlives it)");
-	is_int(limiter_locked(l, "bob", 1340, &hit), KINDE_OK,
+	is_int(kinde_limiter_locked(l, "bob", 1340, &hit), KINDE_OK,
 	       "  unlocked at unlock_time");
 
-	limiter_fail(l, "carol", 2000);
-	limiter_fail(l, "carol", 2050);
-	limiter_fail(l, "carol", 2100);
-	is_int(limiter_locked(l, "carol", 2101, &hit), KINDE_OK,
+	kinde_limiter_fail(l, "carol", 2000);
+	kinde_limiter_fail(l, "carol", 2050);
+	kinde_limiter_fail(l, "carol", 2100);
+	is_int(kinde_limiter_locked(l, "carol", 2101, &hit), KINDE_OK,
 	       "three failures spread over more than the interval: not locked");
 
-	limiter_fail(l, "root", 3000);
-	limiter_fail(l, "root", 3001);
-	limiter_fail(l, "root", 3002);
-	is_int(limiter_locked(l, "root", 3003, &hit), KINDE_OK,
+	kinde_limiter_fail(l, "root", 3000);
+	kinde_limiter_fail(l, "root", 3001);
+	kinde_limiter_fail(l, "root", 3002);
+	is_int(kinde_limiter_locked(l, "root", 3003, &hit), KINDE_OK,
 	       "root is exempt");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_set(cfg, "lockout_even_deny_root", "yes");
-	limiter_open(cfg, &l);
-	limiter_fail(l, "root", 3000);
-	limiter_fail(l, "root", 3001);
-	limiter_fail(l, "root", 3002);
-	is_int(limiter_locked(l, "root", 3003, &hit), KINDE_E_RATELIMITED,
+	kinde_limiter_open(cfg, &l);
+	kinde_limiter_fail(l, "root", 3000);
+	kinde_limiter_fail(l, "root", 3001);
+	kinde_limiter_fail(l, "root", 3002);
+	is_int(kinde_limiter_locked(l, "root", 3003, &hit), KINDE_E_RATELIMITED,
 	       "  unless lockout_even_deny_root");
-	limiter_free(l);
+	kinde_limiter_free(l);
 
 	kinde_config_set(cfg, "lockout_deny", "0");
-	limiter_open(cfg, &l);
-	is_int(limiter_locked(l, "root", 3003, &hit), KINDE_OK,
+	kinde_limiter_open(cfg, &l);
+	is_int(kinde_limiter_locked(l, "root", 3003, &hit), KINDE_OK,
 	       "lockout_deny = 0: no lockout at all");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 
@@ -389,14 +394,14 @@ struct seen {
 };
 
 static void
-collect(void *ctx, const struct limit_entry *e)
+collect(void *ctx, const struct kinde_limit_entry *e)
 {
 	struct seen *s = ctx;
 
 	if (s->n < 16)
 		snprintf(s->lines[s->n++], sizeof(s->lines[0]),
 			 "%s %s %s %u %ld/%ld %lld %lld",
-			 limit_table_name(e->table), e->key, e->label,
+			 kinde_limit_table_name(e->table), e->key, e->label,
 			 e->count, e->rule.n, e->rule.seconds,
 			 (long long)e->oldest, (long long)e->retry_at);
 }
@@ -408,26 +413,27 @@ test_list_reset(void)
 					  "ratelimit_user", "5/60",
 					  "lockout_deny", "2", NULL };
 	kinde_config_t *cfg = cfg_with("r", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
-	struct limit_key k = { LIMIT_APIKEY, NULL, "kp_abcd…wxyz" };
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
+	struct kinde_limit_key k = { KINDE_LIMIT_APIKEY, NULL,
+				     "kp_abcd…wxyz" };
 	struct seen s = { 0 };
 	char digest[65];
 	unsigned removed;
 	int i;
 
-	limiter_digest("kp_abcdefghijklmnopqrstuvwxyz", digest);
+	kinde_limiter_digest("kp_abcdefghijklmnopqrstuvwxyz", digest);
 	is_int(strlen(digest), 64, "a key's digest is 64 hex digits");
 	k.key = digest;
-	limiter_open(cfg, &l);
-	take1(l, LIMIT_RHOST, "h1", 100, &hit);
-	take1(l, LIMIT_RHOST, "h1", 101, &hit);
-	take1(l, LIMIT_RHOST, "h2", 102, &hit);
-	take1(l, LIMIT_USER, "alice", 103, &hit);
-	limiter_take(l, &k, 1, 104, &hit);
-	limiter_fail(l, "bob", 105);
-	limiter_fail(l, "bob", 106);
-	is_int(limiter_list(l, 110, collect, &s), KINDE_OK, "list");
+	kinde_limiter_open(cfg, &l);
+	take1(l, KINDE_LIMIT_RHOST, "h1", 100, &hit);
+	take1(l, KINDE_LIMIT_RHOST, "h1", 101, &hit);
+	take1(l, KINDE_LIMIT_RHOST, "h2", 102, &hit);
+	take1(l, KINDE_LIMIT_USER, "alice", 103, &hit);
+	kinde_limiter_take(l, &k, 1, 104, &hit);
+	kinde_limiter_fail(l, "bob", 105);
+	kinde_limiter_fail(l, "bob", 106);
+	is_int(kinde_limiter_list(l, 110, collect, &s), KINDE_OK, "list");
 	is_int(s.n, 5, "  five live entries");
 	for (i = 0; i < s.n; i++)
 		diag("%s", s.lines[i]);
@@ -440,27 +446,28 @@ test_list_reset(void)
 	ok(strstr(s.lines[4], "lockout bob bob 2 2/900 105 706") != NULL,
 	   "  a locked user shows the unlock time");
 	s.n = 0;
-	limiter_list(l, 1000, collect, &s);
+	kinde_limiter_list(l, 1000, collect, &s);
 	is_int(s.n, 1, "after the windows only the lock remains... ");
 	s.n = 0;
-	limiter_list(l, 2000, collect, &s);
+	kinde_limiter_list(l, 2000, collect, &s);
 	is_int(s.n, 0, "  and after the unlock time nothing");
 
-	is_int(limiter_reset(l, LIMIT_RHOST, "h1", &removed), KINDE_OK,
-	       "reset one host");
+	is_int(kinde_limiter_reset(l, KINDE_LIMIT_RHOST, "h1", &removed),
+	       KINDE_OK, "reset one host");
 	is_int(removed, 1, "  removed one");
-	is_int(take1(l, LIMIT_RHOST, "h1", 111, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h1", 111, &hit), KINDE_OK,
 	       "  which passes again");
-	limiter_reset(l, LIMIT_FAIL, "bob", &removed);
+	kinde_limiter_reset(l, KINDE_LIMIT_FAIL, "bob", &removed);
 	is_int(removed, 1, "reset a user's lockout");
-	is_int(limiter_locked(l, "bob", 111, &hit), KINDE_OK, "  unlocked");
-	is_int(limiter_reset(l, LIMIT__COUNT, NULL, &removed), KINDE_OK,
-	       "reset all");
+	is_int(kinde_limiter_locked(l, "bob", 111, &hit), KINDE_OK,
+	       "  unlocked");
+	is_int(kinde_limiter_reset(l, KINDE_LIMIT__COUNT, NULL, &removed),
+	       KINDE_OK, "reset all");
 	is_int(removed, 4, "  removed the four left");
 	s.n = 0;
-	limiter_list(l, 112, collect, &s);
+	kinde_limiter_list(l, 112, collect, &s);
 	is_int(s.n, 0, "  nothing listed");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 
@@ -469,14 +476,14 @@ test_bounded(void)
 {
 	static const char *const kv[] = { "ratelimit_rhost", "1/3600", NULL };
 	kinde_config_t *cfg = cfg_with("b", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 	struct seen s = { 0 };
 	char path[300], *text;
 	size_t len = 0, cap = 64 * (LIMIT_MAX_ENTRIES + 10);
 	int i;
 
-	limiter_open(cfg, &l);
+	kinde_limiter_open(cfg, &l);
 	text = malloc(cap);
 	len += (size_t)snprintf(text, cap, "{\"version\":1,\"table\":\"rhost\"}\n[");
 	for (i = 0; i < LIMIT_MAX_ENTRIES; i++)
@@ -487,24 +494,24 @@ test_bounded(void)
 	snprintf(path, sizeof(path), "%s/b/limit-rhost", top);
 	write_file(path, text, 0600);
 	free(text);
-	is_int(take1(l, LIMIT_RHOST, "h0", 2000, &hit), KINDE_E_RATELIMITED,
-	       "a full table is read");
-	is_int(take1(l, LIMIT_RHOST, "new", 2000, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h0", 2000, &hit),
+	       KINDE_E_RATELIMITED, "a full table is read");
+	is_int(take1(l, KINDE_LIMIT_RHOST, "new", 2000, &hit), KINDE_OK,
 	       "a new key is taken in a full table");
-	is_int(take1(l, LIMIT_RHOST, "h0", 2001, &hit), KINDE_OK,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h0", 2001, &hit), KINDE_OK,
 	       "  the least recently used entry went to make room");
-	is_int(take1(l, LIMIT_RHOST, "h2", 2001, &hit), KINDE_E_RATELIMITED,
-	       "  others stayed");
-	limiter_list(l, 2002, collect, &s);
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h2", 2001, &hit),
+	       KINDE_E_RATELIMITED, "  others stayed");
+	kinde_limiter_list(l, 2002, collect, &s);
 	ok(logs_matching("rebuilt") == 0, "no rebuild of a full table");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	/* Everything is pruned once its window is over. */
-	limiter_open(cfg, &l);
-	take1(l, LIMIT_RHOST, "late", 9000, &hit);
+	kinde_limiter_open(cfg, &l);
+	take1(l, KINDE_LIMIT_RHOST, "late", 9000, &hit);
 	s.n = 0;
-	limiter_list(l, 9001, collect, &s);
+	kinde_limiter_list(l, 9001, collect, &s);
 	is_int(s.n, 1, "entries whose window is over are pruned on write");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 

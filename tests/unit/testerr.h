@@ -49,8 +49,8 @@ t_cache_open(const kinde_config_t *conf, struct kcache *c, char *err,
 	return rc;
 }
 
-/* authmac_key_load takes a buffer (kinde.h's form) already. */
-#define t_authmac_key_load authmac_key_load
+/* kinde_authmac_key_load takes a buffer (kinde.h's form) already. */
+#define t_authmac_key_load kinde_authmac_key_load
 
 static inline kinde_err_t
 t_denylist_parse(struct denylist *dl, const char *name, const char *text,
