@@ -586,7 +586,7 @@ kinde_config_set(kinde_config_t *cfg, const char *key, const char *value)
 				   strcasecmp(bad, "none") == 0;
 
 			return config_error(cfg, KINDE_E_CONFIG,
-					    "algorithms: \"%s\" is %s (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA)",
+					    "algorithms: \"%s\" is %s (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA, Ed25519)",
 					    bad, sym ? "never accepted" :
 					    "not supported");
 		}

@@ -182,7 +182,7 @@ keyset_select(const kinde_keyset_t *ks, const char *kid, enum jws_alg alg,
 			}
 		}
 		if (k == NULL || v->explain || !jwk_fits_alg(k, alg) ||
-		    (k->alg >= 0 && k->alg != (int)alg))
+		    (k->alg >= 0 && !alg_same(k->alg, alg)))
 			kinde_escape(kid, esc, sizeof(esc));
 		if (k == NULL) {
 			verdict_fail(v, "kid", KINDE_R_KID,
@@ -213,7 +213,7 @@ keyset_select(const kinde_keyset_t *ks, const char *kid, enum jws_alg alg,
 			     k->curve ? " " : "", k->curve ? k->curve : "");
 		return NULL;
 	}
-	if (k->alg >= 0 && k->alg != (int)alg) {
+	if (k->alg >= 0 && !alg_same(k->alg, alg)) {
 		verdict_fail(v, "alg", KINDE_R_ALG,
 			     "token alg %s but key \"%s\" is for %s", d->name,
 			     esc, k->alg_name);

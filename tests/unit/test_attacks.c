@@ -1307,9 +1307,11 @@ attacks_json(void)
 	attack(cfg_rs, sign(rsa1, "RS256", h,
 			    kfmt("{\"exp\":1e400,%s", pl + 1)), "malformed",
 	       "exp 1e400 (real overflow)");
+	/* An integer beyond int64 is a number, not a malformed payload:
+	 * refused in a time claim, ignored elsewhere (references_found). */
 	attack(cfg_rs, sign(rsa1, "RS256", h,
 			    kfmt("{\"exp\":99999999999999999999,%s", pl + 1)),
-	       "malformed", "exp 99999999999999999999 (integer overflow)");
+	       "claims", "exp 99999999999999999999 (beyond int64)");
 }
 
 static void
@@ -1442,8 +1444,10 @@ attacks_policy(void)
 	       "scope", "the other required scope missing");
 	attack(scope, tok_claim("scp", NULL), "scope", "no scp at all");
 	attack(scope, tok_claim("scp", json_null()), "scope", "scp null");
-	attack(scope, tok_claim("scp", json_string("openid ssh:login")),
-	       "claims", "scp a string, not an array");
+	attack(scope, tok_claim("scp", json_string("openid")),
+	       "scope", "scp a string without ssh:login");
+	attack(scope, tok_claim("scp", json_integer(1)),
+	       "claims", "scp a number");
 	attack(scope, tok_claim("scp", json_pack("[s,s]", "openid",
 						 "ssh:login x")), "scope",
 	       "scp element \"ssh:login x\" is one scope, not two");
@@ -1563,6 +1567,122 @@ attacks_policy(void)
 	       "expired and missing a scope: expired");
 }
 
+/*
+ * What comparisons with independent verifiers found (issue 14): tokens
+ * they accept that pam_kinde refused, with no reason of its own to.
+ */
+static void
+references_found(void)
+{
+	kinde_config_t *scope = mkcfg("require_scopes", "Files.Read", NULL);
+	kinde_config_t *ed_only = mkcfg("algorithms", "Ed25519", NULL);
+	kinde_config_t *user_only = mkcfg("token_types", "user", NULL);
+	const char *h = hdr("RS256", "rsa1");
+	kinde_keyset_t *ks_ed;
+	json_t *c;
+	char *pl;
+
+	/* scp as one space-delimited string (Entra ID) */
+	accept_tok(cfg_rs, tok_claim("scp", json_string("User.Read Files.Read")),
+		   "scp a string, no scope required");
+	accept_tok(scope, tok_claim("scp", json_string("User.Read Files.Read")),
+		   "scp a string holding the required scope");
+	attack(scope, tok_claim("scp", json_string("User.Read Files.ReadWrite")),
+	       "scope", "scp a string without the required scope");
+
+	/* integers beyond int64 in claims the policy does not read */
+	c = claims();
+	pl = dump(c);
+	accept_tok(cfg_rs, sign(rsa1, "RS256", h,
+				kfmt("{\"oid\":123456789012345678901234567890,%s",
+				     pl + 1)),
+		   "a custom claim of 30 digits");
+	accept_tok(cfg_rs, sign(rsa1, "RS256", h,
+				kfmt("{\"n\":[-18446744073709551617,{\"m\":18446744073709551616}],%s",
+				     pl + 1)),
+		   "integers beyond 2^64, negative and nested");
+	accept_tok(cfg_rs, sign(rsa1, "RS256",
+				"{\"alg\":\"RS256\",\"kid\":\"rsa1\",\"x-serial\":99999999999999999999}",
+				pl),
+		   "an integer beyond int64 in the header");
+	accept_tok(cfg_rs, sign(rsa1, "RS256", h,
+				kfmt("{\"big\":9223372036854775808,%s",
+				     pl + 1)),
+		   "2^63 exactly in a custom claim");
+	/* ... and still refused clearly where the policy reads them */
+	c = claims();
+	json_object_del(c, "exp");
+	pl = dump(c);
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"exp\":18446744073709551616,%s", pl + 1)),
+	       "claims", "exp 2^64");
+	ok(strstr(last_detail, "exp is not a number of seconds in range") !=
+	   NULL, "  the detail names exp: %s", tap_vis(last_detail));
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"exp\":-18446744073709551616,%s",
+				 pl + 1)),
+	       "claims", "exp -2^64");
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"nbf\":99999999999999999999,%s",
+				 payload() + 1)),
+	       "claims", "nbf beyond int64");
+	c = claims();
+	json_object_del(c, "iat");
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"iat\":99999999999999999999,%s",
+				 dump(c) + 1)),
+	       "claims", "iat beyond int64");
+
+	/* alg Ed25519 (RFC 9864), wherever EdDSA is allowed */
+	accept_tok(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", "ed1"),
+				 payload()),
+		   "alg Ed25519, a key of alg EdDSA, EdDSA allowed");
+	accept_tok(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", NULL),
+				 payload()),
+		   "alg Ed25519, no kid");
+	accept_tok(ed_only, sign(ed, "Ed25519", hdr("Ed25519", "ed1"),
+				 payload()),
+		   "alg Ed25519 when only Ed25519 is allowed");
+	attack(ed_only, sign(ed, "EdDSA", hdr("EdDSA", "ed1"), payload()),
+	       "alg", "alg EdDSA when only Ed25519 is allowed");
+	attack(cfg_rs, sign(ed, "Ed25519", hdr("Ed25519", "ed1"), payload()),
+	       "alg", "alg Ed25519, only RS256 allowed");
+	attack(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", "rsa2"), payload()),
+	       "alg", "alg Ed25519 naming an RSA key");
+	attack(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", "ec1"), payload()),
+	       "alg", "alg Ed25519 naming a P-256 key");
+	attack(cfg_all, sign(ed, "Ed25519", hdr("ed25519", "ed1"), payload()),
+	       "alg", "alg ed25519 (names are case-sensitive)");
+	ks_ed = parse_set(tk_jwks(jwk_with(ed, "ed9", "Ed25519", NULL, NULL),
+				  NULL));
+	accept_full(cfg_all, ks_ed, sign(ed, "Ed25519", hdr("Ed25519", "ed9"),
+					 payload()),
+		    "a key of alg Ed25519, alg Ed25519");
+	accept_full(cfg_all, ks_ed, sign(ed, "EdDSA", hdr("EdDSA", "ed9"),
+					 payload()),
+		    "a key of alg Ed25519, alg EdDSA");
+	kinde_keyset_free(ks_ed);
+
+	/* M2M by RFC 9068's client-credentials shape, and gty spelt '-' */
+	c = claims();
+	json_object_set_new(c, "client_id", json_string("cli_m2m"));
+	json_object_set_new(c, "sub", json_string("cli_m2m"));
+	attack(user_only, sign(rsa1, "RS256", h, dump(c)), "token-type",
+	       "sub == client_id when token_types=user");
+	c = claims();
+	json_object_set_new(c, "gty", json_string("client-credentials"));
+	attack(user_only, sign(rsa1, "RS256", h, dump(c)), "token-type",
+	       "gty client-credentials when token_types=user");
+	c = claims();
+	json_object_set_new(c, "gty", json_pack("[s]", "client-credentials"));
+	attack(user_only, sign(rsa1, "RS256", h, dump(c)), "token-type",
+	       "gty [client-credentials] when token_types=user");
+	c = claims();
+	json_object_set_new(c, "client_id", json_string("cli_m2m"));
+	accept_tok(user_only, sign(rsa1, "RS256", h, dump(c)),
+		   "a user token carrying client_id");
+}
+
 int
 main(void)
 {
@@ -1578,6 +1698,7 @@ main(void)
 	attacks_json();
 	attacks_claims();
 	attacks_policy();
+	references_found();
 
 	diag("%d attack cases, %d accept controls", attacks, controls);
 	ok(attacks >= MIN_ATTACKS, "at least %d attack cases ran (%d)",
