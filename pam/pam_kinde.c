@@ -171,12 +171,14 @@ scopes_of(const kinde_verdict_t *v, bool is_apikey, char *buf, size_t len)
 	size_t i, n = 0;
 
 	buf[0] = '\0';
-	if (!is_apikey && json_is_string(json_object_get(claims, "scope"))) {
-		kinde_fmt(buf, len, "%s",
-			  json_string_value(json_object_get(claims, "scope")));
+	arr = json_object_get(claims, is_apikey ? "scopes" : "scp");
+	if (!is_apikey && json_object_get(claims, "scope") != NULL)
+		arr = json_object_get(claims, "scope");
+	/* a scope string, or scp as one string (Entra ID) */
+	if (!is_apikey && json_is_string(arr)) {
+		kinde_fmt(buf, len, "%s", json_string_value(arr));
 		return;
 	}
-	arr = json_object_get(claims, is_apikey ? "scopes" : "scp");
 	json_array_foreach(arr, i, s)
 		if (json_is_string(s) && n < KINDE_ARRAY_SIZE(names))
 			names[n++] = json_string_value(s);

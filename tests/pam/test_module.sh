@@ -55,6 +55,7 @@ graceexp   --sub alice --ttl -30
 perm       --sub alice --permission ssh:login
 otheriss   --sub alice --issuer https://evil.example
 nbf        --sub alice --nbf 4102444800
+scpstr     --sub alice --claim 'scp="openid ssh:login"'
 EOF_MINT
 
 svc() {	# svc NAME [ARG...]: pam_kinde with the main config and ARGs
@@ -92,6 +93,11 @@ tok=${TOK[m2m]}
 pk_login plain alice "$tok"
 auth_is PAM_SUCCESS "m2m token: auth PAM_SUCCESS"
 env_is KINDE_SCOPES "ssh:login admin" "m2m token: KINDE_SCOPES is the granted scope string"
+
+# scp as one space-separated string (Entra ID's shape)
+pk_login plain alice "${TOK[scpstr]}"
+auth_is PAM_SUCCESS "scp a string: auth PAM_SUCCESS"
+env_is KINDE_SCOPES "openid ssh:login" "scp a string: KINDE_SCOPES is that string"
 
 # ---------------------------------------------------------------------
 # API keys (verified by the issuer through an M2M token with read:api_keys)
