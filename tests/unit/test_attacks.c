@@ -1663,6 +1663,22 @@ references_found(void)
 		    "a key of alg Ed25519, alg EdDSA");
 	kinde_keyset_free(ks_ed);
 
+	/* ... and the other way: RFC 7519 says sub and jti are strings (and
+	 * jwcrypto refuses a typ claim that is not one) */
+	attack(cfg_rs, tok_claim("sub", json_integer(5)), "claims",
+	       "sub a number");
+	ok(strstr(last_detail, "sub is not a string") != NULL, "  detail: %s",
+	   tap_vis(last_detail));
+	attack(cfg_rs, tok_claim("sub", json_pack("[s]", "kp_1")), "claims",
+	       "sub an array");
+	attack(cfg_rs, tok_claim("jti", json_integer(5)), "claims",
+	       "jti a number");
+	attack(cfg_rs, tok_claim("typ", json_integer(5)), "claims",
+	       "a typ claim, a number");
+	accept_tok(cfg_rs, tok_claim("typ", json_string("Bearer")),
+		   "a typ claim, a string");
+	accept_tok(cfg_rs, tok_claim("jti", NULL), "no jti");
+
 	/* M2M by RFC 9068's client-credentials shape, and gty spelt '-' */
 	c = claims();
 	json_object_set_new(c, "client_id", json_string("cli_m2m"));
