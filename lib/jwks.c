@@ -117,6 +117,8 @@ kinde_keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
 	ks = calloc(1, sizeof(*ks));
 	if (ks == NULL ||
 	    (ks->keys = calloc(json_array_size(keys) + 1,
+			       /* an array of pointers:
+				* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 			       sizeof(*ks->keys))) == NULL) {
 		rc = KINDE_E_NOMEM;
 		goto out;
