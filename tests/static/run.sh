@@ -1,16 +1,18 @@
 #!/bin/bash
-# tests/static/run.sh BUILDDIR - static analysis of lib/, pam/ and tools/:
+# tests/static/run.sh [BUILDDIR] - static analysis of lib/, pam/ and tools/:
 # cppcheck and clang-tidy with the check sets below, as TAP (one case per
 # tool).  Zero findings is the bar: a finding the code keeps on purpose
 # carries an inline suppression with its reason, e.g.
 #     /* cppcheck-suppress knownConditionTrueFalse ; why... */
 #     ... // NOLINT(bugprone-xyz): why...
-# (.ci/quickstart check runs this once, on the plain build.)
+# (.ci/quickstart check runs it once, on the plain build, as
+# `make check TESTS=tests/static/run.sh`: BUILDDIR defaults to
+# $top_builddir.)
 #
 # Environment: JOBS (default: nproc), CPPCHECK, CLANG_TIDY.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:?usage: $0 BUILDDIR}" && pwd)
+build=$(cd "${1:-${top_builddir:?usage: $0 BUILDDIR}}" && pwd)
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 : "${CPPCHECK:=cppcheck}" "${CLANG_TIDY:=clang-tidy}"
 cd "$top" || exit 99
