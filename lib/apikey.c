@@ -15,6 +15,7 @@
 #include "denylist.h"
 #include "log.h"
 #include "policy.h"
+#include "roles.h"
 #include "verdict.h"
 
 #include <stdlib.h>
@@ -137,27 +138,45 @@ judge(const kinde_config_t *cfg, const json_t *facts, kinde_verdict_t *v)
 	json_array_foreach(scopes, i, s)
 		if (json_is_string(s))
 			strlist_add(&granted, json_string_value(s));
-	rc |= policy_require_all(v, "scope", KINDE_R_SCOPE,
-				 &cfg->require_scopes, &granted, "key");
-	/*
-	 * An API key carries no permissions and no client id: a policy that
-	 * requires them cannot be met by a key.  Refuse rather than skip.
-	 */
-	if (rc == 0 || v->explain) {
-		struct strlist none = { 0 };
-
-		rc |= policy_require_all(v, "permission", KINDE_R_PERMISSION,
-					 &cfg->require_permissions, &none,
-					 "an API key");
-		rc |= policy_allow_any(v, "client", KINDE_R_CLIENT,
-				       &cfg->allowed_client_ids, NULL,
-				       "an API key");
-	}
-	if (rc == 0 || v->explain)
-		rc |= policy_allow_any(v, "org", KINDE_R_ORG, &cfg->allowed_orgs,
-				       v->org_code, "key");
+	rc = policy_check_key(cfg, &granted, v->org_code, v);
 	strlist_clear(&granted);
 	return rc ? KINDE_E_REJECTED : KINDE_OK;
+}
+
+/*
+ * require_roles / allowed_roles for a key: the roles of the user the
+ * issuer's answer names, in the key's organization, by the Management
+ * API (account.c, cached like account decisions).  A key of no user
+ * cannot hold a role.
+ */
+static kinde_err_t
+key_roles(kinde_client_t *c, kinde_verdict_t *v)
+{
+	struct kinde_account_info info;
+	kinde_verdict_t *rv;
+	kinde_err_t rc;
+
+	if (!roles_wanted(c->cfg))
+		return KINDE_OK;
+	if (v->user_id == NULL) {
+		verdict_fail(v, "role", KINDE_R_ROLE,
+			     "the API key names no user, so require_roles / allowed_roles cannot hold");
+		return KINDE_E_REJECTED;
+	}
+	if ((rv = kinde_verdict_new(false)) == NULL)
+		return KINDE_E_NOMEM;
+	rc = kinde_client_account_check(c, v->user_id, v->org_code,
+					KINDE_ACCOUNT_ROLES, rv, &info);
+	if (rc == KINDE_OK)
+		verdict_pass(v, "role", "the key's user holds them (Management API, %s%s%s)",
+			     info.source, info.org[0] ? ", organization " : "",
+			     info.org);
+	else
+		verdict_fail(v, "role", rv->reason != KINDE_R_NONE ?
+			     rv->reason : verdict_reason_for_error(rc),
+			     "the key's user: %s", errrec_msg(&rv->detail));
+	kinde_verdict_free(rv);
+	return rc;
 }
 
 static kinde_err_t
@@ -166,12 +185,9 @@ ask_issuer(kinde_client_t *c, const char *key, json_t **facts)
 	struct http_request req = { 0 };
 	struct http_response resp = { 0 };
 	const char *aud[2] = { NULL, NULL };
-	char url[1024], api[1024], *body = NULL, *m2m = NULL;
+	char url[1024], api[1024], *body = NULL;
 	json_t *doc = NULL, *reply = NULL;
-	int64_t exp;
-	bool cached;
 	kinde_err_t rc;
-	int attempt;
 
 	*facts = NULL;
 	client_url(c, "/api", api, sizeof(api));
@@ -183,30 +199,14 @@ ask_issuer(kinde_client_t *c, const char *key, json_t **facts)
 		rc = KINDE_E_NOMEM;
 		goto out;
 	}
-	/* A cached M2M token the issuer has revoked earns one retry. */
-	for (attempt = 0; attempt < 2; attempt++) {
-		rc = kinde_client_m2m_token(c, aud, NULL, attempt > 0, &m2m,
-					    &exp, &cached);
-		if (rc != KINDE_OK)
-			goto out;
-		memset(&req, 0, sizeof(req));
-		req.method = "POST";
-		req.url = url;
-		req.content_type = "application/json";
-		req.body = body;
-		req.body_len = strlen(body);
-		req.bearer = m2m;
-		rc = client_request(c, &req, &resp);
-		kinde_free_secret(m2m);
-		m2m = NULL;
-		if (rc != KINDE_OK)
-			goto out;
-		if (resp.status != 401 || !cached)
-			break;
-		free(resp.body);
-		resp.body = NULL;
-		m2m_forget(c, aud);
-	}
+	req.method = "POST";
+	req.url = url;
+	req.content_type = "application/json";
+	req.body = body;
+	req.body_len = strlen(body);
+	rc = m2m_request(c, aud, &req, &resp);
+	if (rc != KINDE_OK)
+		goto out;
 	switch (resp.status) {
 	case 200:
 		reply = json_loadb(resp.body, resp.body_len,
@@ -247,7 +247,6 @@ ask_issuer(kinde_client_t *c, const char *key, json_t **facts)
 				  resp.status);
 	}
 out:
-	kinde_free_secret(m2m);
 	if (body != NULL)
 		kinde_free_secret(body);
 	if (doc != NULL) {
@@ -321,7 +320,7 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		rc = ask_issuer(c, key, &facts);
 		if (rc != KINDE_OK) {
 			verdict_fail(v, "issuer", verdict_reason_for_error(rc),
-				     "%s", c->err);
+				     "%s", errrec_msg(&c->err));
 			return rc;
 		}
 		ttl = json_is_true(json_object_get(facts, "is_valid")) &&
@@ -341,6 +340,12 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 		json_decref(meta);
 	}
 	rc = judge(cfg, facts, v);
+	if (rc == KINDE_OK || (rc == KINDE_E_REJECTED && v->explain)) {
+		kinde_err_t roles = key_roles(c, v);
+
+		if (rc == KINDE_OK)
+			rc = roles;
+	}
 	/* deny_file: key_id is known only from the issuer's answer. */
 	listed = denylist_match_key(cfg, facts, denied, sizeof(denied));
 	if (listed) {

@@ -27,37 +27,35 @@
 
 /* Reads the key from an open descriptor after checking what it is. */
 static kinde_err_t
-read_key(int fd, const char *path, unsigned char *key, char *err,
-	 size_t errlen)
+read_key(int fd, const char *path, unsigned char *key, struct errrec *err)
 {
 	struct stat st;
 	ssize_t n;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		kinde_fmt(err, errlen, "%s: not a regular file; refused", path);
+		errrec_write(err, "%s: not a regular file; refused", path);
 		return KINDE_E_UNSAFE;
 	}
 	if (st.st_uid != geteuid()) {
-		kinde_fmt(err, errlen,
-			  "%s: owned by uid %u, not %u; refused", path,
-			  (unsigned)st.st_uid, (unsigned)geteuid());
+		errrec_write(err, "%s: owned by uid %u, not %u; refused", path,
+			     (unsigned)st.st_uid, (unsigned)geteuid());
 		return KINDE_E_UNSAFE;
 	}
 	if ((st.st_mode & 077) != 0) {
-		kinde_fmt(err, errlen,
-			  "%s: mode %04o is too open: the host secret must be readable by its owner only; refused (chmod 600, or remove it to make a new one)",
-			  path, (unsigned)(st.st_mode & 07777));
+		errrec_write(err,
+			     "%s: mode %04o is too open: the host secret must be readable by its owner only; refused (chmod 600, or remove it to make a new one)",
+			     path, (unsigned)(st.st_mode & 07777));
 		return KINDE_E_UNSAFE;
 	}
 	if (st.st_size != AUTHMAC_KEY_LEN) {
-		kinde_fmt(err, errlen, "%s: %lld bytes, not %d; refused", path,
-			  (long long)st.st_size, AUTHMAC_KEY_LEN);
+		errrec_write(err, "%s: %lld bytes, not %d; refused", path,
+			     (long long)st.st_size, AUTHMAC_KEY_LEN);
 		return KINDE_E_UNSAFE;
 	}
 	n = pread(fd, key, AUTHMAC_KEY_LEN, 0);
 	if (n != AUTHMAC_KEY_LEN) {
-		kinde_fmt(err, errlen, "%s: cannot read: %s", path,
-			  n < 0 ? strerror(errno) : "short read");
+		errrec_write(err, "%s: cannot read: %s", path,
+			     n < 0 ? strerror(errno) : "short read");
 		return KINDE_E_IO;
 	}
 	return KINDE_OK;
@@ -65,7 +63,7 @@ read_key(int fd, const char *path, unsigned char *key, char *err,
 
 /* Makes the key: a private temporary file, linked into place. */
 static kinde_err_t
-create_key(struct kcache *c, const char *path, char *err, size_t errlen)
+create_key(struct kcache *c, const char *path, struct errrec *err)
 {
 	unsigned char key[AUTHMAC_KEY_LEN], r[8];
 	char tmp[CACHE_NAME_MAX], hex[17];
@@ -74,8 +72,8 @@ create_key(struct kcache *c, const char *path, char *err, size_t errlen)
 
 	if (RAND_bytes(key, sizeof(key)) != 1 ||
 	    RAND_bytes(r, sizeof(r)) != 1) {
-		kinde_fmt(err, errlen, "%s: no random bytes for a new key",
-			  path);
+		errrec_write(err, "%s: no random bytes for a new key",
+			     path);
 		goto out;
 	}
 	kinde_hex(r, sizeof(r), hex);
@@ -83,15 +81,15 @@ create_key(struct kcache *c, const char *path, char *err, size_t errlen)
 	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 	if (fd < 0) {
-		kinde_fmt(err, errlen, "%s: cannot create: %s", path,
-			  strerror(errno));
+		errrec_write(err, "%s: cannot create: %s", path,
+			     strerror(errno));
 		goto out;
 	}
 	if (fchmod(fd, 0600) != 0 ||
 	    write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
 	    fsync(fd) != 0) {
-		kinde_fmt(err, errlen, "%s: cannot write: %s", path,
-			  strerror(errno));
+		errrec_write(err, "%s: cannot write: %s", path,
+			     strerror(errno));
 		close(fd);
 		unlinkat(c->dirfd, tmp, 0);
 		goto out;
@@ -101,8 +99,8 @@ create_key(struct kcache *c, const char *path, char *err, size_t errlen)
 	 * both use it. */
 	if (linkat(c->dirfd, tmp, c->dirfd, AUTHMAC_KEY_NAME, 0) != 0 &&
 	    errno != EEXIST) {
-		kinde_fmt(err, errlen, "%s: cannot create: %s", path,
-			  strerror(errno));
+		errrec_write(err, "%s: cannot create: %s", path,
+			     strerror(errno));
 		unlinkat(c->dirfd, tmp, 0);
 		goto out;
 	}
@@ -113,23 +111,23 @@ out:
 	return rc;
 }
 
-kinde_err_t
-authmac_key_load(const kinde_config_t *cfg, bool create,
-		 unsigned char key[AUTHMAC_KEY_LEN], char *err, size_t errlen)
+static kinde_err_t
+key_load(const kinde_config_t *cfg, bool create,
+	 unsigned char key[AUTHMAC_KEY_LEN], struct errrec *err)
 {
 	struct kcache c = { .dirfd = -1 };
 	char path[4200];
 	kinde_err_t rc;
 	int fd;
 
-	rc = cache_open(cfg, &c, err, errlen);
+	rc = cache_open(cfg, &c, err);
 	if (rc != KINDE_OK)
 		goto out;
 	kinde_fmt(path, sizeof(path), "%s/%s", c.path, AUTHMAC_KEY_NAME);
 	fd = openat(c.dirfd, AUTHMAC_KEY_NAME,
 		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 && errno == ENOENT && create) {
-		rc = create_key(&c, path, err, errlen);
+		rc = create_key(&c, path, err);
 		if (rc != KINDE_OK)
 			goto out;
 		fd = openat(c.dirfd, AUTHMAC_KEY_NAME,
@@ -137,16 +135,29 @@ authmac_key_load(const kinde_config_t *cfg, bool create,
 	}
 	if (fd < 0) {
 		rc = errno == ELOOP ? KINDE_E_UNSAFE : KINDE_E_IO;
-		kinde_fmt(err, errlen, "%s: %s", path, errno == ELOOP ?
-			  "is a symlink; refused" : strerror(errno));
+		errrec_write(err, "%s: %s", path, errno == ELOOP ?
+			     "is a symlink; refused" : strerror(errno));
 		goto out;
 	}
-	rc = read_key(fd, path, key, err, errlen);
+	rc = read_key(fd, path, key, err);
 	close(fd);
 out:
 	if (rc != KINDE_OK)
 		kinde_wipe(key, AUTHMAC_KEY_LEN);
 	cache_close(&c);
+	return rc;
+}
+
+/* kinde.h's form: the front ends pass a buffer, not a recorder. */
+kinde_err_t
+authmac_key_load(const kinde_config_t *cfg, bool create,
+		 unsigned char key[AUTHMAC_KEY_LEN], char *err, size_t errlen)
+{
+	struct errrec rec = { "" };
+	kinde_err_t rc;
+
+	rc = key_load(cfg, create, key, &rec);
+	errrec_copy(&rec, err, errlen);
 	return rc;
 }
 
@@ -238,8 +249,9 @@ out:
 	return rc;
 }
 
-/* Decodes the base64url field [s, end) into out (AUTHMAC_FIELD_MAX + 1). */
-static bool
+/* Decodes the base64url field [s, end) into out (AUTHMAC_FIELD_MAX + 1):
+ * 0, or -1. */
+static int
 get_b64(const char *s, const char *end, char *out)
 {
 	unsigned char buf[B64URL_DECODED_MAX(AUTHMAC_FIELD_MAX / 3 * 4 + 4)];
@@ -248,10 +260,10 @@ get_b64(const char *s, const char *end, char *out)
 	if (n > AUTHMAC_FIELD_MAX / 3 * 4 + 4 ||
 	    b64url_decode(s, n, buf, &len, NULL) != 0 ||
 	    len > AUTHMAC_FIELD_MAX || memchr(buf, '\0', len) != NULL)
-		return false;
+		return -1;
 	memcpy(out, buf, len);
 	out[len] = '\0';
-	return true;
+	return 0;
 }
 
 kinde_err_t
@@ -285,8 +297,8 @@ authmac_open(const unsigned char key[AUTHMAC_KEY_LEN], const char *sealed,
 	errno = 0;
 	t = strtoll(c[0] + 1, &end, 10);
 	if (end != c[1] || c[0] + 1 == c[1] || errno != 0 || t < 0 ||
-	    !get_b64(c[1] + 1, c[2], o->user) ||
-	    !get_b64(c[2] + 1, c[3], o->identity))
+	    get_b64(c[1] + 1, c[2], o->user) != 0 ||
+	    get_b64(c[2] + 1, c[3], o->identity) != 0)
 		goto malformed;
 	r->user = o->user;
 	r->identity = o->identity;

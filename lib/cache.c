@@ -23,15 +23,14 @@
 #include <openssl/evp.h>
 
 kinde_err_t
-cache_open(const kinde_config_t *cfg, struct kcache *c, char *err,
-	   size_t errlen)
+cache_open(const kinde_config_t *cfg, struct kcache *c, struct errrec *err)
 {
-	return cache_open_dir(cfg->cache_dir, "cache_dir", c, err, errlen);
+	return cache_open_dir(cfg->cache_dir, "cache_dir", c, err);
 }
 
 kinde_err_t
 cache_open_dir(const char *path, const char *what, struct kcache *c,
-	       char *err, size_t errlen)
+	       struct errrec *err)
 {
 	struct stat st;
 	int fd;
@@ -39,26 +38,27 @@ cache_open_dir(const char *path, const char *what, struct kcache *c,
 	c->dirfd = -1;
 	kinde_fmt(c->path, sizeof(c->path), "%s", path);
 	if (mkdir(c->path, 0700) != 0 && errno != EEXIST) {
-		kinde_fmt(err, errlen, "%s %s: cannot create: %s",
-			  what, c->path, strerror(errno));
+		errrec_write(err, "%s %s: cannot create: %s",
+			     what, c->path, strerror(errno));
 		return KINDE_E_IO;
 	}
 	/* O_NOFOLLOW: a symlink planted in place of the directory fails. */
 	fd = open(c->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		kinde_fmt(err, errlen, "%s %s: %s", what, c->path,
-			  errno == ELOOP || errno == ENOTDIR ?
-			  "is a symlink or not a directory; refused" :
-			  strerror(errno));
+		errrec_write(err, "%s %s: %s", what, c->path,
+			     errno == ELOOP || errno == ENOTDIR ?
+			     "is a symlink or not a directory; refused" :
+			     strerror(errno));
 		return errno == ELOOP || errno == ENOTDIR ? KINDE_E_UNSAFE :
 		       KINDE_E_IO;
 	}
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) != 0) {
-		kinde_fmt(err, errlen,
-			  "%s %s: must be owned by uid %u and not writable by group or others (owner %u, mode %04o); refused",
-			  what, c->path, (unsigned)geteuid(),
-			  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		errrec_write(err,
+			     "%s %s: must be owned by uid %u and not writable by group or others (owner %u, mode %04o); refused",
+			     what, c->path, (unsigned)geteuid(),
+			     (unsigned)st.st_uid,
+			     (unsigned)(st.st_mode & 07777));
 		close(fd);
 		return KINDE_E_UNSAFE;
 	}

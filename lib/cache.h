@@ -12,6 +12,7 @@
 #define KINDE_CACHE_H
 
 #include "kinde.h"
+#include "errrec.h"
 
 #include <stdbool.h>
 
@@ -30,10 +31,10 @@ struct kcache {
  * c->dirfd is -1 and err says why; the caller goes on without a cache.
  */
 kinde_err_t cache_open(const kinde_config_t *cfg, struct kcache *c,
-		       char *err, size_t errlen);
+		       struct errrec *err);
 /* The same for any directory: what names it in err ("state_dir"). */
 kinde_err_t cache_open_dir(const char *path, const char *what,
-			   struct kcache *c, char *err, size_t errlen);
+			   struct kcache *c, struct errrec *err);
 void cache_close(struct kcache *c);
 
 /*

@@ -20,8 +20,8 @@
 kinde_err_t
 kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
 {
+	struct errrec err = { "" };
 	kinde_client_t *c;
-	char err[512];
 
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
@@ -30,9 +30,9 @@ kinde_client_new(const kinde_config_t *cfg, kinde_client_t **out)
 	c->cfg = cfg;
 	origin_of(cfg, &c->origin);
 	if (client_wants_cache(cfg)) {
-		if (cache_open(cfg, &c->cache, err, sizeof(err)) != KINDE_OK)
+		if (cache_open(cfg, &c->cache, &err) != KINDE_OK)
 			kinde_log(cfg, LOG_WARNING, "%s; going on without a cache",
-				  err);
+				  errrec_msg(&err));
 	} else {
 		c->cache.dirfd = -1;
 	}
@@ -69,6 +69,7 @@ kinde_client_free(kinde_client_t *c)
 {
 	if (c == NULL)
 		return;
+	transport_conn_close(&c->conn);
 	cache_close(&c->cache);
 	kinde_keyset_free(c->ks);
 	json_decref(c->discovery);
@@ -98,7 +99,7 @@ client_now(const kinde_client_t *c)
 const char *
 kinde_client_error(const kinde_client_t *c)
 {
-	return c->err;
+	return errrec_msg(&c->err);
 }
 
 kinde_err_t
@@ -106,19 +107,18 @@ client_error(kinde_client_t *c, kinde_err_t err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->err[0] == '\0') {
-		va_start(ap, fmt);
-		kinde_vfmt(c->err, sizeof(c->err), fmt, ap);
-		va_end(ap);
+	if (!errrec_isset(&c->err))
 		c->err_code = err;
-	}
+	va_start(ap, fmt);
+	errrec_vwrite(&c->err, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
 void
 client_clear_error(kinde_client_t *c)
 {
-	c->err[0] = '\0';
+	errrec_clear(&c->err);
 	c->err_code = KINDE_OK;
 	c->oauth_error[0] = '\0';
 	c->http_err = HTTP_OK;
@@ -143,15 +143,6 @@ client_ttl(const struct http_response *resp)
 	return t > TTL_MAX ? TTL_MAX : t;
 }
 
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 sleep_ms(long ms)
 {
@@ -165,7 +156,7 @@ void
 client_op_begin(kinde_client_t *c)
 {
 	if (c->op_depth++ == 0)
-		c->op_deadline_ms = monotonic_ms() + c->cfg->timeout * 1000;
+		c->op_deadline_ms = http_monotonic_ms() + c->cfg->timeout * 1000;
 }
 
 void
@@ -194,7 +185,8 @@ client_endpoint(kinde_client_t *c, const char *field,
 	/* No discovery document (404, not JSON, no such field): Kinde's
 	 * well-known paths. */
 	kinde_log(c->cfg, LOG_DEBUG, "no %s from discovery (%s); using %s",
-		  field, c->err[0] ? c->err : "absent", fallback_path);
+		  field, errrec_isset(&c->err) ? errrec_msg(&c->err) : "absent",
+		  fallback_path);
 	client_clear_error(c);
 	client_url(c, fallback_path, url, len);
 	return KINDE_OK;
@@ -207,7 +199,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 	const kinde_config_t *cfg = c->cfg;
 	const char *ep = ratelimit_endpoint(req->url);
 	long deadline = c->op_deadline_ms ? c->op_deadline_ms :
-			monotonic_ms() + cfg->timeout * 1000, wait, left;
+			http_monotonic_ms() + cfg->timeout * 1000, wait, left;
 	int64_t until, now;
 	kinde_err_t rc;
 	char when[40];
@@ -218,7 +210,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 		if (until > 0) {
 			wait = (long)(until - now) * 1000 +
 			       ratelimit_jitter_ms(500);
-			if (monotonic_ms() + wait >= deadline) {
+			if (http_monotonic_ms() + wait >= deadline) {
 				kinde_fmt_utc(until, when, sizeof(when));
 				return client_error(c, KINDE_E_RATELIMITED,
 						    "%s endpoint: the issuer rate-limited this host until %s (%llds from now); not retrying before then",
@@ -230,7 +222,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 				  ep, wait);
 			sleep_ms(wait);
 		}
-		left = deadline - monotonic_ms();
+		left = deadline - http_monotonic_ms();
 		if (left < 100) {
 			c->http_err = HTTP_E_TIMEOUT;
 			return client_error(c, KINDE_E_UNAVAILABLE,
@@ -238,8 +230,7 @@ client_request(kinde_client_t *c, struct http_request *req,
 					    req->url, cfg->timeout);
 		}
 		req->timeout_ms = left;
-		c->requests++;
-		rc = transport_perform(cfg, req, resp);
+		rc = transport_request(cfg, &c->conn, req, resp);
 		if (rc != KINDE_OK) {
 			c->http_err = resp->err;
 			return client_error(c, rc, "%s", resp->errmsg);
@@ -299,12 +290,6 @@ kinde_client_ratelimited_until(kinde_client_t *c)
 	ratelimit_list(&c->cache, &c->origin, (int64_t)time(NULL), latest,
 		       &until);
 	return until;
-}
-
-unsigned
-kinde_client_requests(const kinde_client_t *c)
-{
-	return c->requests;
 }
 
 const char *

@@ -7,8 +7,10 @@
 
 #include "kinde.h"
 #include "cache.h"
+#include "errrec.h"
 #include "http.h"
 #include "origin.h"
+#include "transport.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -23,8 +25,8 @@ struct kinde_client {
 	struct kcache cache;
 	struct origin origin;	/* of cfg: names and binds cache entries */
 	int64_t fixed_now;
-	char err[512];
-	kinde_err_t err_code;
+	struct errrec err;	/* kinde_client_error */
+	kinde_err_t err_code;	/* of the recorded error */
 
 	/* The key set in use (jwks_cache.c). */
 	kinde_keyset_t *ks;
@@ -43,7 +45,10 @@ struct kinde_client {
 	int64_t server_date;
 	int64_t server_date_local;
 
-	unsigned requests;	/* sent in this process (tests, diagnose) */
+	/* One connection for all of them while they go to one origin: a
+	 * cold login's discovery and key set, an API key's M2M token and
+	 * verification (transport.h). */
+	struct transport_conn conn;
 	/* One timeout for a whole operation (keys, M2M token, API key), not
 	 * for each of its requests: see client_op_begin. */
 	long op_deadline_ms;
@@ -99,7 +104,8 @@ kinde_err_t client_endpoint(kinde_client_t *c, const char *field,
 
 /* Records err's detail (first one wins until client_clear_error). */
 kinde_err_t client_error(kinde_client_t *c, kinde_err_t err,
-			 const char *fmt, ...) KINDE_PRINTF(3, 4);
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void client_clear_error(kinde_client_t *c);
 
 /*
@@ -148,6 +154,14 @@ bool client_keyset_usable_offline(kinde_client_t *c);
 
 /* Drops the cached M2M token for audiences (m2m.c). */
 void m2m_forget(kinde_client_t *c, const char *const *audiences);
+
+/*
+ * Sends req with an M2M token for audiences as its bearer (m2m.c): a
+ * cached token the issuer answers 401 earns one retry with a new one.
+ * The bearer is wiped after each attempt; the caller frees resp->body.
+ */
+kinde_err_t m2m_request(kinde_client_t *c, const char *const *audiences,
+			struct http_request *req, struct http_response *resp);
 
 /* "<domain><path>" into buf. */
 void client_url(const kinde_client_t *c, const char *path, char *buf,

@@ -8,6 +8,7 @@
 #include "denylist.h"
 #include "log.h"
 #include "safefile.h"
+#include "url.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,110 +23,141 @@
 
 #define OFF(f) offsetof(struct kinde_config, f)
 
+/*
+ * The words of the word-valued options, owned here: kinde_config_set
+ * accepts them and its messages list them from these arrays, and a test
+ * holds pam_kinde.conf(5) to them.  An OT_ENUM field takes the index of
+ * the word (the order of enum kinde_mode, enum kinde_audit, enum
+ * kinde_account_check); an OT_FLAGS field the bits 1 << index
+ * (KINDE_TOKEN_USER, KINDE_TOKEN_M2M).
+ */
+static const char *const mode_words[] = { "auto", "token", "apikey",
+					  "device", NULL };
+static const char *const audit_words[] = { "text", "json", NULL };
+static const char *const token_type_words[] = { "user", "m2m", NULL };
+static const char *const account_check_words[] = { "none", "kinde",
+						   NULL };
+
 static const struct kinde_option options[] = {
-	{ "domain", OPT_URL, OFF(domain), 0, 0,
+	{ "domain", OT_URL, OFF(domain), 0, 0,
 	  "Kinde domain, https://<sub>.kinde.com or a custom domain" },
-	{ "issuer", OPT_URL, OFF(issuer), 0, 0,
+	{ "issuer", OT_URL, OFF(issuer), 0, 0,
 	  "expected iss claim, byte for byte (default: domain)" },
-	{ "jwks_uri", OPT_URL, OFF(jwks_uri), 0, 0,
+	{ "jwks_uri", OT_URL, OFF(jwks_uri), 0, 0,
 	  "key set URL (default: from discovery, else <domain>/.well-known/jwks)" },
-	{ "jwks_file", OPT_PATH, OFF(jwks_file), 0, 0,
+	{ "jwks_file", OT_PATH, OFF(jwks_file), 0, 0,
 	  "pinned local key set; no network (air-gapped hosts)" },
-	{ "audience", OPT_LIST, OFF(audience), 0, 0,
+	{ "audience", OT_LIST, OFF(audience), 0, 0,
 	  "accepted aud values, any of (default: not checked)" },
-	{ "algorithms", OPT_ALGS, OFF(algorithms), 0, 0,
+	{ "algorithms", OT_ALGS, OFF(algorithms), 0, 0,
 	  "allowed JWS algorithms (default RS256)" },
-	{ "leeway", OPT_INT, OFF(leeway), 0, 3600,
+	{ "leeway", OT_INT, OFF(leeway), 0, 3600,
 	  "clock skew tolerance in seconds (default 60)" },
-	{ "require_scopes", OPT_LIST, OFF(require_scopes), 0, 0,
+	{ "require_scopes", OT_LIST, OFF(require_scopes), 0, 0,
 	  "scopes the token or API key must all carry" },
-	{ "require_permissions", OPT_LIST, OFF(require_permissions), 0, 0,
+	{ "require_permissions", OT_LIST, OFF(require_permissions), 0, 0,
 	  "permissions the token must all carry" },
-	{ "allowed_orgs", OPT_LIST, OFF(allowed_orgs), 0, 0,
+	{ "allowed_orgs", OT_LIST, OFF(allowed_orgs), 0, 0,
 	  "org codes accepted, any of (default: any)" },
-	{ "allowed_client_ids", OPT_LIST, OFF(allowed_client_ids), 0, 0,
+	{ "allowed_client_ids", OT_LIST, OFF(allowed_client_ids), 0, 0,
 	  "azp (client id) values accepted, any of (default: any)" },
-	{ "token_types", OPT_TOKEN_TYPES, OFF(token_types), 0, 0,
-	  "user, m2m or both (default both)" },
-	{ "allow_any_token", OPT_BOOL, OFF(allow_any_token), 0, 0,
+	{ "require_roles", OT_LIST, OFF(require_roles), 0, 0,
+	  "role keys the user must all hold (token roles claim; Management API for keys and account_check)" },
+	{ "allowed_roles", OT_LIST, OFF(allowed_roles), 0, 0,
+	  "role keys of which the user must hold one (default: any)" },
+	{ "token_types", OT_FLAGS, OFF(token_types), 0, 0,
+	  "token types accepted, any of the words (default both)",
+	  token_type_words },
+	{ "allow_any_token", OT_BOOL, OFF(allow_any_token), 0, 0,
 	  "allow a policy with no audience, required scope or permission" },
-	{ "user_claim", OPT_STRING, OFF(user_claim), 0, 0,
+	{ "user_claim", OT_STRING, OFF(user_claim), 0, 0,
 	  "claim naming the local user (default sub)" },
-	{ "user_map_file", OPT_PATH, OFF(user_map_file), 0, 0,
+	{ "user_map_file", OT_PATH, OFF(user_map_file), 0, 0,
 	  "file of '<value> <user>[,<user>...]' lines" },
-	{ "strip_domain", OPT_STRING, OFF(strip_domain), 0, 0,
+	{ "strip_domain", OT_STRING, OFF(strip_domain), 0, 0,
 	  "remove @<domain> from the mapped value (email claims)" },
-	{ "mode", OPT_MODE, OFF(mode), 0, 0,
-	  "auto, token, apikey or device (default auto)" },
-	{ "prompt", OPT_STRING, OFF(prompt), 0, 0,
+	{ "mode", OT_ENUM, OFF(mode), 0, 0,
+	  "what the answer is taken as, one of the words (default auto)",
+	  mode_words },
+	{ "prompt", OT_STRING, OFF(prompt), 0, 0,
 	  "conversation prompt" },
-	{ "use_first_pass", OPT_BOOL, OFF(use_first_pass), 0, 0,
+	{ "use_first_pass", OT_BOOL, OFF(use_first_pass), 0, 0,
 	  "take the secret from an earlier module, never prompt" },
-	{ "try_first_pass", OPT_BOOL, OFF(try_first_pass), 0, 0,
+	{ "try_first_pass", OT_BOOL, OFF(try_first_pass), 0, 0,
 	  "take the secret from an earlier module, else prompt" },
-	{ "account_requires_auth", OPT_BOOL, OFF(account_requires_auth), 0, 0,
+	{ "account_requires_auth", OT_BOOL, OFF(account_requires_auth), 0, 0,
 	  "account stage denies logins that did not authenticate here" },
-	{ "audit", OPT_AUDIT, OFF(audit), 0, 0,
-	  "decision log format: text or json (default text)" },
-	{ "debug", OPT_BOOL, OFF(debug), 0, 0,
+	{ "account_check", OT_ENUM, OFF(account_check), 0, 0,
+	  "whether the account stage asks the Management API if the user may log in now, one of the words (default none)",
+	  account_check_words },
+	{ "account_cache_ttl", OT_INT, OFF(account_cache_ttl), 0, 3600,
+	  "seconds an account decision is reused (default 60)" },
+	{ "account_max_stale", OT_INT, OFF(account_max_stale), 0, 7 * 86400,
+	  "seconds a cached account decision may decide while Kinde is unreachable (default 0: fail closed)" },
+	{ "audit", OT_ENUM, OFF(audit), 0, 0,
+	  "decision log format, one of the words (default text)",
+	  audit_words },
+	{ "debug", OT_BOOL, OFF(debug), 0, 0,
 	  "log every check" },
-	{ "client_id", OPT_STRING, OFF(client_id), 0, 0,
+	{ "client_id", OT_STRING, OFF(client_id), 0, 0,
 	  "M2M application client id" },
-	{ "client_secret_file", OPT_PATH, OFF(client_secret_file), 0, 0,
+	{ "client_secret_file", OT_PATH, OFF(client_secret_file), 0, 0,
 	  "file holding the M2M client secret (root-owned, 0600)" },
-	{ "m2m_audience", OPT_LIST, OFF(m2m_audience), 0, 0,
+	{ "m2m_audience", OT_LIST, OFF(m2m_audience), 0, 0,
 	  "audiences of M2M tokens (default <domain>/api)" },
-	{ "m2m_scope", OPT_LIST, OFF(m2m_scope), 0, 0,
+	{ "m2m_scope", OT_LIST, OFF(m2m_scope), 0, 0,
 	  "scopes to request for M2M tokens" },
-	{ "apikey_cache_ttl", OPT_INT, OFF(apikey_cache_ttl), 0, 3600,
+	{ "apikey_cache_ttl", OT_INT, OFF(apikey_cache_ttl), 0, 3600,
 	  "seconds an accepted API key is remembered (default 60)" },
-	{ "apikey_negative_ttl", OPT_INT, OFF(apikey_negative_ttl), 0, 3600,
+	{ "apikey_negative_ttl", OT_INT, OFF(apikey_negative_ttl), 0, 3600,
 	  "seconds a refused API key is remembered (default 10)" },
-	{ "device_client_id", OPT_STRING, OFF(device_client_id), 0, 0,
+	{ "device_client_id", OT_STRING, OFF(device_client_id), 0, 0,
 	  "client id of the application used for device logins" },
-	{ "device_scope", OPT_LIST, OFF(device_scope), 0, 0,
+	{ "device_scope", OT_LIST, OFF(device_scope), 0, 0,
 	  "scopes a device login requests (default: openid and require_scopes)" },
-	{ "device_audience", OPT_LIST, OFF(device_audience), 0, 0,
+	{ "device_audience", OT_LIST, OFF(device_audience), 0, 0,
 	  "audiences a device login requests (default: audience)" },
-	{ "device_timeout", OPT_INT, OFF(device_timeout), 10, 600,
+	{ "device_timeout", OT_INT, OFF(device_timeout), 10, 600,
 	  "seconds a device login waits for approval (default 90)" },
-	{ "cache_dir", OPT_PATH, OFF(cache_dir), 0, 0,
+	{ "device_qr", OT_BOOL, OFF(device_qr), 0, 0,
+	  "draw the device login's link as a QR code (default yes)" },
+	{ "cache_dir", OT_PATH, OFF(cache_dir), 0, 0,
 	  "on-disk cache directory (default " KINDE_CACHE_DIR ")" },
-	{ "ca_file", OPT_PATH, OFF(ca_file), 0, 0,
+	{ "ca_file", OT_PATH, OFF(ca_file), 0, 0,
 	  "CA bundle for the issuer's certificate (default: system)" },
-	{ "proxy", OPT_STRING, OFF(proxy), 0, 0,
+	{ "proxy", OT_STRING, OFF(proxy), 0, 0,
 	  "HTTPS proxy URL; environment proxies are ignored" },
-	{ "connect_timeout", OPT_INT, OFF(connect_timeout), 1, 60,
+	{ "connect_timeout", OT_INT, OFF(connect_timeout), 1, 60,
 	  "seconds to connect (default 5)" },
-	{ "timeout", OPT_INT, OFF(timeout), 1, 110,
+	{ "timeout", OT_INT, OFF(timeout), 1, 110,
 	  "seconds for a whole request (default 10)" },
-	{ "jwks_max_stale", OPT_INT, OFF(jwks_max_stale), 0, 7 * 86400,
+	{ "jwks_max_stale", OT_INT, OFF(jwks_max_stale), 0, 7 * 86400,
 	  "seconds a key set is used past its lifetime when the issuer is down (default 86400)" },
-	{ "jwks_max_age", OPT_INT, OFF(jwks_max_age), 60, 86400,
+	{ "jwks_max_age", OT_INT, OFF(jwks_max_age), 60, 86400,
 	  "seconds a fetched key set is trusted at most, whatever the issuer's max-age (default 86400)" },
-	{ "jwks_refetch_cooldown", OPT_INT, OFF(jwks_refetch_cooldown), 1, 86400,
+	{ "jwks_refetch_cooldown", OT_INT, OFF(jwks_refetch_cooldown), 1, 86400,
 	  "minimum seconds between refetches for unknown kids (default 60)" },
-	{ "net_module", OPT_PATH, OFF(net_module), 0, 0,
+	{ "net_module", OT_PATH, OFF(net_module), 0, 0,
 	  "the HTTPS transport plugin loaded on a cold cache" },
-	{ "deny_file", OPT_PATH, OFF(deny_file), 0, 0,
+	{ "deny_file", OT_PATH, OFF(deny_file), 0, 0,
 	  "file of 'sub|key_id|jti|kid VALUE' lines refused at once (root-owned)" },
-	{ "ratelimit_apikey", OPT_RATE, OFF(ratelimit_apikey), 1, 100000,
+	{ "ratelimit_apikey", OT_RATE, OFF(ratelimit_apikey), 1, 100000,
 	  "attempts per API key, N/SECONDS or off (default 100/60)" },
-	{ "ratelimit_rhost", OPT_RATE, OFF(ratelimit_rhost), 1, 100000,
+	{ "ratelimit_rhost", OT_RATE, OFF(ratelimit_rhost), 1, 100000,
 	  "attempts reaching the issuer per remote host (default 10/60)" },
-	{ "ratelimit_user", OPT_RATE, OFF(ratelimit_user), 1, 100000,
+	{ "ratelimit_user", OT_RATE, OFF(ratelimit_user), 1, 100000,
 	  "attempts per local user, N/SECONDS or off (default off)" },
-	{ "ratelimit_verify", OPT_RATE, OFF(ratelimit_verify), 1, 100000,
+	{ "ratelimit_verify", OT_RATE, OFF(ratelimit_verify), 1, 100000,
 	  "host-wide API-key verifications sent to the issuer (default 60/60)" },
-	{ "lockout_deny", OPT_INT, OFF(lockout_deny), 0, 1000,
+	{ "lockout_deny", OT_INT, OFF(lockout_deny), 0, 1000,
 	  "failures within lockout_interval that lock the user (default 0: off)" },
-	{ "lockout_interval", OPT_INT, OFF(lockout_interval), 1, 7 * 86400,
+	{ "lockout_interval", OT_INT, OFF(lockout_interval), 1, 7 * 86400,
 	  "seconds within which lockout_deny failures lock (default 900)" },
-	{ "lockout_unlock_time", OPT_INT, OFF(lockout_unlock_time), 1, 7 * 86400,
+	{ "lockout_unlock_time", OT_INT, OFF(lockout_unlock_time), 1, 7 * 86400,
 	  "seconds a locked user stays locked (default 600)" },
-	{ "lockout_even_deny_root", OPT_BOOL, OFF(lockout_even_deny_root), 0, 0,
+	{ "lockout_even_deny_root", OT_BOOL, OFF(lockout_even_deny_root), 0, 0,
 	  "lock root out too (default no)" },
-	{ "state_dir", OPT_PATH, OFF(state_dir), 0, 0,
+	{ "state_dir", OT_PATH, OFF(state_dir), 0, 0,
 	  "limiter and lockout state directory (default " KINDE_STATE_DIR ")" },
 };
 
@@ -220,18 +252,16 @@ config_error(kinde_config_t *cfg, kinde_err_t err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cfg->err[0] == '\0') {
-		va_start(ap, fmt);
-		kinde_vfmt(cfg->err, sizeof(cfg->err), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	errrec_vwrite(&cfg->err, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
 const char *
 kinde_config_error(const kinde_config_t *cfg)
 {
-	return cfg->err;
+	return errrec_msg(&cfg->err);
 }
 
 kinde_config_t *
@@ -244,11 +274,13 @@ kinde_config_new(void)
 	cfg->algorithms = ALG_DEFAULT_SET;
 	cfg->leeway = 60;
 	cfg->token_types = KINDE_TOKEN_USER | KINDE_TOKEN_M2M;
-	cfg->mode = MODE_AUTO;
-	cfg->audit = AUDIT_TEXT;
+	cfg->mode = KINDE_MODE_AUTO;
+	cfg->audit = KINDE_AUDIT_TEXT;
 	cfg->apikey_cache_ttl = 60;
 	cfg->apikey_negative_ttl = 10;
+	cfg->account_cache_ttl = 60;
 	cfg->device_timeout = 90;
+	cfg->device_qr = true;
 	cfg->connect_timeout = 5;
 	cfg->timeout = 10;
 	cfg->jwks_max_stale = 86400;
@@ -282,12 +314,12 @@ kinde_config_free(kinde_config_t *cfg)
 		void *field = (char *)cfg + options[i].offset;
 
 		switch (options[i].type) {
-		case OPT_STRING:
-		case OPT_URL:
-		case OPT_PATH:
+		case OT_STRING:
+		case OT_URL:
+		case OT_PATH:
 			free(*(char **)field);
 			break;
-		case OPT_LIST:
+		case OT_LIST:
 			strlist_clear(field);
 			break;
 		default:
@@ -321,14 +353,19 @@ has_control_or_space(const char *s)
 	return false;
 }
 
+/* ------------------------------------------------------------------ */
+/* One parser a type of option: each sets the field or records why not. */
+
 /*
- * Normalises a URL option: a bare host gets https://, plain http is
- * refused (the key set must come over TLS), trailing slashes go from a
- * domain.  The issuer is kept byte for byte: it is compared, not fetched.
+ * A URL option: a bare host gets https://, plain http is refused (the
+ * key set must come over TLS), trailing slashes go from a domain.  The
+ * issuer is kept byte for byte: it is compared, not fetched.  The scheme
+ * is matched in lower case only, as written by every Kinde page:
+ * "HTTPS://x" is refused as "not an https URL".
  */
 static kinde_err_t
-parse_url(kinde_config_t *cfg, const struct kinde_option *o,
-	  const char *value, char **out)
+set_url(kinde_config_t *cfg, const struct kinde_option *o, const char *value,
+	void *field)
 {
 	const char *host;
 	size_t len;
@@ -341,11 +378,11 @@ parse_url(kinde_config_t *cfg, const struct kinde_option *o,
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s: %s uses http; only https is allowed",
 				    o->name, value);
-	if (strstr(value, "://") != NULL && strncmp(value, "https://", 8) != 0)
+	if (strstr(value, "://") != NULL && !is_https_url(value, false))
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s: %s is not an https URL", o->name,
 				    value);
-	if (strncmp(value, "https://", 8) == 0) {
+	if (is_https_url(value, false)) {
 		u = strdup(value);
 	} else {
 		u = malloc(strlen(value) + 9);
@@ -366,11 +403,57 @@ parse_url(kinde_config_t *cfg, const struct kinde_option *o,
 		while (len > 9 && u[len - 1] == '/')
 			u[--len] = '\0';
 	}
-	*out = u;
+	free(*(char **)field);
+	*(char **)field = u;
 	return KINDE_OK;
 }
 
-static bool
+/* OT_STRING and OT_PATH: a copy.  No string option means anything when
+ * empty: "prompt =" or "strip_domain =" is an unfinished line, not a
+ * setting. */
+static kinde_err_t
+set_string(kinde_config_t *cfg, const struct kinde_option *o,
+	   const char *value, void *field)
+{
+	char *s;
+
+	if (o->type == OT_STRING && value[0] == '\0')
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: an empty value means nothing here; remove the line for the default",
+				    o->name);
+	if (o->type == OT_PATH && value[0] != '/')
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\" is not an absolute path",
+				    o->name, value);
+	if ((s = strdup(value)) == NULL)
+		return KINDE_E_NOMEM;
+	free(*(char **)field);
+	*(char **)field = s;
+	return KINDE_OK;
+}
+
+static kinde_err_t
+set_list(kinde_config_t *cfg, const struct kinde_option *o,
+	 const char *value, void *field)
+{
+	struct strlist *l = field;
+	kinde_err_t rc;
+
+	/* The first value from a newer source replaces, so module
+	 * arguments win over the file. */
+	if (l->gen != cfg->source_gen) {
+		strlist_clear(l);
+		l->gen = cfg->source_gen;
+	}
+	rc = strlist_add_words(l, value);
+	if (rc == KINDE_E_CONFIG)
+		return config_error(cfg, rc, "%s: a value is too long",
+				    o->name);
+	return rc;
+}
+
+/* 0 and *out set, or -1. */
+static int
 parse_bool(const char *v, bool *out)
 {
 	static const char *const yes[] = { "1", "yes", "true", "on" };
@@ -380,30 +463,150 @@ parse_bool(const char *v, bool *out)
 	for (i = 0; i < KINDE_ARRAY_SIZE(yes); i++) {
 		if (strcasecmp(v, yes[i]) == 0) {
 			*out = true;
-			return true;
+			return 0;
 		}
 		if (strcasecmp(v, no[i]) == 0) {
 			*out = false;
-			return true;
+			return 0;
 		}
 	}
-	return false;
+	return -1;
 }
 
-static bool
+static kinde_err_t
+set_bool(kinde_config_t *cfg, const struct kinde_option *o,
+	 const char *value, void *field)
+{
+	if (value == NULL) {
+		*(bool *)field = true;
+		return KINDE_OK;
+	}
+	if (parse_bool(value, field) != 0)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\" is not a boolean (yes/no)",
+				    o->name, value);
+	return KINDE_OK;
+}
+
+/* A decimal integer in [min, max] into *out: 0, or -1. */
+static int
 parse_long(const char *v, long min, long max, long *out)
 {
 	char *end;
 	long n;
 
 	if (!isdigit((unsigned char)v[0]) && v[0] != '-')
-		return false;
+		return -1;
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return false;
+		return -1;
 	*out = n;
-	return true;
+	return 0;
+}
+
+static kinde_err_t
+set_int(kinde_config_t *cfg, const struct kinde_option *o, const char *value,
+	void *field)
+{
+	if (parse_long(value, o->min, o->max, field) != 0)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\" is not an integer in %ld..%ld",
+				    o->name, value, o->min, o->max);
+	return KINDE_OK;
+}
+
+static kinde_err_t
+set_algs(kinde_config_t *cfg, const struct kinde_option *o,
+	 const char *value, void *field)
+{
+	unsigned set;
+	char bad[128];
+	bool sym;
+
+	(void)o;
+	/* Parsed aside: a refused value leaves the allowlist as it was,
+	 * never empty (an empty one would allow nothing, and jws_parse
+	 * reads 0 as "decode only"). */
+	if (alg_parse_set(value, &set, bad, sizeof(bad)) != 0) {
+		sym = strncasecmp(bad, "HS", 2) == 0 ||
+		      strcasecmp(bad, "none") == 0;
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "algorithms: \"%s\" is %s (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA, Ed25519)",
+				    bad, sym ? "never accepted" :
+				    "not supported");
+	}
+	*(unsigned *)field = set;
+	return KINDE_OK;
+}
+
+/* The index of v among o->words, or -1. */
+static int
+word_index(const struct kinde_option *o, const char *v)
+{
+	int i;
+
+	for (i = 0; o->words[i] != NULL; i++)
+		if (strcmp(v, o->words[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* o->words joined by ", ", for the messages. */
+static void
+words_join(const struct kinde_option *o, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (o->words[n] != NULL)
+		n++;
+	strlist_join(o->words, n, ", ", buf, len);
+}
+
+static kinde_err_t
+set_enum(kinde_config_t *cfg, const struct kinde_option *o,
+	 const char *value, void *field)
+{
+	int e = word_index(o, value);
+	char list[128];
+
+	if (e < 0) {
+		words_join(o, list, sizeof(list));
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\" is not one of %s", o->name,
+				    value, list);
+	}
+	*(int *)field = e;
+	return KINDE_OK;
+}
+
+/* A list of o->words, at least one: their bits (1 << index). */
+static kinde_err_t
+set_flags(kinde_config_t *cfg, const struct kinde_option *o,
+	  const char *value, void *field)
+{
+	struct strlist w = { 0 };
+	unsigned set = 0;
+	char list[128];
+	size_t i;
+	int e, bad = strlist_add_words(&w, value) != KINDE_OK;
+
+	for (i = 0; !bad && i < w.n; i++) {
+		e = word_index(o, w.v[i]);
+		if (e < 0)
+			bad = 1;
+		else
+			set |= 1u << e;
+	}
+	strlist_clear(&w);	/* also the words before a bad one */
+	if (bad || set == 0) {
+		words_join(o, list, sizeof(list));
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "%s: \"%s\" is not a list of %s", o->name,
+				    value, list);
+	}
+	*(unsigned *)field = set;
+	return KINDE_OK;
 }
 
 /*
@@ -413,9 +616,10 @@ parse_long(const char *v, long min, long max, long *out)
  * as off: a limit of nothing would refuse every login.
  */
 static kinde_err_t
-parse_rate(kinde_config_t *cfg, const struct kinde_option *o,
-	   const char *v, struct limit_rule *out)
+set_rate(kinde_config_t *cfg, const struct kinde_option *o, const char *v,
+	 void *field)
 {
+	struct limit_rule *out = field;
 	const char *slash = strchr(v, '/');
 	char n[24];
 	long cnt, secs;
@@ -435,11 +639,11 @@ parse_rate(kinde_config_t *cfg, const struct kinde_option *o,
 				    o->name, v);
 	memcpy(n, v, len);
 	n[len] = '\0';
-	if (!parse_long(n, o->min, o->max, &cnt))
+	if (parse_long(n, o->min, o->max, &cnt) != 0)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s: \"%s\": N must be in %ld..%ld (or off)",
 				    o->name, v, o->min, o->max);
-	if (!parse_long(slash + 1, 1, 7 * 86400, &secs))
+	if (parse_long(slash + 1, 1, 7 * 86400, &secs) != 0)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s: \"%s\": SECONDS must be in 1..%d",
 				    o->name, v, 7 * 86400);
@@ -448,179 +652,46 @@ parse_rate(kinde_config_t *cfg, const struct kinde_option *o,
 	return KINDE_OK;
 }
 
-static int
-parse_token_types(const char *v, unsigned *out)
+typedef kinde_err_t (*option_setter)(kinde_config_t *cfg,
+				     const struct kinde_option *o,
+				     const char *value, void *field);
+
+static const option_setter setters[] = {
+	[OT_STRING] = set_string, [OT_URL] = set_url, [OT_PATH] = set_string,
+	[OT_LIST] = set_list, [OT_BOOL] = set_bool, [OT_INT] = set_int,
+	[OT_ALGS] = set_algs, [OT_FLAGS] = set_flags, [OT_ENUM] = set_enum,
+	[OT_RATE] = set_rate,
+};
+
+/* An unknown key is refused, never skipped: a misspelt policy key
+ * (require_scope) would otherwise leave its policy silently unset. */
+static kinde_err_t
+unknown_option(kinde_config_t *cfg, const char *key)
 {
-	struct strlist w = { 0 };
-	unsigned set = 0;
-	size_t i;
-	int rc = 0;
+	const char *near = kinde_config_suggest(key);
+	char bad[128];
 
-	if (strlist_add_words(&w, v) != 0) {
-		strlist_clear(&w);	/* words before the bad one */
-		return -1;
-	}
-	for (i = 0; i < w.n; i++) {
-		if (strcmp(w.v[i], "user") == 0)
-			set |= KINDE_TOKEN_USER;
-		else if (strcmp(w.v[i], "m2m") == 0)
-			set |= KINDE_TOKEN_M2M;
-		else
-			rc = -1;
-	}
-	strlist_clear(&w);
-	if (rc == 0 && set == 0)
-		rc = -1;
-	*out = set;
-	return rc;
-}
-
-static int
-parse_enum(const char *v, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v, names[i]) == 0)
-			return (int)i;
-	return -1;
+	kinde_escape(key, bad, sizeof(bad));
+	if (near != NULL)
+		return config_error(cfg, KINDE_E_CONFIG,
+				    "unknown option \"%s\"; did you mean \"%s\"?",
+				    bad, near);
+	return config_error(cfg, KINDE_E_CONFIG,
+			    "unknown option \"%s\" (see pam_kinde.conf(5))",
+			    bad);
 }
 
 kinde_err_t
 kinde_config_set(kinde_config_t *cfg, const char *key, const char *value)
 {
-	static const char *const modes[] = { "auto", "token", "apikey",
-					     "device" };
-	static const char *const audits[] = { "text", "json" };
 	const struct kinde_option *o = kinde_config_option(key);
-	kinde_err_t rc = KINDE_OK;
-	char bad[128];
-	void *field;
-	char *s = NULL;
-	int e;
 
-	/* An unknown key is refused, never skipped: a misspelt policy key
-	 * (require_scope) would otherwise leave its policy silently unset. */
-	if (o == NULL) {
-		const char *near = kinde_config_suggest(key);
-
-		kinde_escape(key, bad, sizeof(bad));
-		if (near != NULL)
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "unknown option \"%s\"; did you mean \"%s\"?",
-					    bad, near);
-		return config_error(cfg, KINDE_E_CONFIG,
-				    "unknown option \"%s\" (see pam_kinde.conf(5))",
-				    bad);
-	}
-	field = (char *)cfg + o->offset;
-	if (value == NULL && o->type != OPT_BOOL)
+	if (o == NULL)
+		return unknown_option(cfg, key);
+	if (value == NULL && o->type != OT_BOOL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s: needs a value (%s=...)", key, key);
-
-	switch (o->type) {
-	case OPT_STRING:
-	case OPT_PATH:
-		/* No string option means anything when empty: "prompt =" or
-		 * "strip_domain =" is an unfinished line, not a setting. */
-		if (o->type == OPT_STRING && value[0] == '\0')
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "%s: an empty value means nothing here; remove the line for the default",
-					    key);
-		if (o->type == OPT_PATH && value[0] != '/')
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "%s: \"%s\" is not an absolute path",
-					    key, value);
-		if ((s = strdup(value)) == NULL)
-			return KINDE_E_NOMEM;
-		free(*(char **)field);
-		*(char **)field = s;
-		break;
-	case OPT_URL:
-		rc = parse_url(cfg, o, value, &s);
-		if (rc != KINDE_OK)
-			return rc;
-		free(*(char **)field);
-		*(char **)field = s;
-		break;
-	case OPT_LIST: {
-		struct strlist *l = field;
-
-		/* The first value from a newer source replaces, so module
-		 * arguments win over the file. */
-		if (l->gen != cfg->source_gen) {
-			strlist_clear(l);
-			l->gen = cfg->source_gen;
-		}
-		e = strlist_add_words(l, value);
-		if (e == -1)
-			return KINDE_E_NOMEM;
-		if (e != 0)
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "%s: a value is too long", key);
-		break;
-	}
-	case OPT_BOOL:
-		if (value == NULL) {
-			*(bool *)field = true;
-		} else if (!parse_bool(value, field)) {
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "%s: \"%s\" is not a boolean (yes/no)",
-					    key, value);
-		}
-		break;
-	case OPT_INT:
-		if (!parse_long(value, o->min, o->max, field))
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "%s: \"%s\" is not an integer in %ld..%ld",
-					    key, value, o->min, o->max);
-		break;
-	case OPT_ALGS: {
-		unsigned set;
-
-		/* Parsed aside: a refused value leaves the allowlist as it
-		 * was, never empty (an empty one would allow nothing, and
-		 * jws_parse reads 0 as "decode only"). */
-		if (alg_parse_set(value, &set, bad, sizeof(bad)) != 0) {
-			bool sym = strncasecmp(bad, "HS", 2) == 0 ||
-				   strcasecmp(bad, "none") == 0;
-
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "algorithms: \"%s\" is %s (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA, Ed25519)",
-					    bad, sym ? "never accepted" :
-					    "not supported");
-		}
-		*(unsigned *)field = set;
-		break;
-	}
-	case OPT_TOKEN_TYPES: {
-		unsigned types;
-
-		if (parse_token_types(value, &types) != 0)
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "token_types: \"%s\" is not a list of user, m2m",
-					    value);
-		*(unsigned *)field = types;
-		break;
-	}
-	case OPT_MODE:
-	case OPT_AUDIT:
-		e = o->type == OPT_MODE ?
-		    parse_enum(value, modes, KINDE_ARRAY_SIZE(modes)) :
-		    parse_enum(value, audits, KINDE_ARRAY_SIZE(audits));
-		if (e < 0)
-			return config_error(cfg, KINDE_E_CONFIG,
-					    "%s: \"%s\" is not one of %s", key,
-					    value, o->type == OPT_MODE ?
-					    "auto, token, apikey, device" :
-					    "text, json");
-		*(int *)field = e;
-		break;
-	case OPT_RATE:
-		rc = parse_rate(cfg, o, value, field);
-		break;
-	}
-	return rc;
+	return setters[o->type](cfg, o, value, (char *)cfg + o->offset);
 }
 
 static char *
@@ -642,7 +713,7 @@ trim(char *s)
 static kinde_err_t
 parse_lines(kinde_config_t *cfg, const char *path, char *buf)
 {
-	char *line, *next, *key, *value, *eq, err[512];
+	char *line, *next, *key, *value, *eq;
 	kinde_err_t rc = KINDE_OK;
 	unsigned lineno = 0;
 	size_t vlen;
@@ -675,12 +746,9 @@ parse_lines(kinde_config_t *cfg, const char *path, char *buf)
 		}
 		key = trim(key);
 		rc = kinde_config_set(cfg, key, value);
-		if (rc != KINDE_OK) {
-			/* Say where: prefix the message with file:line. */
-			kinde_fmt(err, sizeof(err), "%s:%u: %s", path, lineno,
-				  cfg->err);
-			kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
-		}
+		/* Say where: prefix the message with file:line. */
+		if (rc != KINDE_OK)
+			errrec_prefix(&cfg->err, "%s:%u: ", path, lineno);
 	}
 	return rc;
 }
@@ -713,18 +781,19 @@ config_parse_buffer(kinde_config_t *cfg, const char *name, const char *text,
 kinde_err_t
 kinde_config_load_file(kinde_config_t *cfg, const char *path, bool missing_ok)
 {
-	char *buf = NULL, err[512];
+	struct errrec err = { "" };
+	char *buf = NULL;
 	kinde_err_t rc;
 	bool missing;
 	size_t len;
 
 	rc = safefile_read(path, FILE_TRUSTED, CONFIG_MAX_SIZE, &buf, &len,
-			   &missing, err, sizeof(err));
+			   &missing, &err);
 	if (rc != KINDE_OK) {
 		if (missing && missing_ok)
 			return KINDE_OK;
 		return config_error(cfg, rc == KINDE_E_IO ? KINDE_E_CONFIG : rc,
-				    "%s", err);
+				    "%s", errrec_msg(&err));
 	}
 	kinde_config_begin_source(cfg, path);
 	rc = parse_lines(cfg, path, buf);
@@ -736,30 +805,30 @@ static kinde_err_t
 check_trusted_file(kinde_config_t *cfg, const char *key, const char *path,
 		   enum file_policy policy)
 {
-	char err[512];
+	struct errrec err = { "" };
 	kinde_err_t rc;
 
 	if (path == NULL)
 		return KINDE_OK;
-	rc = safefile_check_path(path, policy, NULL, err, sizeof(err));
+	rc = safefile_check_path(path, policy, NULL, &err);
 	if (rc == KINDE_E_IO)
 		rc = KINDE_E_CONFIG;
 	if (rc != KINDE_OK)
-		return config_error(cfg, rc, "%s %s", key, err);
+		return config_error(cfg, rc, "%s %s", key, errrec_msg(&err));
 	return KINDE_OK;
 }
 
 static kinde_err_t
 load_deny_file(kinde_config_t *cfg)
 {
-	char err[512];
+	struct errrec err = { "" };
 	kinde_err_t rc;
 
 	denylist_free(cfg->deny);
 	cfg->deny = NULL;
-	rc = denylist_load(cfg->deny_file, &cfg->deny, err, sizeof(err));
+	rc = denylist_load(cfg->deny_file, &cfg->deny, &err);
 	if (rc != KINDE_OK)
-		return config_error(cfg, rc, "deny_file %s", err);
+		return config_error(cfg, rc, "deny_file %s", errrec_msg(&err));
 	return KINDE_OK;
 }
 
@@ -785,7 +854,7 @@ kinde_config_finish(kinde_config_t *cfg)
 	    cfg->client_secret_file != NULL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "client_secret_file is set but client_id is not");
-	if (cfg->mode == MODE_DEVICE && cfg->device_client_id == NULL)
+	if (cfg->mode == KINDE_MODE_DEVICE && cfg->device_client_id == NULL)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "mode=device needs device_client_id");
 	if (cfg->use_first_pass && cfg->try_first_pass)
@@ -815,10 +884,10 @@ kinde_config_check_policy(kinde_config_t *cfg)
 	 * client ids and token types do not apply to keys. */
 	bool keys_restricted = cfg->require_scopes.n > 0 ||
 			       cfg->require_permissions.n > 0;
-	bool tokens = cfg->mode != MODE_APIKEY;
+	bool tokens = cfg->mode != KINDE_MODE_APIKEY;
 	/* mode=auto takes API keys once M2M credentials are configured. */
-	bool keys = cfg->mode == MODE_APIKEY ||
-		    (cfg->mode == MODE_AUTO && cfg->client_id != NULL);
+	bool keys = cfg->mode == KINDE_MODE_APIKEY ||
+		    (cfg->mode == KINDE_MODE_AUTO && cfg->client_id != NULL);
 
 	if (cfg->allow_any_token)
 		return KINDE_OK;
@@ -828,8 +897,8 @@ kinde_config_check_policy(kinde_config_t *cfg)
 	if (keys && !keys_restricted)
 		return config_error(cfg, KINDE_E_CONFIG,
 				    "%s without require_scopes: every active API key of the issuer would log in (audience does not apply to keys); set require_scopes%s, or allow_any_token = yes if that is meant",
-				    cfg->mode == MODE_APIKEY ? "mode=apikey" :
+				    cfg->mode == KINDE_MODE_APIKEY ? "mode=apikey" :
 				    "API keys (client_id is set, mode=auto)",
-				    cfg->mode == MODE_AUTO ? " or mode = token" : "");
+				    cfg->mode == KINDE_MODE_AUTO ? " or mode = token" : "");
 	return KINDE_OK;
 }

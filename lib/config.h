@@ -7,22 +7,13 @@
 #define KINDE_CONFIG_H
 
 #include "kinde.h"
+#include "errrec.h"
 #include "limiter.h"
 #include "util.h"
-
-#ifndef KINDE_CACHE_DIR
-#define KINDE_CACHE_DIR "/var/cache/pam_kinde"
-#endif
-#ifndef KINDE_CONF_FILE
-#define KINDE_CONF_FILE "/etc/security/pam_kinde.conf"
-#endif
 
 #define KINDE_DEFAULT_PROMPT "Kinde access token or API key: "
 
 struct denylist;
-
-enum kinde_mode { MODE_AUTO, MODE_TOKEN, MODE_APIKEY, MODE_DEVICE };
-enum kinde_audit { AUDIT_TEXT, AUDIT_JSON };
 
 struct kinde_config {
 	/* Issuer and keys */
@@ -39,6 +30,8 @@ struct kinde_config {
 	struct strlist require_permissions;
 	struct strlist allowed_orgs;
 	struct strlist allowed_client_ids;
+	struct strlist require_roles;	/* role keys, all of */
+	struct strlist allowed_roles;	/* role keys, any of */
 	unsigned token_types;	/* KINDE_TOKEN_* mask */
 	bool allow_any_token;	/* no audience, scope, permission: meant */
 
@@ -46,12 +39,16 @@ struct kinde_config {
 	char *user_claim;
 	char *user_map_file;
 	char *strip_domain;
-	int mode;		/* enum kinde_mode */
+	enum kinde_mode mode;
 	char *prompt;
 	bool use_first_pass;
 	bool try_first_pass;
 	bool account_requires_auth;
-	int audit;		/* enum kinde_audit */
+	/* The account stage asks Kinde (account.c). */
+	enum kinde_account_check account_check;
+	long account_cache_ttl;
+	long account_max_stale;
+	enum kinde_audit audit;
 	bool debug;
 
 	/* M2M client and API keys */
@@ -67,6 +64,7 @@ struct kinde_config {
 	struct strlist device_scope;
 	struct strlist device_audience;
 	long device_timeout;
+	bool device_qr;
 
 	/* Network and caches */
 	char *cache_dir;
@@ -98,21 +96,28 @@ struct kinde_config {
 	void *log_ctx;
 	unsigned source_gen;
 	char source[64];
-	char err[512];
+	struct errrec err;	/* kinde_config_error */
 };
 
-enum opt_type {
-	OPT_STRING, OPT_URL, OPT_PATH, OPT_LIST, OPT_BOOL, OPT_INT,
-	OPT_ALGS, OPT_TOKEN_TYPES, OPT_MODE, OPT_AUDIT,
-	OPT_RATE	/* "N/SECONDS" or "off": struct limit_rule */
+/* The type of an option's value: which parser of config.c reads it.
+ * (OT_, not OPT_: tools/cli.h has an OPT_ enum of its own.) */
+enum kinde_opt_type {
+	OT_STRING, OT_URL, OT_PATH, OT_LIST, OT_BOOL, OT_INT,
+	OT_ALGS,
+	OT_FLAGS,	/* a list of words: a bit each (token_types) */
+	OT_ENUM,	/* one of the words: its index (mode, audit) */
+	OT_RATE		/* "N/SECONDS" or "off": struct limit_rule */
 };
 
 struct kinde_option {
 	const char *name;
-	enum opt_type type;
+	enum kinde_opt_type type;
 	size_t offset;
-	long min, max;		/* OPT_INT bounds; OPT_RATE: of N */
+	long min, max;		/* OT_INT bounds; OT_RATE: of N */
 	const char *help;
+	/* OT_ENUM, OT_FLAGS: the words the value is made of, in the order
+	 * of their values, NULL-terminated (owned by the table). */
+	const char *const *words;
 };
 
 /* The option table, for help texts and documentation checks. */
@@ -135,6 +140,7 @@ const char *kinde_config_suggest(const char *key);
 
 /* Records the first error's detail on cfg; returns err. */
 kinde_err_t config_error(kinde_config_t *cfg, kinde_err_t err,
-			 const char *fmt, ...) KINDE_PRINTF(3, 4);
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

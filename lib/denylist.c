@@ -34,10 +34,10 @@ blank(char ch)
 	return ch == ' ' || ch == '\t';
 }
 
-/* One line (no newline, NUL-terminated, len bytes).  0, or -1 with err. */
-static int
-parse_line(struct denylist *dl, char *line, size_t len, char *why,
-	   size_t whylen)
+/* One line (no newline, NUL-terminated, len bytes): KINDE_OK, or
+ * KINDE_E_CONFIG / KINDE_E_NOMEM with why. */
+static kinde_err_t
+parse_line(struct denylist *dl, char *line, size_t len, struct errrec *why)
 {
 	struct strlist *l;
 	char *p = line, *kind, *val, bad[64];
@@ -48,13 +48,13 @@ parse_line(struct denylist *dl, char *line, size_t len, char *why,
 	for (i = 0; i < len; i++)
 		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') ||
 		    (unsigned char)line[i] == 0x7f) {
-			kinde_fmt(why, whylen, "a control character");
-			return -1;
+			errrec_write(why, "a control character");
+			return KINDE_E_CONFIG;
 		}
 	while (blank(*p))
 		p++;
 	if (*p == '\0' || *p == '#')
-		return 0;
+		return KINDE_OK;
 	kind = p;
 	while (*p != '\0' && !blank(*p))
 		p++;
@@ -71,36 +71,36 @@ parse_line(struct denylist *dl, char *line, size_t len, char *why,
 	if (l == NULL) {
 		kind[klen] = '\0';
 		kinde_escape(kind, bad, sizeof(bad));
-		kinde_fmt(why, whylen,
-			  "\"%s\" is not sub, key_id, jti or kid", bad);
-		return -1;
+		errrec_write(why, "\"%s\" is not sub, key_id, jti or kid", bad);
+		return KINDE_E_CONFIG;
 	}
 	if (vlen == 0) {
-		kinde_fmt(why, whylen, "%.*s names no value", (int)klen, kind);
-		return -1;
+		errrec_write(why, "%.*s names no value", (int)klen, kind);
+		return KINDE_E_CONFIG;
 	}
 	if (*p != '\0') {
-		kinde_fmt(why, whylen,
-			  "one value a line (\"KIND VALUE\"); comments only on lines of their own");
-		return -1;
+		errrec_write(why,
+			     "one value a line (\"KIND VALUE\"); comments only on lines of their own");
+		return KINDE_E_CONFIG;
 	}
 	val[vlen] = '\0';
 	if (strlist_add(l, val) != 0) {
-		kinde_fmt(why, whylen, "out of memory");
-		return -2;
+		errrec_write(why, "out of memory");
+		return KINDE_E_NOMEM;
 	}
-	return 0;
+	return KINDE_OK;
 }
 
 kinde_err_t
 denylist_parse(struct denylist *dl, const char *name, const char *text,
-	       size_t len, char *err, size_t errlen)
+	       size_t len, struct errrec *err)
 {
-	char line[DENYLIST_MAX_LINE + 2], why[256];
+	char line[DENYLIST_MAX_LINE + 2];
+	struct errrec why;
 	size_t pos = 0, n;
 	const char *nl;
 	unsigned lineno = 0;
-	int r;
+	kinde_err_t rc;
 
 	kinde_fmt(dl->name, sizeof(dl->name), "%s", name);
 	while (pos < len) {
@@ -108,22 +108,22 @@ denylist_parse(struct denylist *dl, const char *name, const char *text,
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		if (n > DENYLIST_MAX_LINE) {
-			kinde_fmt(err, errlen, "%s:%u: line longer than %d bytes",
-				  name, lineno, DENYLIST_MAX_LINE);
+			errrec_write(err, "%s:%u: line longer than %d bytes",
+				     name, lineno, DENYLIST_MAX_LINE);
 			return KINDE_E_CONFIG;
 		}
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
+		errrec_clear(&why);
 		/* An embedded NUL would shorten the value: refuse it. */
-		if (memchr(line, '\0', n) != NULL) {
-			kinde_fmt(why, sizeof(why), "a NUL byte");
-			r = -1;
-		} else {
-			r = parse_line(dl, line, n, why, sizeof(why));
-		}
-		if (r != 0) {
-			kinde_fmt(err, errlen, "%s:%u: %s", name, lineno, why);
-			return r == -2 ? KINDE_E_NOMEM : KINDE_E_CONFIG;
+		if (memchr(line, '\0', n) != NULL)
+			rc = errrec_fail(&why, KINDE_E_CONFIG, "a NUL byte");
+		else
+			rc = parse_line(dl, line, n, &why);
+		if (rc != KINDE_OK) {
+			errrec_write(err, "%s:%u: %s", name, lineno,
+				     errrec_msg(&why));
+			return rc;
 		}
 		pos += n + (nl ? 1 : 0);
 	}
@@ -149,8 +149,7 @@ denylist_free(struct denylist *dl)
 }
 
 kinde_err_t
-denylist_load(const char *path, struct denylist **out, char *err,
-	      size_t errlen)
+denylist_load(const char *path, struct denylist **out, struct errrec *err)
 {
 	struct denylist *dl = NULL;
 	char *buf = NULL;
@@ -159,7 +158,7 @@ denylist_load(const char *path, struct denylist **out, char *err,
 
 	*out = NULL;
 	rc = safefile_read(path, FILE_TRUSTED, DENYLIST_MAX_SIZE, &buf, &len,
-			   NULL, err, errlen);
+			   NULL, err);
 	if (rc != KINDE_OK)
 		return rc == KINDE_E_UNSAFE || rc == KINDE_E_NOMEM ? rc :
 		       KINDE_E_CONFIG;
@@ -168,7 +167,7 @@ denylist_load(const char *path, struct denylist **out, char *err,
 		rc = KINDE_E_NOMEM;
 		goto out;
 	}
-	rc = denylist_parse(dl, path, buf, len, err, errlen);
+	rc = denylist_parse(dl, path, buf, len, err);
 	if (rc == KINDE_OK) {
 		*out = dl;
 		dl = NULL;

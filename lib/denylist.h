@@ -17,6 +17,7 @@
 #define KINDE_DENYLIST_H
 
 #include "kinde.h"
+#include "errrec.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -35,8 +36,7 @@ struct denylist {
  * "name:line: why" in err for a bad line; KINDE_E_NOMEM.
  */
 kinde_err_t denylist_parse(struct denylist *dl, const char *name,
-			   const char *text, size_t len, char *err,
-			   size_t errlen);
+			   const char *text, size_t len, struct errrec *err);
 void denylist_clear(struct denylist *dl);
 void denylist_free(struct denylist *dl);
 
@@ -46,8 +46,8 @@ void denylist_free(struct denylist *dl);
  * KINDE_E_UNSAFE for a file others can change, KINDE_E_CONFIG when it is
  * missing or has a bad line, with err.
  */
-kinde_err_t denylist_load(const char *path, struct denylist **out, char *err,
-			  size_t errlen);
+kinde_err_t denylist_load(const char *path, struct denylist **out,
+			  struct errrec *err);
 
 /* Whether the list (NULL: none) names value as kind ("sub", ...). */
 bool denylist_has(const struct denylist *dl, const char *kind,

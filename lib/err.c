@@ -45,6 +45,9 @@ static const char *const reasons[KINDE_R__COUNT] = {
 	[KINDE_R_DENIED] = "denied",
 	[KINDE_R_CONFIG] = "config",
 	[KINDE_R_CONV] = "conv",
+	[KINDE_R_SUSPENDED] = "suspended",
+	[KINDE_R_NOT_MEMBER] = "not_member",
+	[KINDE_R_ROLE] = "role",
 };
 
 const char *
@@ -81,9 +84,13 @@ kinde_reason_class(kinde_reason_t reason)
 		return "malformed";
 	case KINDE_R_SCOPE:
 	case KINDE_R_PERMISSION:
+	case KINDE_R_ROLE:
 		return "insufficient-scope";
 	case KINDE_R_ORG:
+	case KINDE_R_NOT_MEMBER:
 		return "org-denied";
+	case KINDE_R_SUSPENDED:
+		return "account-denied";
 	case KINDE_R_KEY_INVALID:
 	case KINDE_R_KEY_INACTIVE:
 		return "invalid-api-key";

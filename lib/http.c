@@ -9,6 +9,7 @@
 #include "kinde-build.h"
 
 #include "http.h"
+#include "url.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -276,11 +277,12 @@ default_ca_file(void)
 }
 
 /*
- * One request to url, redirects not followed: a 3xx with a Location puts
- * the absolute target in next (else next is "").
+ * One request to url on h (fresh, or reset by the previous request),
+ * redirects not followed: a 3xx with a Location puts the absolute target
+ * in next (else next is "").
  */
 static void
-perform_once(const struct http_request *req, const char *url,
+perform_once(CURL *h, const struct http_request *req, const char *url,
 	     long timeout_ms, struct http_response *r, char *next,
 	     size_t nextlen)
 {
@@ -288,16 +290,10 @@ perform_once(const struct http_request *req, const char *url,
 	char ebuf[CURL_ERROR_SIZE] = "", auth[8192], *loc = NULL;
 	struct sink s = { r, 0, req->max_response ? req->max_response :
 			  HTTP_MAX_RESPONSE, 0 };
+	long connects = 0;
 	CURLcode rc;
-	CURL *h;
 
 	next[0] = '\0';
-	h = curl_easy_init();
-	if (h == NULL) {
-		set_err(r, HTTP_E_INTERNAL, "%s: %s", url,
-			"cannot start libcurl");
-		return;
-	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
 	/* Redirects are decided in perform_follow(), never by libcurl: it
@@ -382,6 +378,18 @@ perform_once(const struct http_request *req, const char *url,
 		r->body = NULL;
 		r->body_len = 0;
 	}
+	if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects) ==
+	    CURLE_OK && connects > 0)
+		r->connects += (unsigned)connects;
+	/*
+	 * Every option back to its default before the handle serves another
+	 * request: none of this one's method, body, headers (the bearer
+	 * token), caps or timeouts may carry over, and the handle must not
+	 * keep pointers to this frame (ebuf, s) or to the freed headers.
+	 * The connections, TLS sessions and DNS cache stay: that is the
+	 * point of keeping the handle.
+	 */
+	curl_easy_reset(h);
 	/* The slist holds a copy of the bearer token: wipe it. */
 	{
 		struct curl_slist *l;
@@ -390,7 +398,6 @@ perform_once(const struct http_request *req, const char *url,
 			explicit_bzero(l->data, strlen(l->data));
 	}
 	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
 }
 
 struct url_origin {
@@ -399,13 +406,13 @@ struct url_origin {
 	char port[8];
 };
 
-/* Scheme, host and port (the default one when absent) of url. */
-static bool
+/* Scheme, host and port (the default one when absent) of url: 0, or -1. */
+static int
 url_origin_of(const char *url, struct url_origin *o)
 {
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	CURLU *u = curl_url();
-	bool ok = false;
+	int rc = -1;
 
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
@@ -418,13 +425,13 @@ url_origin_of(const char *url, struct url_origin *o)
 		strcpy(o->scheme, scheme); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy) */
 		strcpy(o->host, host); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy) */
 		strcpy(o->port, port); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy) */
-		ok = true;
+		rc = 0;
 	}
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
 	curl_url_cleanup(u);
-	return ok;
+	return rc;
 }
 
 /*
@@ -442,9 +449,9 @@ redirect_refusal(const struct http_request *req, const char *url,
 	if (req->body != NULL ||
 	    (req->method != NULL && strcmp(req->method, "GET") != 0))
 		return "a POST is never redirected (it would carry its form or bearer token there)";
-	if (strncasecmp(next, "https://", 8) != 0)
+	if (!is_https_url(next, true))
 		return "only https URLs are followed";
-	if (!url_origin_of(url, &from) || !url_origin_of(next, &to))
+	if (url_origin_of(url, &from) != 0 || url_origin_of(next, &to) != 0)
 		return "not a URL that can be checked";
 	if (strcasecmp(from.scheme, to.scheme) != 0 ||
 	    strcasecmp(from.host, to.host) != 0 ||
@@ -455,22 +462,14 @@ redirect_refusal(const struct http_request *req, const char *url,
 	return NULL;
 }
 
-static long
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The request, and the same-origin GET redirects it is allowed, within
  * the one timeout. */
 static void
-perform_follow(const struct http_request *req, struct http_response *r)
+perform_follow(CURL *h, const struct http_request *req,
+	       struct http_response *r)
 {
 	char url[HTTP_URL_MAX], next[HTTP_URL_MAX];
-	long deadline = monotonic_ms() + req->timeout_ms;
+	long deadline = http_monotonic_ms() + req->timeout_ms;
 	const char *why;
 	int hops = 0;
 
@@ -482,7 +481,7 @@ perform_follow(const struct http_request *req, struct http_response *r)
 	 * NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy) */
 	strcpy(url, req->url);
 	for (;;) {
-		perform_once(req, url, hops ? deadline - monotonic_ms() :
+		perform_once(h, req, url, hops ? deadline - http_monotonic_ms() :
 			     req->timeout_ms, r, next, sizeof(next));
 		if (r->err != HTTP_OK || next[0] == '\0')
 			return;
@@ -490,7 +489,7 @@ perform_follow(const struct http_request *req, struct http_response *r)
 		r->body = NULL;
 		r->body_len = 0;
 		why = redirect_refusal(req, url, next, hops);
-		if (why == NULL && deadline - monotonic_ms() < 1)
+		if (why == NULL && deadline - http_monotonic_ms() < 1)
 			why = "no time left to follow it";
 		if (why != NULL) {
 			set_err(r, HTTP_E_REDIRECT,
@@ -503,15 +502,109 @@ perform_follow(const struct http_request *req, struct http_response *r)
 	}
 }
 
-static void
-perform(const struct http_request *req, struct http_response *r)
+/*
+ * A session: one libcurl handle kept across the requests of one client
+ * (kinde_client_t), so they share its connection (a cold login: discovery,
+ * then the key set; an API key: M2M token, then the verification).  It is
+ * bound to one origin (scheme, host, port) with one CA file and proxy: a
+ * request to anything else first drops the handle, its connections and
+ * TLS sessions, so nothing made for one host ever serves another, whatever
+ * libcurl's own matching would allow.  After a transport error the handle
+ * is dropped too: the next request starts from a fresh connection.
+ */
+struct http_session {
+	CURL *h;
+	struct url_origin origin;
+	char *ca_file;		/* as the handle was set up; NULL: none */
+	char *proxy;
+};
+
+static bool
+same_str(const char *a, const char *b)
 {
-	sigset_t pipe_set, old;
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Whether req may use the session's handle and connection. */
+static bool
+session_fits(const struct http_session *s, const struct http_request *req,
+	     const struct url_origin *o)
+{
+	return strcasecmp(s->origin.scheme, o->scheme) == 0 &&
+	       strcasecmp(s->origin.host, o->host) == 0 &&
+	       strcmp(s->origin.port, o->port) == 0 &&
+	       same_str(s->ca_file, req->ca_file) &&
+	       same_str(s->proxy, req->proxy);
+}
+
+static void
+session_drop(struct http_session *s)
+{
+	curl_easy_cleanup(s->h);	/* NULL is fine */
+	s->h = NULL;
+	free(s->ca_file);
+	free(s->proxy);
+	s->ca_file = s->proxy = NULL;
+}
+
+/* A fresh handle for req's origin, CA file and proxy; false: no memory. */
+static bool
+session_open(struct http_session *s, const struct http_request *req,
+	     const struct url_origin *o)
+{
+	s->origin = *o;
+	s->h = curl_easy_init();
+	s->ca_file = req->ca_file ? strdup(req->ca_file) : NULL;
+	s->proxy = req->proxy ? strdup(req->proxy) : NULL;
+	if (s->h == NULL || (req->ca_file && s->ca_file == NULL) ||
+	    (req->proxy && s->proxy == NULL)) {
+		session_drop(s);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A peer closing the connection must not kill the caller (sshd) with
+ * SIGPIPE: block it in this thread while libcurl writes (a request, or
+ * the TLS close of a kept connection), then discard any that arrived.
+ */
+static void
+pipe_block(sigset_t *old)
+{
+	sigset_t pipe_set;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, old);
+}
+
+static void
+pipe_restore(const sigset_t *old)
+{
 	struct timespec zero = { 0, 0 };
+	sigset_t pipe_set, pending;
+
+	if (sigismember(old, SIGPIPE))
+		return;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigpending(&pending);
+	if (sigismember(&pending, SIGPIPE))
+		sigtimedwait(&pipe_set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+static void
+session_perform(struct http_session *s, const struct http_request *req,
+		struct http_response *r)
+{
+	struct url_origin o;
+	sigset_t old;
 
 	memset(r, 0, sizeof(*r));
 	r->max_age = r->ratelimit_reset = r->retry_after = -1;
-	if (strncmp(req->url, "https://", 8) != 0) {
+	if (!is_https_url(req->url, false)) {
 		set_err(r, HTTP_E_URL, "%s: %s", req->url,
 			"only https URLs are allowed");
 		return;
@@ -522,26 +615,65 @@ perform(const struct http_request *req, struct http_response *r)
 			"libcurl failed to initialise");
 		return;
 	}
-	/*
-	 * A peer closing the connection must not kill the caller (sshd) with
-	 * SIGPIPE: block it in this thread, then discard any that arrived.
-	 */
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	perform_follow(req, r);
-	if (!sigismember(&old, SIGPIPE)) {
-		sigset_t pending;
-
-		sigpending(&pending);
-		if (sigismember(&pending, SIGPIPE))
-			sigtimedwait(&pipe_set, NULL, &zero);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (url_origin_of(req->url, &o) != 0) {
+		set_err(r, HTTP_E_URL, "%.200s: %s", req->url,
+			"not a URL that can be parsed");
+		return;
 	}
+	pipe_block(&old);
+	if (s->h != NULL && !session_fits(s, req, &o))
+		session_drop(s);
+	if (s->h == NULL && !session_open(s, req, &o))
+		set_err(r, HTTP_E_INTERNAL, "%s: %s", req->url,
+			"cannot start libcurl");
+	else
+		perform_follow(s->h, req, r);
+#ifdef KINDE_HTTP_NO_REUSE
+	/* The bench's "before": a fresh connection for every request. */
+	session_drop(s);
+#endif
+	if (r->err != HTTP_OK)
+		session_drop(s);
+	pipe_restore(&old);
+}
+
+static struct http_session *
+session_new(void)
+{
+	return calloc(1, sizeof(struct http_session));
+}
+
+static void
+session_free(struct http_session *s)
+{
+	sigset_t old;
+
+	if (s == NULL)
+		return;
+	pipe_block(&old);
+	session_drop(s);
+	pipe_restore(&old);
+	free(s);
+}
+
+/* One request on a handle of its own, closed after it. */
+static void
+perform(const struct http_request *req, struct http_response *r)
+{
+	struct http_session s = { 0 };
+	sigset_t old;
+
+	session_perform(&s, req, r);
+	pipe_block(&old);
+	session_drop(&s);
+	pipe_restore(&old);
 }
 
 const struct kinde_net kinde_net_v1 = {
 	KINDE_NET_ABI,
 	PACKAGE_VERSION,
 	perform,
+	session_new,
+	session_perform,
+	session_free,
 };

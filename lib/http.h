@@ -12,8 +12,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
-#define KINDE_NET_ABI 1
+#define KINDE_NET_ABI 2
 #define KINDE_NET_SYMBOL "kinde_net_v1"
 
 /* Caps: a key set, discovery document or API reply is never this big. */
@@ -64,7 +65,11 @@ struct http_response {
 	char content_type[128];
 	enum http_err err;
 	char errmsg[512];	/* what went wrong, for people */
+	unsigned connects;	/* connections opened for it (0: reused) */
 };
+
+/* Requests that share one connection (http.c says how it is bound). */
+struct http_session;
 
 /* What the plugin exports under KINDE_NET_SYMBOL. */
 struct kinde_net {
@@ -73,9 +78,33 @@ struct kinde_net {
 	/* Performs req; fills resp (err set on transport failure). */
 	void (*perform)(const struct http_request *req,
 			struct http_response *resp);
+	/*
+	 * Since ABI 2.  A session keeps its connection from one request to
+	 * the next one to the same origin, CA file and proxy; anything else
+	 * gets a fresh one.  Nothing of a request but the connection carries
+	 * over (headers, body, options).  session_new returns NULL when out
+	 * of memory; session_free(NULL) is fine.
+	 */
+	struct http_session *(*session_new)(void);
+	void (*session_perform)(struct http_session *s,
+				const struct http_request *req,
+				struct http_response *resp);
+	void (*session_free)(struct http_session *s);
 };
 
 /* The libcurl implementation (http.c). */
 extern const struct kinde_net kinde_net_v1;
+
+/* Milliseconds of the monotonic clock, for the one deadline of an
+ * operation.  Inline: the curl plugin and the core both need it and the
+ * plugin links no libkinde. */
+static inline long
+http_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 #endif

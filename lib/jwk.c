@@ -57,31 +57,31 @@ str_member(const json_t *obj, const char *name, int *bad)
 /* Decodes a base64url member.  Caller frees *out. */
 static int
 b64_member(const json_t *obj, const char *name, unsigned char **out,
-	   size_t *outlen, char *why, size_t whylen)
+	   size_t *outlen, struct errrec *why)
 {
 	const json_t *j = json_object_get(obj, name);
 	const char *s;
 	size_t len;
 
 	if (!json_is_string(j)) {
-		kinde_fmt(why, whylen, "member \"%s\" missing or not a string",
-			  name);
+		errrec_write(why, "member \"%s\" missing or not a string",
+			     name);
 		return -1;
 	}
 	s = json_string_value(j);
 	len = json_string_length(j);
 	if (len == 0 || len > JWK_MAX_MEMBER) {
-		kinde_fmt(why, whylen, "member \"%s\" has a bad length", name);
+		errrec_write(why, "member \"%s\" has a bad length", name);
 		return -1;
 	}
 	*out = malloc(B64URL_DECODED_MAX(len));
 	if (*out == NULL) {
-		kinde_fmt(why, whylen, "out of memory");
+		errrec_write(why, "out of memory");
 		return -1;
 	}
 	if (b64url_decode(s, len, *out, outlen, NULL) != 0) {
-		kinde_fmt(why, whylen, "member \"%s\" is not strict base64url",
-			  name);
+		errrec_write(why, "member \"%s\" is not strict base64url",
+			     name);
 		free(*out);
 		*out = NULL;
 		return -1;
@@ -90,7 +90,7 @@ b64_member(const json_t *obj, const char *name, unsigned char **out,
 }
 
 static int
-check_usage(const json_t *obj, char *why, size_t whylen)
+check_usage(const json_t *obj, struct errrec *why)
 {
 	const json_t *ops, *op;
 	const char *use;
@@ -100,14 +100,14 @@ check_usage(const json_t *obj, char *why, size_t whylen)
 
 	use = str_member(obj, "use", &bad);
 	if (bad || (use != NULL && strcmp(use, "sig") != 0)) {
-		kinde_fmt(why, whylen, "\"use\" is %s, not \"sig\"",
-			  use ? shown(use, e, sizeof(e)) : "not a string");
+		errrec_write(why, "\"use\" is %s, not \"sig\"",
+			     use ? shown(use, e, sizeof(e)) : "not a string");
 		return -1;
 	}
 	ops = json_object_get(obj, "key_ops");
 	if (ops != NULL) {
 		if (!json_is_array(ops)) {
-			kinde_fmt(why, whylen, "\"key_ops\" is not an array");
+			errrec_write(why, "\"key_ops\" is not an array");
 			return -1;
 		}
 		json_array_foreach(ops, i, op) {
@@ -115,7 +115,7 @@ check_usage(const json_t *obj, char *why, size_t whylen)
 			    strcmp(json_string_value(op), "verify") == 0)
 				return 0;
 		}
-		kinde_fmt(why, whylen, "\"key_ops\" does not allow \"verify\"");
+		errrec_write(why, "\"key_ops\" does not allow \"verify\"");
 		return -1;
 	}
 	return 0;
@@ -176,7 +176,7 @@ roca_fingerprint(const BIGNUM *n)
 }
 
 static int
-import_rsa(const json_t *obj, struct jwk *k, char *why, size_t whylen)
+import_rsa(const json_t *obj, struct jwk *k, struct errrec *why)
 {
 	unsigned char *n = NULL, *e = NULL;
 	size_t nlen, elen;
@@ -184,51 +184,50 @@ import_rsa(const json_t *obj, struct jwk *k, char *why, size_t whylen)
 	OSSL_PARAM_BLD *bld = NULL;
 	int rc = -1;
 
-	if (b64_member(obj, "n", &n, &nlen, why, whylen) ||
-	    b64_member(obj, "e", &e, &elen, why, whylen))
+	if (b64_member(obj, "n", &n, &nlen, why) ||
+	    b64_member(obj, "e", &e, &elen, why))
 		goto out;
 	bn_n = BN_bin2bn(n, (int)nlen, NULL);
 	bn_e = BN_bin2bn(e, (int)elen, NULL);
 	if (bn_n == NULL || bn_e == NULL) {
-		kinde_fmt(why, whylen, "out of memory");
+		errrec_write(why, "out of memory");
 		goto out;
 	}
 	k->bits = BN_num_bits(bn_n);
 	if (k->bits < JWK_RSA_MIN_BITS) {
-		kinde_fmt(why, whylen, "RSA modulus of %d bits (minimum %d)",
-			  k->bits, JWK_RSA_MIN_BITS);
+		errrec_write(why, "RSA modulus of %d bits (minimum %d)",
+			     k->bits, JWK_RSA_MIN_BITS);
 		goto out;
 	}
 	if (k->bits > JWK_RSA_MAX_BITS) {
-		kinde_fmt(why, whylen, "RSA modulus of %d bits (maximum %d)",
-			  k->bits, JWK_RSA_MAX_BITS);
+		errrec_write(why, "RSA modulus of %d bits (maximum %d)",
+			     k->bits, JWK_RSA_MAX_BITS);
 		goto out;
 	}
 	if (roca_fingerprint(bn_n)) {
-		kinde_fmt(why, whylen,
-			  "RSA modulus has the ROCA weakness (CVE-2017-15361): its private key can be recovered");
+		errrec_write(why,
+			     "RSA modulus has the ROCA weakness (CVE-2017-15361): its private key can be recovered");
 		goto out;
 	}
 	if (!BN_is_odd(bn_n)) {
-		kinde_fmt(why, whylen, "RSA modulus is even");
+		errrec_write(why, "RSA modulus is even");
 		goto out;
 	}
 	if (!BN_is_odd(bn_e) || BN_num_bits(bn_e) < 17 ||
 	    BN_cmp(bn_e, bn_n) >= 0) {
-		kinde_fmt(why, whylen,
-			  "RSA exponent must be odd, >= 65537 and < n");
+		errrec_write(why, "RSA exponent must be odd, >= 65537 and < n");
 		goto out;
 	}
 	bld = OSSL_PARAM_BLD_new();
 	if (bld == NULL ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e)) {
-		kinde_fmt(why, whylen, "out of memory");
+		errrec_write(why, "out of memory");
 		goto out;
 	}
 	k->pkey = pkey_fromdata("RSA", bld);
 	if (k->pkey == NULL) {
-		kinde_fmt(why, whylen, "OpenSSL refused the RSA key");
+		errrec_write(why, "OpenSSL refused the RSA key");
 		goto out;
 	}
 	rc = 0;
@@ -242,8 +241,8 @@ out:
 }
 
 static int
-import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
-	  size_t whylen)
+import_ec(const json_t *obj, struct jwk *k, const char *crv,
+	  struct errrec *why)
 {
 	unsigned char *x = NULL, *y = NULL, point[1 + 2 * 66];
 	size_t xlen, ylen, clen;
@@ -262,17 +261,17 @@ import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
 		clen = 48;
 		k->curve = "P-384";
 	} else {
-		kinde_fmt(why, whylen, "unsupported EC curve \"%s\"",
-			  shown(crv, e, sizeof(e)));
+		errrec_write(why, "unsupported EC curve \"%s\"",
+			     shown(crv, e, sizeof(e)));
 		return -1;
 	}
-	if (b64_member(obj, "x", &x, &xlen, why, whylen) ||
-	    b64_member(obj, "y", &y, &ylen, why, whylen))
+	if (b64_member(obj, "x", &x, &xlen, why) ||
+	    b64_member(obj, "y", &y, &ylen, why))
 		goto out;
 	if (xlen != clen || ylen != clen) {
-		kinde_fmt(why, whylen,
-			  "EC coordinates must be %zu bytes for %s", clen,
-			  k->curve);
+		errrec_write(why,
+			     "EC coordinates must be %zu bytes for %s", clen,
+			     k->curve);
 		goto out;
 	}
 	point[0] = 0x04;	/* uncompressed */
@@ -284,18 +283,18 @@ import_ec(const json_t *obj, struct jwk *k, const char *crv, char *why,
 					     group, 0) ||
 	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
 					      point, 1 + 2 * clen)) {
-		kinde_fmt(why, whylen, "out of memory");
+		errrec_write(why, "out of memory");
 		goto out;
 	}
 	k->pkey = pkey_fromdata("EC", bld);
 	if (k->pkey == NULL) {
-		kinde_fmt(why, whylen, "EC point is not on curve %s", k->curve);
+		errrec_write(why, "EC point is not on curve %s", k->curve);
 		goto out;
 	}
 	/* Belt and braces: the import checks the point, this says so. */
 	chk = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
 	if (chk == NULL || EVP_PKEY_public_check(chk) != 1) {
-		kinde_fmt(why, whylen, "EC point is not on curve %s", k->curve);
+		errrec_write(why, "EC point is not on curve %s", k->curve);
 		goto out;
 	}
 	k->bits = (int)clen * 8;
@@ -309,8 +308,8 @@ out:
 }
 
 static int
-import_okp(const json_t *obj, struct jwk *k, const char *crv, char *why,
-	   size_t whylen)
+import_okp(const json_t *obj, struct jwk *k, const char *crv,
+	   struct errrec *why)
 {
 	unsigned char *x = NULL;
 	size_t xlen;
@@ -318,20 +317,20 @@ import_okp(const json_t *obj, struct jwk *k, const char *crv, char *why,
 	int rc = -1;
 
 	if (strcmp(crv, "Ed25519") != 0) {
-		kinde_fmt(why, whylen, "unsupported OKP curve \"%s\"",
-			  shown(crv, e, sizeof(e)));
+		errrec_write(why, "unsupported OKP curve \"%s\"",
+			     shown(crv, e, sizeof(e)));
 		return -1;
 	}
 	k->curve = "Ed25519";
-	if (b64_member(obj, "x", &x, &xlen, why, whylen))
+	if (b64_member(obj, "x", &x, &xlen, why))
 		return -1;
 	if (xlen != 32) {
-		kinde_fmt(why, whylen, "Ed25519 key must be 32 bytes");
+		errrec_write(why, "Ed25519 key must be 32 bytes");
 		goto out;
 	}
 	k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, xlen);
 	if (k->pkey == NULL) {
-		kinde_fmt(why, whylen, "OpenSSL refused the Ed25519 key");
+		errrec_write(why, "OpenSSL refused the Ed25519 key");
 		goto out;
 	}
 	k->bits = 256;
@@ -355,7 +354,7 @@ jwk_fits_alg(const struct jwk *k, enum jws_alg alg)
 }
 
 int
-jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
+jwk_parse(const json_t *obj, struct jwk **out, struct errrec *why)
 {
 	const char *kty, *kid, *alg, *crv;
 	char e[64], e2[64];
@@ -365,7 +364,7 @@ jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 
 	*out = NULL;
 	if (!json_is_object(obj)) {
-		kinde_fmt(why, whylen, "not a JSON object");
+		errrec_write(why, "not a JSON object");
 		return -1;
 	}
 	kty = str_member(obj, "kty", &bad);
@@ -373,29 +372,28 @@ jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 	alg = str_member(obj, "alg", &bad);
 	crv = str_member(obj, "crv", &bad);
 	if (bad) {
-		kinde_fmt(why, whylen, "kty, kid, alg or crv is not a string");
+		errrec_write(why, "kty, kid, alg or crv is not a string");
 		return -1;
 	}
 	if (kty == NULL) {
-		kinde_fmt(why, whylen, "no \"kty\"");
+		errrec_write(why, "no \"kty\"");
 		return -1;
 	}
 	for (i = 0; i < KINDE_ARRAY_SIZE(private_members); i++) {
 		if (json_object_get(obj, private_members[i]) != NULL) {
-			kinde_fmt(why, whylen,
-				  strcmp(kty, "oct") == 0 ?
-				  "symmetric key (kty \"oct\") in a public key set" :
-				  "private key material (\"%s\") in a public key set",
-				  private_members[i]);
+			errrec_write(why, strcmp(kty, "oct") == 0 ?
+				     "symmetric key (kty \"oct\") in a public key set" :
+				     "private key material (\"%s\") in a public key set",
+				     private_members[i]);
 			return -1;
 		}
 	}
-	if (check_usage(obj, why, whylen) != 0)
+	if (check_usage(obj, why) != 0)
 		return -1;
 
 	k = calloc(1, sizeof(*k));
 	if (k == NULL) {
-		kinde_fmt(why, whylen, "out of memory");
+		errrec_write(why, "out of memory");
 		return -1;
 	}
 	k->alg = -1;
@@ -407,36 +405,37 @@ jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen)
 			goto nomem;
 		k->alg = alg_from_name(alg);
 		if (k->alg < 0) {
-			kinde_fmt(why, whylen, "unsupported key alg \"%s\"",
-				  shown(alg, e, sizeof(e)));
+			errrec_write(why, "unsupported key alg \"%s\"",
+				     shown(alg, e, sizeof(e)));
 			goto out;
 		}
 	}
 	if (strcmp(kty, "RSA") == 0) {
 		k->kty = KTY_RSA;
-		rc = import_rsa(obj, k, why, whylen);
+		rc = import_rsa(obj, k, why);
 	} else if (strcmp(kty, "EC") == 0) {
 		k->kty = KTY_EC;
-		rc = crv ? import_ec(obj, k, crv, why, whylen) : -1;
+		rc = crv ? import_ec(obj, k, crv, why) : -1;
 		if (crv == NULL)
-			kinde_fmt(why, whylen, "EC key without \"crv\"");
+			errrec_write(why, "EC key without \"crv\"");
 	} else if (strcmp(kty, "OKP") == 0) {
 		k->kty = KTY_OKP;
-		rc = crv ? import_okp(obj, k, crv, why, whylen) : -1;
+		rc = crv ? import_okp(obj, k, crv, why) : -1;
 		if (crv == NULL)
-			kinde_fmt(why, whylen, "OKP key without \"crv\"");
+			errrec_write(why, "OKP key without \"crv\"");
 	} else {
-		kinde_fmt(why, whylen, "unsupported key type \"%s\"",
-			  shown(kty, e, sizeof(e)));
+		errrec_write(why, "unsupported key type \"%s\"",
+			     shown(kty, e, sizeof(e)));
 	}
 	if (rc == 0 && k->alg >= 0 && !jwk_fits_alg(k, (enum jws_alg)k->alg)) {
-		kinde_fmt(why, whylen, "key alg %s does not fit a %s key",
-			  shown(alg, e, sizeof(e)), shown(kty, e2, sizeof(e2)));
+		errrec_write(why, "key alg %s does not fit a %s key",
+			     shown(alg, e, sizeof(e)),
+			     shown(kty, e2, sizeof(e2)));
 		rc = -1;
 	}
 	goto out;
 nomem:
-	kinde_fmt(why, whylen, "out of memory");
+	errrec_write(why, "out of memory");
 out:
 	if (rc != 0) {
 		jwk_free(k);

@@ -6,6 +6,7 @@
 #define KINDE_JWK_H
 
 #include "alg.h"
+#include "errrec.h"
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -41,7 +42,7 @@ struct jwk {
  * Builds a key from a JWK object.  Returns 0, or -1 with the reason the key
  * is unusable in why (the caller skips it and warns).
  */
-int jwk_parse(const json_t *obj, struct jwk **out, char *why, size_t whylen);
+int jwk_parse(const json_t *obj, struct jwk **out, struct errrec *why);
 void jwk_free(struct jwk *k);
 
 /* Whether key k can verify algorithm alg (type and curve). */

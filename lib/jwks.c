@@ -79,39 +79,41 @@ drop_duplicate_kids(const kinde_config_t *cfg, kinde_keyset_t *ks)
 	free(dup);
 }
 
-kinde_err_t
-kinde_keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
-		   kinde_keyset_t **out, char *errbuf, size_t errlen)
+/* kinde_keyset_parse with the detail in a recorder. */
+static kinde_err_t
+keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
+	     kinde_keyset_t **out, struct errrec *err)
 {
 	json_error_t jerr;
 	json_t *doc = NULL, *keys, *item;
 	kinde_keyset_t *ks = NULL;
 	kinde_err_t rc = KINDE_E_UNAVAILABLE;
-	char why[256], esc[128];
+	struct errrec why;
+	char esc[128];
 	struct jwk *k;
 	size_t i;
 
 	*out = NULL;
 	if (len > JWKS_MAX_SIZE) {
-		kinde_fmt(errbuf, errlen, "key set larger than %d bytes",
-			  JWKS_MAX_SIZE);
+		errrec_write(err, "key set larger than %d bytes",
+			     JWKS_MAX_SIZE);
 		return rc;
 	}
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (doc == NULL) {
-		kinde_fmt(errbuf, errlen, "key set is not valid JSON: %s",
-			  jerr.text);
+		errrec_write(err, "key set is not valid JSON: %s",
+			     jerr.text);
 		return rc;
 	}
 	keys = json_object_get(doc, "keys");
 	if (!json_is_object(doc) || !json_is_array(keys)) {
-		kinde_fmt(errbuf, errlen,
-			  "key set is not a JWKS (an object with a \"keys\" array)");
+		errrec_write(err,
+			     "key set is not a JWKS (an object with a \"keys\" array)");
 		goto out;
 	}
 	if (json_array_size(keys) > JWKS_MAX_KEYS) {
-		kinde_fmt(errbuf, errlen, "key set holds more than %d keys",
-			  JWKS_MAX_KEYS);
+		errrec_write(err, "key set holds more than %d keys",
+			     JWKS_MAX_KEYS);
 		goto out;
 	}
 	ks = calloc(1, sizeof(*ks));
@@ -124,7 +126,8 @@ kinde_keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
 		goto out;
 	}
 	json_array_foreach(keys, i, item) {
-		if (jwk_parse(item, &k, why, sizeof(why)) != 0) {
+		errrec_clear(&why);
+		if (jwk_parse(item, &k, &why) != 0) {
 			json_t *kid = json_object_get(item, "kid");
 
 			kinde_escape(json_is_string(kid) ?
@@ -132,7 +135,7 @@ kinde_keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
 				     sizeof(esc));
 			kinde_log(cfg, LOG_WARNING,
 				  "key set: key %zu (kid \"%s\") skipped: %s",
-				  i, esc, why);
+				  i, esc, errrec_msg(&why));
 			ks->skipped++;
 			continue;
 		}
@@ -149,20 +152,33 @@ out:
 }
 
 kinde_err_t
+kinde_keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
+		   kinde_keyset_t **out, char *errbuf, size_t errlen)
+{
+	struct errrec err = { "" };
+	kinde_err_t rc = keyset_parse(cfg, text, len, out, &err);
+
+	errrec_copy(&err, errbuf, errlen);
+	return rc;
+}
+
+kinde_err_t
 kinde_keyset_load_file(const kinde_config_t *cfg, const char *path,
 		       kinde_keyset_t **out, char *errbuf, size_t errlen)
 {
+	struct errrec err = { "" };
 	char *buf;
 	size_t len;
 	kinde_err_t rc;
 
 	/* A pinned key set decides who logs in: treat it like the config. */
 	rc = safefile_read(path, FILE_TRUSTED, JWKS_MAX_SIZE, &buf, &len, NULL,
-			   errbuf, errlen);
-	if (rc != KINDE_OK)
-		return rc;
-	rc = kinde_keyset_parse(cfg, buf, len, out, errbuf, errlen);
-	free(buf);
+			   &err);
+	if (rc == KINDE_OK) {
+		rc = keyset_parse(cfg, buf, len, out, &err);
+		free(buf);
+	}
+	errrec_copy(&err, errbuf, errlen);
 	return rc;
 }
 

@@ -166,7 +166,8 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 		prev_url = json_string_value(json_object_get(prev->meta, "url"));
 	req.method = "GET";
 	req.url = url;
-	/* No Authorization header: the key set is public (DESIGN §5). */
+	/* No Authorization header: Kinde's key set is public, and a
+	 * bearer token sent there would go where it is not needed. */
 	if (prev_url != NULL && strcmp(prev_url, url) == 0)
 		req.if_none_match =
 			json_string_value(json_object_get(prev->meta, "etag"));
@@ -251,16 +252,16 @@ use_stale(kinde_client_t *c, struct cache_entry *e, kinde_err_t why)
 		kinde_keyset_free(c->ks);
 		c->ks = NULL;
 		c->ks_expires_at = 0;
-		kinde_fmt(c->err + strlen(c->err), sizeof(c->err) - strlen(c->err),
-			  "; the cached key set (fetched %s ago) is past jwks_max_stale (%lds)",
-			  age, c->cfg->jwks_max_stale);
+		errrec_append(&c->err,
+			      "; the cached key set (fetched %s ago) is past jwks_max_stale (%lds)",
+			      age, c->cfg->jwks_max_stale);
 		return why;
 	}
 	kinde_fmt_duration(now - meta_int(e->meta, "fetched_at"), age,
 			   sizeof(age));
 	kinde_log(c->cfg, LOG_WARNING,
 		  "key set unavailable (%s); using the copy fetched %s ago (stale)",
-		  c->err, age);
+		  errrec_msg(&c->err), age);
 	client_clear_error(c);
 	return KINDE_OK;
 }
@@ -439,7 +440,7 @@ verify_token(kinde_client_t *c, kinde_validator_t *val, const char *token,
 	if (rc != KINDE_OK) {
 		kinde_verdict_reset(v);
 		verdict_fail(v, "keys", verdict_reason_for_error(rc),
-			     "no key set: %s", c->err);
+			     "no key set: %s", errrec_msg(&c->err));
 		return rc == KINDE_E_CONFIG || rc == KINDE_E_NOMEM ||
 		       rc == KINDE_E_RATELIMITED ? rc : KINDE_E_UNAVAILABLE;
 	}
@@ -463,7 +464,7 @@ verify_token(kinde_client_t *c, kinde_validator_t *val, const char *token,
 		kinde_verdict_reset(v);
 		verdict_fail(v, "keys", KINDE_R_UNAVAILABLE,
 			     "kid \"%s\" is not in the key set and the issuer cannot be reached: %s",
-			     kid, c->err);
+			     kid, errrec_msg(&c->err));
 		return KINDE_E_UNAVAILABLE;
 	}
 	}

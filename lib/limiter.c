@@ -89,32 +89,11 @@ limiter_digest(const char *secret, char out[65])
 	kinde_hex(md, sizeof(md), out);
 }
 
-/* The rule of a table; for LIMIT_FAIL, lockout_deny within the interval. */
-static struct limit_rule
-rule_of(const kinde_config_t *cfg, enum limit_table t)
-{
-	switch (t) {
-	case LIMIT_APIKEY:
-		return cfg->ratelimit_apikey;
-	case LIMIT_RHOST:
-		return cfg->ratelimit_rhost;
-	case LIMIT_USER:
-		return cfg->ratelimit_user;
-	case LIMIT_VERIFY:
-		return cfg->ratelimit_verify;
-	case LIMIT_FAIL:
-		return (struct limit_rule){ cfg->lockout_deny,
-					    cfg->lockout_interval };
-	default:
-		return (struct limit_rule){ 0, 0 };
-	}
-}
-
 /* How long an entry of table t matters after its last stamp. */
 static int64_t
 keep_secs(const kinde_config_t *cfg, enum limit_table t)
 {
-	struct limit_rule r = rule_of(cfg, t);
+	struct limit_rule r = kinde_config_limit(cfg, t);
 
 	if (t == LIMIT_FAIL && cfg->lockout_unlock_time > r.seconds)
 		return cfg->lockout_unlock_time;
@@ -124,8 +103,8 @@ keep_secs(const kinde_config_t *cfg, enum limit_table t)
 kinde_err_t
 limiter_open(const kinde_config_t *cfg, struct limiter **out)
 {
+	struct errrec err = { "" };
 	struct limiter *l;
-	char err[512];
 	kinde_err_t rc;
 
 	*out = NULL;
@@ -135,9 +114,9 @@ limiter_open(const kinde_config_t *cfg, struct limiter **out)
 	l->cfg = cfg;
 	l->lockfd = -1;
 	rc = cache_open_dir(cfg->state_dir ? cfg->state_dir : KINDE_STATE_DIR,
-			    "state_dir", &l->dir, err, sizeof(err));
+			    "state_dir", &l->dir, &err);
 	if (rc != KINDE_OK) {
-		kinde_log(cfg, LOG_ERR, "%s", err);
+		kinde_log(cfg, LOG_ERR, "%s", errrec_msg(&err));
 		free(l);
 		return rc;
 	}
@@ -346,7 +325,7 @@ static void
 table_prune(const kinde_config_t *cfg, struct ltable *tb,
 	    enum limit_table t, int64_t now)
 {
-	struct limit_rule r = rule_of(cfg, t);
+	struct limit_rule r = kinde_config_limit(cfg, t);
 	int64_t keep = keep_secs(cfg, t);
 	size_t i = 0;
 	unsigned j, k;
@@ -567,7 +546,7 @@ limiter_take(struct limiter *l, const struct limit_key *keys, size_t n,
 		if ((unsigned)keys[i].table >= LIMIT_FAIL ||
 		    !key_ok(keys[i].key))
 			return KINDE_E_USAGE;
-		if (rule_of(l->cfg, keys[i].table).n > 0)
+		if (kinde_config_limit(l->cfg, keys[i].table).n > 0)
 			on++;
 	}
 	if (on == 0)
@@ -576,7 +555,7 @@ limiter_take(struct limiter *l, const struct limit_key *keys, size_t n,
 		return rc;
 	for (i = 0; i < n && rc == KINDE_OK; i++) {
 		t = keys[i].table;
-		r = rule_of(l->cfg, keys[i].table);
+		r = kinde_config_limit(l->cfg, keys[i].table);
 		if (r.n <= 0)
 			continue;
 		table_load(l, keys[i].table);
@@ -595,7 +574,7 @@ limiter_take(struct limiter *l, const struct limit_key *keys, size_t n,
 		goto out;
 	for (i = 0; i < n && rc == KINDE_OK; i++) {
 		t = keys[i].table;
-		r = rule_of(l->cfg, keys[i].table);
+		r = kinde_config_limit(l->cfg, keys[i].table);
 		if (r.n <= 0)
 			continue;
 		e = entry_find(&l->tab[t], keys[i].key);
@@ -655,7 +634,7 @@ limiter_locked(struct limiter *l, const char *user, int64_t now,
 	if (until == 0)
 		return KINDE_OK;
 	hit->table = LIMIT_FAIL;
-	hit->rule = rule_of(l->cfg, LIMIT_FAIL);
+	hit->rule = kinde_config_limit(l->cfg, LIMIT_FAIL);
 	hit->retry_at = until;
 	return KINDE_E_RATELIMITED;
 }
@@ -730,7 +709,7 @@ limiter_list(struct limiter *l, int64_t now, limit_entry_fn fn, void *ctx)
 			le.key = e->key;
 			le.label = e->label[0] ? e->label : e->key;
 			le.count = e->n;
-			le.rule = rule_of(l->cfg, t);
+			le.rule = kinde_config_limit(l->cfg, t);
 			le.oldest = e->n > 0 ? e->t[0] : 0;
 			le.retry_at = t == LIMIT_FAIL ?
 				      locked_until(l->cfg, e, now) :

@@ -12,6 +12,6 @@
 
 /* Logs through cfg's sink; LOG_DEBUG lines only when cfg->debug. */
 void kinde_log(const kinde_config_t *cfg, int priority, const char *fmt, ...)
-	KINDE_PRINTF(3, 4);
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -43,7 +43,8 @@ static kinde_err_t
 read_secret(kinde_client_t *c, char **secret)
 {
 	const kinde_config_t *cfg = c->cfg;
-	char err[512], *buf = NULL, *end;
+	struct errrec err = { "" };
+	char *buf = NULL, *end;
 	size_t len;
 	kinde_err_t rc;
 
@@ -52,10 +53,11 @@ read_secret(kinde_client_t *c, char **secret)
 		return client_error(c, KINDE_E_CONFIG,
 				    "M2M tokens need client_id and client_secret_file in the config");
 	rc = safefile_read(cfg->client_secret_file, FILE_SECRET,
-			   SECRET_FILE_MAX, &buf, &len, NULL, err, sizeof(err));
+			   SECRET_FILE_MAX, &buf, &len, NULL, &err);
 	if (rc != KINDE_OK)
 		return client_error(c, rc == KINDE_E_UNSAFE ? KINDE_E_UNSAFE :
-				    KINDE_E_CONFIG, "client_secret_file %s", err);
+				    KINDE_E_CONFIG, "client_secret_file %s",
+				    errrec_msg(&err));
 	/* Editors leave a final newline; it is not part of the secret. */
 	end = buf + len;
 	while (end > buf && strchr(" \t\r\n", end[-1]) != NULL)
@@ -106,7 +108,8 @@ validate(kinde_client_t *c, const char *token, const struct strlist *aud,
 	if (rc == KINDE_E_REJECTED)
 		rc = client_error(c, KINDE_E_UNAVAILABLE,
 				  "the issuer's M2M token does not validate (%s: %s)",
-				  kinde_reason_name(v->reason), v->detail);
+				  kinde_reason_name(v->reason),
+				  kinde_verdict_detail(v));
 	if (rc == KINDE_OK) {
 		e = json_object_get(v->claims, "exp");
 		*exp = json_is_integer(e) ? json_integer_value(e) :
@@ -388,4 +391,35 @@ m2m_forget(kinde_client_t *c, const char *const *audiences)
 	if (resolve(c, audiences, NULL, &r) == KINDE_OK)
 		cache_remove(&c->cache, r.name);
 	strlist_clear(&r.aud);
+}
+
+kinde_err_t
+m2m_request(kinde_client_t *c, const char *const *audiences,
+	    struct http_request *req, struct http_response *resp)
+{
+	char *m2m = NULL;
+	int64_t exp;
+	bool cached;
+	kinde_err_t rc = KINDE_OK;
+	int attempt;
+
+	memset(resp, 0, sizeof(*resp));
+	for (attempt = 0; attempt < 2; attempt++) {
+		rc = kinde_client_m2m_token(c, audiences, NULL, attempt > 0,
+					    &m2m, &exp, &cached);
+		if (rc != KINDE_OK)
+			break;
+		req->bearer = m2m;
+		rc = client_request(c, req, resp);
+		req->bearer = NULL;
+		kinde_free_secret(m2m);
+		m2m = NULL;
+		if (rc != KINDE_OK || resp->status != 401 || !cached)
+			break;
+		/* A cached token the issuer has revoked: ask for a new one. */
+		free(resp->body);
+		memset(resp, 0, sizeof(*resp));
+		m2m_forget(c, audiences);
+	}
+	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "policy.h"
 #include "config.h"
+#include "roles.h"
 #include "verdict.h"
 
 #include <string.h>
@@ -177,21 +178,212 @@ policy_id_token_claim(const json_t *claims)
 	return NULL;
 }
 
+enum policy_step {
+	STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG, STEP_ROLE
+};
+
+/*
+ * What the host's policy is applied to: a token's claims or an API key's
+ * verify reply, as policy_apply reads them.
+ */
+struct policy_facts {
+	const char *what;	/* "token" or "key", in the messages */
+	/* What cannot carry a client id or permissions: an API key.  Its
+	 * policy checks refuse rather than skip, named after none_what. */
+	bool keyless_client_perms;
+	const char *none_what;
+	const char *azp, *org;
+	bool azp_bad, org_bad;	/* present but not a string */
+	const struct strlist *scopes, *perms;
+	bool scopes_bad, perms_bad;	/* present but of the wrong type */
+	/* Role keys (NULL: a token without a roles claim). */
+	const struct strlist *roles;
+	bool roles_bad;
+	const enum policy_step *steps;	/* which checks, in which order */
+	size_t nsteps;
+};
+
+/*
+ * The order each kind has always been judged in: with several failures it
+ * decides which reason a refusal names.  A key's own scopes come first,
+ * then what a key cannot carry (its user's roles are the Management
+ * API's: apikey.c asks them through the account check).  A member of an
+ * organization (the Management API's answer, account.c) is judged by its
+ * roles, then (unless only roles are asked) its permissions.
+ */
+static const enum policy_step token_steps[] = {
+	STEP_CLIENT, STEP_SCOPE, STEP_PERMISSION, STEP_ORG, STEP_ROLE
+};
+static const enum policy_step key_steps[] = {
+	STEP_SCOPE, STEP_PERMISSION, STEP_CLIENT, STEP_ORG
+};
+static const enum policy_step member_steps[] = {
+	STEP_ROLE, STEP_PERMISSION
+};
+
+/* An any-of check of a value the subject may carry with the wrong type:
+ * the type error is a failure of its own, and (explain) the check is
+ * still shown, on no value. */
 static int
-string_claim(const json_t *claims, const char *name, const char **out,
+allow_step(kinde_verdict_t *v, const char *claim, bool bad,
+	   const char *check, kinde_reason_t r, const struct strlist *allowed,
+	   const char *value, const char *what)
+{
+	int rc = 0;
+
+	if (bad) {
+		verdict_fail(v, claim, KINDE_R_CLAIMS, "%s is not a string",
+			     claim);
+		rc = -1;
+		if (!v->explain)
+			return rc;
+	}
+	return rc | policy_allow_any(v, check, r, allowed, value, what);
+}
+
+/* require_roles / allowed_roles: recorded only when one is set, so a
+ * trace of a host without role rules stays as it was. */
+static int
+role_step(const kinde_config_t *cfg, const struct policy_facts *f,
+	  kinde_verdict_t *v)
+{
+	char detail[512];
+	int rc;
+
+	if (!roles_wanted(cfg))
+		return 0;
+	if (f->roles_bad) {
+		verdict_fail(v, "role", KINDE_R_CLAIMS,
+			     "roles is not an array of {id, key, name} objects");
+		return -1;
+	}
+	if (f->roles == NULL) {
+		verdict_fail(v, "role", KINDE_R_ROLE,
+			     "the token has no roles claim, so require_roles / allowed_roles cannot hold: %s",
+			     ROLES_CLAIM_ADVICE);
+		return -1;
+	}
+	rc = roles_eval(&cfg->require_roles, &cfg->allowed_roles, f->roles,
+			f->what, detail, sizeof(detail));
+	if (rc == 0)
+		verdict_pass(v, "role", "%s", detail);
+	else
+		verdict_fail(v, "role", KINDE_R_ROLE, "%s", detail);
+	return rc;
+}
+
+static int
+apply_step(const kinde_config_t *cfg, const struct policy_facts *f,
+	   enum policy_step step, kinde_verdict_t *v)
+{
+	static const struct strlist none = { 0 };
+	int rc = 0;
+
+	switch (step) {
+	case STEP_CLIENT:
+		rc = allow_step(v, "azp", f->azp_bad, "client", KINDE_R_CLIENT,
+				&cfg->allowed_client_ids, f->azp,
+				f->keyless_client_perms ? f->none_what :
+				f->what);
+		break;
+	case STEP_SCOPE:
+		if (f->scopes_bad) {
+			verdict_fail(v, "scope", KINDE_R_CLAIMS,
+				     "scope is not a string or scp not an array of strings");
+			rc = -1;
+		} else {
+			rc = policy_require_all(v, "scope", KINDE_R_SCOPE,
+						&cfg->require_scopes,
+						f->scopes, f->what);
+		}
+		break;
+	case STEP_PERMISSION:
+		if (f->perms_bad) {
+			verdict_fail(v, "permission", KINDE_R_CLAIMS,
+				     "permissions is not an array of strings");
+			rc = -1;
+		} else if (f->keyless_client_perms) {
+			rc = policy_require_all(v, "permission",
+						KINDE_R_PERMISSION,
+						&cfg->require_permissions,
+						&none, f->none_what);
+		} else {
+			rc = policy_require_all(v, "permission",
+						KINDE_R_PERMISSION,
+						&cfg->require_permissions,
+						f->perms, f->what);
+		}
+		break;
+	case STEP_ORG:
+		rc = allow_step(v, "org_code", f->org_bad, "org", KINDE_R_ORG,
+				&cfg->allowed_orgs, f->org, f->what);
+		break;
+	case STEP_ROLE:
+		rc = role_step(cfg, f, v);
+		break;
+	}
+	return rc;
+}
+
+/*
+ * The one routine that applies cfg's client, scope, permission, org and
+ * role policy, to a token (policy_check_token), an API key
+ * (policy_check_key) and an organization member (policy_check_member):
+ * the steps of f, in order.  0 when all pass; without explain it stops at
+ * the first failure (the verdict keeps the first reason either way).
+ */
+static int
+policy_apply(const kinde_config_t *cfg, const struct policy_facts *f,
 	     kinde_verdict_t *v)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < f->nsteps && (rc == 0 || v->explain); i++)
+		rc |= apply_step(cfg, f, f->steps[i], v);
+	return rc ? -1 : 0;
+}
+
+/* A string claim: 0 with *out (NULL when absent or null), -1 when it is
+ * of another type. */
+static int
+string_claim(const json_t *claims, const char *name, const char **out)
 {
 	const json_t *j = json_object_get(claims, name);
 
 	*out = NULL;
 	if (j == NULL || json_is_null(j))
 		return 0;
-	if (!json_is_string(j)) {
-		verdict_fail(v, name, KINDE_R_CLAIMS, "%s is not a string",
-			     name);
+	if (!json_is_string(j))
+		return -1;
+	*out = json_string_value(j);
+	return 0;
+}
+
+/* The token type: an OIDC ID token, or a type token_types does not take,
+ * is refused.  0 when accepted. */
+static int
+check_token_type(const kinde_config_t *cfg, const json_t *claims,
+		 kinde_verdict_t *v)
+{
+	unsigned type = policy_token_type(claims);
+	const char *idc = policy_id_token_claim(claims);
+
+	if (idc != NULL) {
+		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
+			     "an OIDC ID token (has %s), not an access token",
+			     idc);
 		return -1;
 	}
-	*out = json_string_value(j);
+	if (!(cfg->token_types & type)) {
+		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
+			     "%s tokens are not accepted (token_types)",
+			     type == KINDE_TOKEN_M2M ? "m2m (client credentials)" :
+			     "user");
+		return -1;
+	}
+	verdict_pass(v, "token-type", "%s",
+		     type == KINDE_TOKEN_M2M ? "m2m" : "user");
 	return 0;
 }
 
@@ -199,60 +391,54 @@ int
 policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 		   kinde_verdict_t *v)
 {
-	struct strlist scopes = { 0 }, perms = { 0 };
-	const json_t *pj;
-	const char *azp, *org, *idc;
-	unsigned type = policy_token_type(claims);
-	int rc = 0;
+	struct strlist scopes = { 0 }, perms = { 0 }, roles = { 0 };
+	struct policy_facts f = { .what = "token", .scopes = &scopes,
+				  .perms = &perms, .steps = token_steps,
+				  .nsteps = KINDE_ARRAY_SIZE(token_steps) };
+	const json_t *pj = json_object_get(claims, "permissions");
+	int rc, has_roles;
 
-#define STEP(x) do { rc |= (x); if (rc && !v->explain) goto out; } while (0)
-	if ((idc = policy_id_token_claim(claims)) != NULL) {
-		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
-			     "an OIDC ID token (has %s), not an access token",
-			     idc);
-		STEP(-1);
-	} else if (!(cfg->token_types & type)) {
-		verdict_fail(v, "token-type", KINDE_R_TOKEN_TYPE,
-			     "%s tokens are not accepted (token_types)",
-			     type == KINDE_TOKEN_M2M ? "m2m (client credentials)" :
-			     "user");
-		STEP(-1);
-	} else {
-		verdict_pass(v, "token-type", "%s",
-			     type == KINDE_TOKEN_M2M ? "m2m" : "user");
-	}
-	STEP(string_claim(claims, "azp", &azp, v));
-	STEP(policy_allow_any(v, "client", KINDE_R_CLIENT,
-			      &cfg->allowed_client_ids, azp, "token"));
-
-	if (policy_token_scopes(claims, &scopes) != 0) {
-		verdict_fail(v, "scope", KINDE_R_CLAIMS,
-			     "scope is not a string or scp not an array of strings");
-		STEP(-1);
-	} else {
-		STEP(policy_require_all(v, "scope", KINDE_R_SCOPE,
-					&cfg->require_scopes, &scopes,
-					"token"));
-	}
-
-	pj = json_object_get(claims, "permissions");
-	if (pj != NULL && !json_is_null(pj) &&
-	    (!json_is_array(pj) || add_string_array(pj, &perms) != 0)) {
-		verdict_fail(v, "permission", KINDE_R_CLAIMS,
-			     "permissions is not an array of strings");
-		STEP(-1);
-	} else {
-		STEP(policy_require_all(v, "permission", KINDE_R_PERMISSION,
-					&cfg->require_permissions, &perms,
-					"token"));
-	}
-
-	STEP(string_claim(claims, "org_code", &org, v));
-	STEP(policy_allow_any(v, "org", KINDE_R_ORG, &cfg->allowed_orgs, org,
-			      "token"));
-#undef STEP
+	rc = check_token_type(cfg, claims, v);
+	if (rc != 0 && !v->explain)
+		goto out;
+	f.azp_bad = string_claim(claims, "azp", &f.azp) != 0;
+	f.org_bad = string_claim(claims, "org_code", &f.org) != 0;
+	f.scopes_bad = policy_token_scopes(claims, &scopes) != 0;
+	f.perms_bad = pj != NULL && !json_is_null(pj) &&
+		      (!json_is_array(pj) || add_string_array(pj, &perms) != 0);
+	has_roles = roles_from_claims(claims, &roles);
+	f.roles = has_roles == 1 ? &roles : NULL;
+	f.roles_bad = has_roles < 0;
+	rc |= policy_apply(cfg, &f, v);
 out:
 	strlist_clear(&scopes);
 	strlist_clear(&perms);
+	strlist_clear(&roles);
 	return rc ? -1 : 0;
+}
+
+int
+policy_check_key(const kinde_config_t *cfg, const struct strlist *scopes,
+		 const char *org, kinde_verdict_t *v)
+{
+	struct policy_facts f = { .what = "key", .keyless_client_perms = true,
+				  .none_what = "an API key", .org = org,
+				  .scopes = scopes, .steps = key_steps,
+				  .nsteps = KINDE_ARRAY_SIZE(key_steps) };
+
+	return policy_apply(cfg, &f, v);
+}
+
+int
+policy_check_member(const kinde_config_t *cfg, const struct strlist *roles,
+		    const struct strlist *perms, const char *what,
+		    kinde_verdict_t *v)
+{
+	struct policy_facts f = { .what = what, .roles = roles,
+				  .perms = perms, .steps = member_steps,
+				  .nsteps = perms != NULL ?
+					    KINDE_ARRAY_SIZE(member_steps) :
+					    1 };
+
+	return policy_apply(cfg, &f, v);
 }

@@ -1,6 +1,7 @@
 /*
- * policy.h - authorization: token type, client id, scopes, permissions and
- * organization.  Shared by access tokens and API keys.
+ * policy.h - authorization: token type, client id, scopes, permissions,
+ * organization and roles.  Shared by access tokens, API keys and the
+ * account check's organization members.
  */
 #ifndef KINDE_POLICY_H
 #define KINDE_POLICY_H
@@ -43,8 +44,31 @@ unsigned policy_token_type(const json_t *claims);
  */
 const char *policy_id_token_claim(const json_t *claims);
 
-/* Applies cfg's policy to a token's claims.  0 when all pass. */
+/*
+ * Applies cfg's policy to a token's claims: its type, then the client id,
+ * scopes, permissions and org.  0 when all pass.
+ */
 int policy_check_token(const kinde_config_t *cfg, const json_t *claims,
 		       kinde_verdict_t *v);
+
+/*
+ * The same policy, through the same routine, for an API key the issuer
+ * said is valid and active: its granted scopes and org.  A key carries no
+ * permission and no client id, so require_permissions and
+ * allowed_client_ids refuse every key (rather than being skipped).
+ */
+int policy_check_key(const kinde_config_t *cfg, const struct strlist *scopes,
+		     const char *org, kinde_verdict_t *v);
+
+/*
+ * The same routine for what the Management API says a user (what: "kp_x
+ * in org_y", in the messages) holds in one organization: the role rules
+ * over roles, then require_permissions over perms (NULL: roles only, an
+ * API key's user).  0 when they hold.
+ */
+int policy_check_member(const kinde_config_t *cfg,
+			const struct strlist *roles,
+			const struct strlist *perms, const char *what,
+			kinde_verdict_t *v);
 
 #endif

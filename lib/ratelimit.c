@@ -4,6 +4,7 @@
 #include "kinde-build.h"
 
 #include "ratelimit.h"
+#include "url.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -31,6 +32,35 @@ ratelimit_delay(const struct http_response *resp)
 	return d > RATELIMIT_MAX_DELAY ? RATELIMIT_MAX_DELAY : d;
 }
 
+/*
+ * The Management API's per-user paths, as the endpoint they are
+ * (Kinde limits an endpoint, not one user's URL of it):
+ * .../organizations/{org_code}/users[/{user_id}/roles|permissions].
+ */
+static void
+url_template(char *base, size_t len)
+{
+	static const char org[] = "/api/v1/organizations/";
+	char *p = strstr(base, org), *seg, *rest, tail[256];
+	const char *names[2] = { "{org_code}", "{user_id}" };
+	int i;
+
+	if (p == NULL)
+		return;
+	seg = p + sizeof(org) - 1;
+	for (i = 0; i < 2 && *seg != '\0'; i++) {
+		rest = seg + strcspn(seg, "/");
+		kinde_fmt(tail, sizeof(tail), "%s", rest);
+		kinde_fmt(seg, len - (size_t)(seg - base), "%s%s", names[i],
+			  tail);
+		/* next: past "{org_code}/users/" */
+		seg += strlen(names[i]);
+		if (strncmp(seg, "/users/", 7) != 0)
+			break;
+		seg += 7;
+	}
+}
+
 /* url without its query or fragment */
 static void
 url_base(const char *url, char *out, size_t len)
@@ -41,17 +71,17 @@ url_base(const char *url, char *out, size_t len)
 		n = len - 1;
 	memcpy(out, url, n);
 	out[n] = '\0';
+	url_template(out, len);
 }
 
 const char *
 ratelimit_endpoint(const char *url)
 {
 	char base[1024];
-	const char *path, *h = strstr(url, "://");
+	const char *path;
 
 	url_base(url, base, sizeof(base));
-	h = h ? strstr(base, "://") + 3 : base;
-	path = strchr(h, '/');
+	path = url_path(base);
 	if (path == NULL)
 		return "other";
 	if (strstr(path, "jwks") != NULL)
@@ -60,6 +90,12 @@ ratelimit_endpoint(const char *url)
 		return "discovery";
 	if (strstr(path, "api_keys/verify") != NULL)
 		return "apikey-verify";
+	if (strncmp(path, "/api/v1/organizations/", 22) == 0)
+		return strstr(path, "/roles") ? "mgmt-roles" :
+		       strstr(path, "/permissions") ? "mgmt-permissions" :
+		       "mgmt-org-users";
+	if (strcmp(path, "/api/v1/user") == 0)
+		return "mgmt-user";
 	if (strstr(path, "device") != NULL)
 		return "device";
 	if (strstr(path, "/token") != NULL)

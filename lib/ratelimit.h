@@ -25,7 +25,9 @@ long ratelimit_delay(const struct http_response *resp);
 
 /*
  * The endpoint a URL is, by its path: "jwks", "token", "apikey-verify",
- * "device", "discovery", else "other".  Names are stable (logs, CLI).
+ * "device", "discovery", "mgmt-user", "mgmt-org-users", "mgmt-roles",
+ * "mgmt-permissions", else "other".  Names are stable (logs, CLI).
+ * The Management API's per-user URLs of one endpoint share its limit.
  */
 const char *ratelimit_endpoint(const char *url);
 
@@ -38,15 +40,8 @@ int64_t ratelimit_until(struct kcache *c, const struct origin *o,
 void ratelimit_record(struct kcache *c, const struct origin *o,
 		      const char *url, int64_t until);
 
-/* One recorded 429 window, for kinde-auth ratelimit status / diagnose. */
-struct ratelimit_window {
-	const char *endpoint;	/* ratelimit_endpoint's name */
-	const char *url;	/* without the query */
-	int64_t until;
-	bool same_origin;	/* recorded under o (else another config) */
-};
-typedef void (*ratelimit_window_fn)(void *ctx,
-				    const struct ratelimit_window *w);
+/* (struct ratelimit_window, one recorded 429 window, is public: kinde.h,
+ * the host's cache section.) */
 
 /*
  * Calls fn for every window in force at now: of origin o only, or of

@@ -15,33 +15,33 @@
 
 kinde_err_t
 safefile_check_fd(int fd, const char *path, enum file_policy policy,
-		  char *err, size_t errlen)
+		  struct errrec *err)
 {
 	struct stat st;
 	mode_t forbidden = policy == FILE_SECRET ? 077 : 022;
 
 	if (fstat(fd, &st) != 0) {
-		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		errrec_write(err, "%s: %s", path, strerror(errno));
 		return KINDE_E_IO;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		kinde_fmt(err, errlen, "%s: not a regular file", path);
+		errrec_write(err, "%s: not a regular file", path);
 		return KINDE_E_UNSAFE;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		kinde_fmt(err, errlen,
-			  "%s: owned by uid %u; must be owned by root", path,
-			  (unsigned)st.st_uid);
+		errrec_write(err,
+			     "%s: owned by uid %u; must be owned by root", path,
+			     (unsigned)st.st_uid);
 		return KINDE_E_UNSAFE;
 	}
 	if (st.st_mode & forbidden) {
-		kinde_fmt(err, errlen,
-			  "%s: mode %04o is too open; %s (chmod %s)", path,
-			  (unsigned)(st.st_mode & 07777),
-			  policy == FILE_SECRET ?
-			  "a secret must not be readable by group or others" :
-			  "it must not be writable by group or others",
-			  policy == FILE_SECRET ? "600" : "644");
+		errrec_write(err,
+			     "%s: mode %04o is too open; %s (chmod %s)", path,
+			     (unsigned)(st.st_mode & 07777),
+			     policy == FILE_SECRET ?
+			     "a secret must not be readable by group or others" :
+			     "it must not be writable by group or others",
+			     policy == FILE_SECRET ? "600" : "644");
 		return KINDE_E_UNSAFE;
 	}
 	return KINDE_OK;
@@ -54,7 +54,7 @@ safefile_check_fd(int fd, const char *path, enum file_policy policy,
  */
 static kinde_err_t
 open_checked(const char *path, enum file_policy policy, bool *missing,
-	     int *fd, char *err, size_t errlen)
+	     int *fd, struct errrec *err)
 {
 	kinde_err_t rc;
 
@@ -64,10 +64,10 @@ open_checked(const char *path, enum file_policy policy, bool *missing,
 	if (*fd < 0) {
 		if (missing != NULL && errno == ENOENT)
 			*missing = true;
-		kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		errrec_write(err, "%s: %s", path, strerror(errno));
 		return KINDE_E_IO;
 	}
-	rc = safefile_check_fd(*fd, path, policy, err, errlen);
+	rc = safefile_check_fd(*fd, path, policy, err);
 	if (rc != KINDE_OK) {
 		close(*fd);
 		*fd = -1;
@@ -77,12 +77,12 @@ open_checked(const char *path, enum file_policy policy, bool *missing,
 
 kinde_err_t
 safefile_check_path(const char *path, enum file_policy policy, bool *missing,
-		    char *err, size_t errlen)
+		    struct errrec *err)
 {
 	kinde_err_t rc;
 	int fd;
 
-	rc = open_checked(path, policy, missing, &fd, err, errlen);
+	rc = open_checked(path, policy, missing, &fd, err);
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -90,8 +90,7 @@ safefile_check_path(const char *path, enum file_policy policy, bool *missing,
 
 kinde_err_t
 safefile_read(const char *path, enum file_policy policy, size_t max,
-	      char **buf, size_t *len, bool *missing, char *err,
-	      size_t errlen)
+	      char **buf, size_t *len, bool *missing, struct errrec *err)
 {
 	kinde_err_t rc;
 	char *b = NULL;
@@ -100,7 +99,7 @@ safefile_read(const char *path, enum file_policy policy, size_t max,
 	int fd;
 
 	*buf = NULL;
-	rc = open_checked(path, policy, missing, &fd, err, errlen);
+	rc = open_checked(path, policy, missing, &fd, err);
 	if (rc != KINDE_OK)
 		return rc;
 	b = malloc(max + 1);
@@ -113,7 +112,7 @@ safefile_read(const char *path, enum file_policy policy, size_t max,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			kinde_fmt(err, errlen, "%s: %s", path, strerror(errno));
+			errrec_write(err, "%s: %s", path, strerror(errno));
 			rc = KINDE_E_IO;
 			goto out;
 		}
@@ -121,15 +120,15 @@ safefile_read(const char *path, enum file_policy policy, size_t max,
 			break;
 		used += (size_t)n;
 		if (used > max) {
-			kinde_fmt(err, errlen, "%s: larger than %zu bytes",
-				  path, max);
+			errrec_write(err, "%s: larger than %zu bytes",
+				     path, max);
 			rc = KINDE_E_CONFIG;
 			goto out;
 		}
 	}
 	b[used] = '\0';
 	if (memchr(b, '\0', used) != NULL) {
-		kinde_fmt(err, errlen, "%s: contains a NUL byte", path);
+		errrec_write(err, "%s: contains a NUL byte", path);
 		rc = KINDE_E_CONFIG;
 		goto out;
 	}

@@ -7,6 +7,7 @@
 #define KINDE_SAFEFILE_H
 
 #include "kinde.h"
+#include "errrec.h"
 
 #include <stddef.h>
 
@@ -27,12 +28,11 @@ enum file_policy {
  */
 kinde_err_t safefile_read(const char *path, enum file_policy policy,
 			  size_t max, char **buf, size_t *len, bool *missing,
-			  char *err, size_t errlen);
+			  struct errrec *err);
 
 /* Checks an open descriptor against policy (what safefile_read does). */
 kinde_err_t safefile_check_fd(int fd, const char *path,
-			      enum file_policy policy, char *err,
-			      size_t errlen);
+			      enum file_policy policy, struct errrec *err);
 
 /*
  * Checks path against policy without reading it (ca_file, and a secret
@@ -40,6 +40,6 @@ kinde_err_t safefile_check_fd(int fd, const char *path,
  * for ENOENT when not NULL), KINDE_E_UNSAFE as safefile_read.
  */
 kinde_err_t safefile_check_path(const char *path, enum file_policy policy,
-				bool *missing, char *err, size_t errlen);
+				bool *missing, struct errrec *err);
 
 #endif

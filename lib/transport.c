@@ -24,10 +24,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef KINDE_NET_MODULE
-#define KINDE_NET_MODULE "/usr/lib/pam_kinde/kinde-net.so"
-#endif
-
 static const struct kinde_net *registered;
 static const struct kinde_net *loaded;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,7 +47,7 @@ transport_plugin_loaded(void)
  * checked is what is loaded (/proc/self/fd/N, so /proc must be mounted).
  */
 static const struct kinde_net *
-load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
+load_plugin(const kinde_config_t *cfg, struct errrec *err)
 {
 	const char *path = cfg->net_module ? cfg->net_module :
 			   KINDE_NET_MODULE;
@@ -67,11 +63,11 @@ load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		kinde_fmt(err, errlen, "cannot open the HTTPS transport %s: %m",
-			  path);
+		errrec_write(err, "cannot open the HTTPS transport %s: %m",
+			     path);
 		goto out;
 	}
-	if (safefile_check_fd(fd, path, FILE_TRUSTED, err, errlen) !=
+	if (safefile_check_fd(fd, path, FILE_TRUSTED, err) !=
 	    KINDE_OK) {
 		close(fd);
 		goto out;
@@ -87,17 +83,17 @@ load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
 	kinde_fmt(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
-		kinde_fmt(err, errlen, "cannot load the HTTPS transport: %s",
-			  dlerror());
+		errrec_write(err, "cannot load the HTTPS transport: %s",
+			     dlerror());
 		close(fd);
 		goto out;
 	}
 	net = dlsym(h, KINDE_NET_SYMBOL);
 	if (net == NULL || net->abi != KINDE_NET_ABI ||
 	    strcmp(net->version, PACKAGE_VERSION) != 0) {
-		kinde_fmt(err, errlen,
-			  "%s is not the HTTPS transport of pam_kinde %s",
-			  path, PACKAGE_VERSION);
+		errrec_write(err,
+			     "%s is not the HTTPS transport of pam_kinde %s",
+			     path, PACKAGE_VERSION);
 		net = NULL;
 		dlclose(h);
 		close(fd);
@@ -105,8 +101,8 @@ load_plugin(const kinde_config_t *cfg, char *err, size_t errlen)
 	}
 	if (dlopen(fdpath, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD |
 		   RTLD_NODELETE) == NULL) {
-		kinde_fmt(err, errlen, "cannot keep the HTTPS transport: %s",
-			  dlerror());
+		errrec_write(err, "cannot keep the HTTPS transport: %s",
+			     dlerror());
 		net = NULL;
 		dlclose(h);
 		close(fd);
@@ -121,19 +117,29 @@ out:
 }
 
 kinde_err_t
-transport_perform(const kinde_config_t *cfg, struct http_request *req,
-		  struct http_response *resp)
+transport_request(const kinde_config_t *cfg, struct transport_conn *conn,
+		  struct http_request *req, struct http_response *resp)
 {
 	const struct kinde_net *net = registered;
+	struct errrec err = { "" };
 
 	memset(resp, 0, sizeof(*resp));
-	if (net == NULL)
-		net = load_plugin(cfg, resp->errmsg, sizeof(resp->errmsg));
+	if (net == NULL) {
+		net = load_plugin(cfg, &err);
+		/* The plugin's ABI carries a plain buffer. */
+		errrec_copy(&err, resp->errmsg, sizeof(resp->errmsg));
+	}
 	if (net == NULL) {
 		/* An installation problem: PAM_SERVICE_ERR, not "issuer
 		 * unavailable". */
 		resp->err = HTTP_E_INTERNAL;
 		return KINDE_E_CONFIG;
+	}
+	if (conn != NULL && conn->net != net) {
+		transport_conn_close(conn);
+		conn->net = net;
+		/* Out of memory: each request on its own connection. */
+		conn->session = net->session_new();
 	}
 	req->ca_file = cfg->ca_file;
 	req->proxy = cfg->proxy;
@@ -143,13 +149,33 @@ transport_perform(const kinde_config_t *cfg, struct http_request *req,
 	if (req->max_response == 0)
 		req->max_response = HTTP_MAX_RESPONSE;
 	kinde_log(cfg, LOG_DEBUG, "%s %s", req->method, req->url);
-	net->perform(req, resp);
+	if (conn != NULL && conn->session != NULL)
+		net->session_perform(conn->session, req, resp);
+	else
+		net->perform(req, resp);
 	if (resp->err != HTTP_OK) {
 		free(resp->body);
 		resp->body = NULL;
 		return KINDE_E_UNAVAILABLE;
 	}
-	kinde_log(cfg, LOG_DEBUG, "%s %s: HTTP %ld, %zu bytes", req->method,
-		  req->url, resp->status, resp->body_len);
+	kinde_log(cfg, LOG_DEBUG, "%s %s: HTTP %ld, %zu bytes, %s connection",
+		  req->method, req->url, resp->status, resp->body_len,
+		  resp->connects ? "new" : "reused");
 	return KINDE_OK;
+}
+
+kinde_err_t
+transport_perform(const kinde_config_t *cfg, struct http_request *req,
+		  struct http_response *resp)
+{
+	return transport_request(cfg, NULL, req, resp);
+}
+
+void
+transport_conn_close(struct transport_conn *conn)
+{
+	if (conn->net != NULL && conn->session != NULL)
+		conn->net->session_free(conn->session);
+	conn->net = NULL;
+	conn->session = NULL;
 }

@@ -9,11 +9,8 @@
 #include "kinde.h"
 #include "http.h"
 
-/*
- * Makes net the transport of this process (the CLI registers the linked-in
- * kinde_net_v1).  Without it, the plugin is loaded on first use.
- */
-void kinde_transport_register(const struct kinde_net *net);
+/* (kinde_transport_register, which makes net the transport of this
+ * process, is public: kinde.h.) */
 
 /*
  * Sends req with cfg's CA file, proxy and timeouts filled in.  Returns
@@ -25,6 +22,27 @@ void kinde_transport_register(const struct kinde_net *net);
 kinde_err_t transport_perform(const kinde_config_t *cfg,
 			      struct http_request *req,
 			      struct http_response *resp);
+
+/*
+ * The connection a client keeps for all its requests (http.h's session),
+ * with the transport that made it; zeroed: none yet.
+ */
+struct transport_conn {
+	const struct kinde_net *net;
+	struct http_session *session;
+};
+
+/*
+ * transport_perform on conn's connection, opened on first use; NULL
+ * conn: a connection of its own, closed after the request.
+ */
+kinde_err_t transport_request(const kinde_config_t *cfg,
+			      struct transport_conn *conn,
+			      struct http_request *req,
+			      struct http_response *resp);
+
+/* Closes conn's connection, if any; conn may be used again. */
+void transport_conn_close(struct transport_conn *conn);
 
 /* Whether the plugin has been loaded in this process (tests, bench). */
 bool transport_plugin_loaded(void);

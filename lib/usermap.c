@@ -68,24 +68,25 @@ list_has(const char *users, const char *user)
 }
 
 /*
- * Looks value up in the map file.  1 mapped to user, 0 not (why says
- * whether the value is unmapped or mapped elsewhere), -1 file error.
+ * Calls fn(ctx, value, users) for each "<value> <user>[,<user>...]" line
+ * of the map file until it returns nonzero (that is the result).  0 at
+ * the end, -1 when the file cannot be read (why says why).
  */
 static int
-map_lookup(const char *path, const char *value, const char *user,
-	   char *why, size_t whylen)
+map_each(const char *path, int (*fn)(void *, const char *, const char *),
+	 void *ctx, char *why, size_t whylen)
 {
-	char *buf = NULL, *line, *next, *sp, err[512], esc[128], uesc[128];
-	bool found = false;
+	char *buf = NULL, *line, *next, *sp;
+	struct errrec err = { "" };
 	size_t len;
 	int rc = 0;
 
 	if (safefile_read(path, FILE_TRUSTED, MAP_FILE_MAX, &buf, &len, NULL,
-			  err, sizeof(err)) != KINDE_OK) {
-		kinde_fmt(why, whylen, "user_map_file %s", err);
+			  &err) != KINDE_OK) {
+		kinde_fmt(why, whylen, "user_map_file %s", errrec_msg(&err));
 		return -1;
 	}
-	for (line = buf; line != NULL; line = next) {
+	for (line = buf; line != NULL && rc == 0; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
@@ -96,16 +97,46 @@ map_lookup(const char *path, const char *value, const char *user,
 		if (*sp == '\0')
 			continue;	/* a value without users maps nobody */
 		*sp++ = '\0';
-		if (strcmp(line, value) != 0)
-			continue;
-		found = true;
 		sp += strspn(sp, " \t");
 		sp[strcspn(sp, " \t\r#")] = '\0';
-		if (list_has(sp, user)) {
-			rc = 1;
-			break;
-		}
+		rc = fn(ctx, line, sp);
 	}
+	free(buf);
+	return rc;
+}
+
+struct lookup {
+	const char *value, *user;
+	bool found;
+	struct strlist *values;	/* usermap_reverse */
+};
+
+static int
+lookup_line(void *ctx, const char *value, const char *users)
+{
+	struct lookup *l = ctx;
+
+	if (strcmp(value, l->value) != 0)
+		return 0;
+	l->found = true;
+	return list_has(users, l->user);
+}
+
+/*
+ * Looks value up in the map file.  1 mapped to user, 0 not (why says
+ * whether the value is unmapped or mapped elsewhere), -1 file error.
+ */
+static int
+map_lookup(const char *path, const char *value, const char *user,
+	   char *why, size_t whylen)
+{
+	struct lookup l = { value, user, false, NULL };
+	char esc[128], uesc[128];
+	bool found;
+	int rc;
+
+	rc = map_each(path, lookup_line, &l, why, whylen);
+	found = l.found;
 	if (rc == 0) {
 		kinde_escape(value, esc, sizeof(esc));
 		kinde_escape(user, uesc, sizeof(uesc));
@@ -117,8 +148,67 @@ map_lookup(const char *path, const char *value, const char *user,
 			kinde_fmt(why, whylen, "identity %s has no entry in %s",
 				  esc, path);
 	}
-	free(buf);
 	return rc;
+}
+
+static int
+reverse_line(void *ctx, const char *value, const char *users)
+{
+	struct lookup *l = ctx;
+
+	if (!list_has(users, l->user) || strlist_has(l->values, value))
+		return 0;
+	return strlist_add(l->values, value) != 0 ? -1 : 0;
+}
+
+static int
+forward_line(void *ctx, const char *value, const char *users)
+{
+	struct lookup *l = ctx;
+	char *copy, *p, *save = NULL;
+	int rc = 0;
+
+	if (strcmp(value, l->value) != 0)
+		return 0;
+	if ((copy = strdup(users)) == NULL)
+		return -1;
+	for (p = strtok_r(copy, ",", &save); p != NULL && rc == 0;
+	     p = strtok_r(NULL, ",", &save))
+		if (!strlist_has(l->values, p) && strlist_add(l->values, p))
+			rc = -1;
+	free(copy);
+	return rc;
+}
+
+int
+usermap_forward(const kinde_config_t *cfg, const char *value,
+		struct strlist *users, char *why, size_t whylen)
+{
+	struct lookup l = { value, NULL, false, users };
+
+	why[0] = '\0';
+	if (cfg->user_map_file == NULL)
+		return strlist_add(users, value) != 0 ? -1 : 0;
+	return map_each(cfg->user_map_file, forward_line, &l, why, whylen) ?
+	       -1 : 0;
+}
+
+int
+usermap_reverse(const kinde_config_t *cfg, const char *user,
+		struct strlist *values, char *why, size_t whylen)
+{
+	struct lookup l = { NULL, user, false, values };
+	int rc;
+
+	why[0] = '\0';
+	if (cfg->user_map_file == NULL)
+		rc = strlist_add(values, user);
+	else
+		rc = map_each(cfg->user_map_file, reverse_line, &l, why,
+			      whylen);
+	if (rc != 0 && why[0] == '\0')
+		kinde_fmt(why, whylen, "out of memory");
+	return rc != 0 ? -1 : 0;
 }
 
 int

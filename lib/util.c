@@ -30,7 +30,7 @@ strlist_add(struct strlist *l, const char *s)
 	return 0;
 }
 
-int
+kinde_err_t
 strlist_add_words(struct strlist *l, const char *s)
 {
 	static const char seps[] = ", \t\r\n";
@@ -43,14 +43,14 @@ strlist_add_words(struct strlist *l, const char *s)
 		if (len == 0)
 			break;
 		if (len >= sizeof(word))
-			return -2;
+			return KINDE_E_CONFIG;
 		memcpy(word, s, len);
 		word[len] = '\0';
 		if (strlist_add(l, word) < 0)
-			return -1;
+			return KINDE_E_NOMEM;
 		s += len;
 	}
-	return 0;
+	return KINDE_OK;
 }
 
 bool

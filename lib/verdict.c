@@ -27,7 +27,7 @@ kinde_verdict_reset(kinde_verdict_t *v)
 		free(v->checks[i].detail);
 	v->nchecks = 0;
 	v->reason = KINDE_R_NONE;
-	v->detail[0] = '\0';
+	errrec_clear(&v->detail);
 	json_decref(v->claims);
 	v->claims = NULL;
 	free(v->kid);
@@ -48,8 +48,8 @@ kinde_verdict_free(kinde_verdict_t *v)
 }
 
 static void
-record(kinde_verdict_t *v, const char *check, int status, const char *fmt,
-       va_list ap)
+record(kinde_verdict_t *v, const char *check, int status, kinde_reason_t r,
+       const char *fmt, va_list ap)
 {
 	struct check_rec *c;
 	char buf[512];
@@ -67,6 +67,7 @@ record(kinde_verdict_t *v, const char *check, int status, const char *fmt,
 	c = &v->checks[v->nchecks];
 	c->name = check;
 	c->status = status;
+	c->reason = r;
 	c->detail = strdup(buf);
 	if (c->detail != NULL)
 		v->nchecks++;
@@ -81,12 +82,12 @@ verdict_fail(kinde_verdict_t *v, const char *check, kinde_reason_t r,
 	if (v->reason == KINDE_R_NONE) {
 		v->reason = r;
 		va_start(ap, fmt);
-		kinde_vfmt(v->detail, sizeof(v->detail), fmt, ap);
+		errrec_vwrite(&v->detail, fmt, ap);
 		va_end(ap);
 	}
 	if (v->explain) {
 		va_start(ap, fmt);
-		record(v, check, 0, fmt, ap);
+		record(v, check, 0, r, fmt, ap);
 		va_end(ap);
 	}
 }
@@ -99,7 +100,7 @@ verdict_pass(kinde_verdict_t *v, const char *check, const char *fmt, ...)
 	if (!v->explain)
 		return;
 	va_start(ap, fmt);
-	record(v, check, 1, fmt, ap);
+	record(v, check, 1, KINDE_R_NONE, fmt, ap);
 	va_end(ap);
 }
 
@@ -111,7 +112,7 @@ verdict_skip(kinde_verdict_t *v, const char *check, const char *fmt, ...)
 	if (!v->explain)
 		return;
 	va_start(ap, fmt);
-	record(v, check, -1, fmt, ap);
+	record(v, check, -1, KINDE_R_NONE, fmt, ap);
 	va_end(ap);
 }
 
@@ -138,7 +139,7 @@ kinde_verdict_reason(const kinde_verdict_t *v)
 const char *
 kinde_verdict_detail(const kinde_verdict_t *v)
 {
-	return v->detail;
+	return errrec_msg(&v->detail);
 }
 
 size_t
@@ -154,6 +155,7 @@ kinde_verdict_check(const kinde_verdict_t *v, size_t i,
 	out->name = v->checks[i].name;
 	out->status = v->checks[i].status;
 	out->detail = v->checks[i].detail;
+	out->reason = v->checks[i].reason;
 }
 
 const struct json_t *

@@ -6,6 +6,7 @@
 #define KINDE_VERDICT_H
 
 #include "kinde.h"
+#include "errrec.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -14,11 +15,12 @@ struct check_rec {
 	const char *name;	/* static string */
 	int status;
 	char *detail;
+	kinde_reason_t reason;	/* of a failure */
 };
 
 struct kinde_verdict {
 	kinde_reason_t reason;
-	char detail[512];
+	struct errrec detail;	/* of the first failure */
 	bool explain;
 	struct check_rec *checks;
 	size_t nchecks, cap;
@@ -33,13 +35,13 @@ struct kinde_verdict {
  * detail; later ones are only recorded for explain.
  */
 void verdict_fail(kinde_verdict_t *v, const char *check, kinde_reason_t r,
-		  const char *fmt, ...) KINDE_PRINTF(4, 5);
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Records a passed check (explain only: costs nothing otherwise). */
 void verdict_pass(kinde_verdict_t *v, const char *check, const char *fmt, ...)
-	KINDE_PRINTF(3, 4);
+	__attribute__((format(printf, 3, 4)));
 /* Records a check that was not performed and why (explain only). */
 void verdict_skip(kinde_verdict_t *v, const char *check, const char *fmt, ...)
-	KINDE_PRINTF(3, 4);
+	__attribute__((format(printf, 3, 4)));
 static inline bool
 verdict_failed(const kinde_verdict_t *v)
 {

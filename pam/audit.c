@@ -7,8 +7,7 @@
 #include "kinde-build.h"
 
 #include "pam_kinde.h"
-#include "config.h"
-#include "util.h"
+#include "pam_rc_name.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,24 +16,6 @@
 
 #include <jansson.h>
 #include <security/pam_ext.h>
-
-static const char *
-pam_rc_name(int rc)
-{
-	switch (rc) {
-	case PAM_SUCCESS: return "PAM_SUCCESS";
-	case PAM_AUTH_ERR: return "PAM_AUTH_ERR";
-	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
-	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
-	case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
-	case PAM_IGNORE: return "PAM_IGNORE";
-	case PAM_CONV_ERR: return "PAM_CONV_ERR";
-	case PAM_BUF_ERR: return "PAM_BUF_ERR";
-	case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
-	default: return "PAM_SYSTEM_ERR";
-	}
-}
 
 static const char *
 result_of(int rc)
@@ -107,7 +88,7 @@ pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
 	json_t *obj;
 	char *js;
 
-	if (cfg != NULL && cfg->audit == AUDIT_JSON) {
+	if (cfg != NULL && kinde_config_audit(cfg) == KINDE_AUDIT_JSON) {
 		obj = json_object();
 		for (i = 0; obj != NULL && i < KINDE_ARRAY_SIZE(f); i++) {
 			if (f[i].value[0] == '\0')

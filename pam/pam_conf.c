@@ -5,7 +5,6 @@
 #include "kinde-build.h"
 
 #include "pam_kinde.h"
-#include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +18,12 @@ pk_log_sink(void *pamh, int priority, const char *message)
 	pam_syslog(pamh, priority, "%s", message);
 }
 
-static void
-prefix_error(kinde_config_t *cfg, const char *where)
-{
-	char err[sizeof(cfg->err)];
-
-	if (cfg->err[0] == '\0')
-		return;
-	kinde_fmt(err, sizeof(err), "%s: %s", where, cfg->err);
-	kinde_fmt(cfg->err, sizeof(cfg->err), "%s", err);
-}
-
 int
 pk_config(pam_handle_t *pamh, int argc, const char **argv,
 	  kinde_config_t **out)
 {
 	const char *path = NULL;
 	kinde_config_t *cfg;
-	char key[64];
-	const char *eq;
 	kinde_err_t rc;
 	int i;
 
@@ -51,7 +37,7 @@ pk_config(pam_handle_t *pamh, int argc, const char **argv,
 		if (strncmp(argv[i], "config=", 7) == 0)
 			path = argv[i] + 7;
 		else if (strcmp(argv[i], "debug") == 0)
-			cfg->debug = true;
+			kinde_config_set(cfg, "debug", NULL);
 	}
 	rc = kinde_config_load_file(cfg, path ? path : KINDE_CONF_FILE,
 				    path == NULL);
@@ -61,23 +47,10 @@ pk_config(pam_handle_t *pamh, int argc, const char **argv,
 	for (i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "config=", 7) == 0)
 			continue;
-		eq = strchr(argv[i], '=');
-		if (eq == NULL) {
-			rc = kinde_config_set(cfg, argv[i], NULL);
-		} else if ((size_t)(eq - argv[i]) >= sizeof(key)) {
-			/* No option is this long: unknown, so refused. */
-			rc = config_error(cfg, KINDE_E_CONFIG,
-					  "an argument's key is too long to be an option");
-		} else {
-			memcpy(key, argv[i], (size_t)(eq - argv[i]));
-			key[eq - argv[i]] = '\0';
-			rc = kinde_config_set(cfg, key, eq + 1);
-		}
-		if (rc != KINDE_OK) {
-			/* Say where, as the file reader says file:line. */
-			prefix_error(cfg, "module arguments");
+		/* A refused one's message starts "module arguments: ". */
+		rc = kinde_config_set_word(cfg, argv[i]);
+		if (rc != KINDE_OK)
 			goto fail;
-		}
 	}
 	rc = kinde_config_finish(cfg);
 	if (rc == KINDE_OK)

@@ -13,12 +13,6 @@
 
 #include "pam_kinde.h"
 #include "pam_limit.h"
-#include "authmac.h"
-#include "b64url.h"
-#include "config.h"
-#include "usermap.h"
-#include "verdict.h"
-#include "util.h"
 
 #include <ctype.h>
 #include <pwd.h>
@@ -68,6 +62,8 @@ struct auth_record {
 	char method[8];
 	char identity[AUTHMAC_FIELD_MAX + 1];
 	char exp[32];
+	char sub[AUTHMAC_FIELD_MAX + 1];	/* for account_check */
+	char org[AUTHMAC_FIELD_MAX + 1];
 };
 
 static void
@@ -121,14 +117,14 @@ looks_like_token(const char *s)
 	return dots == 2;
 }
 
-static int
-pam_code_for(kinde_err_t err)
+int
+pk_pam_code(kinde_err_t err, int rejected)
 {
 	switch (err) {
 	case KINDE_OK:
 		return PAM_SUCCESS;
 	case KINDE_E_REJECTED:
-		return PAM_AUTH_ERR;
+		return rejected;
 	case KINDE_E_UNAVAILABLE:
 	case KINDE_E_RATELIMITED:
 		return PAM_AUTHINFO_UNAVAIL;
@@ -162,29 +158,6 @@ put_env(pam_handle_t *pamh, const char *name, const char *value)
 	return pam_putenv(pamh, buf);
 }
 
-/* The scopes a verdict grants, space-separated. */
-static void
-scopes_of(const kinde_verdict_t *v, bool is_apikey, char *buf, size_t len)
-{
-	const json_t *claims = kinde_verdict_claims(v), *arr, *s;
-	const char *names[64];
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	arr = json_object_get(claims, is_apikey ? "scopes" : "scp");
-	if (!is_apikey && json_object_get(claims, "scope") != NULL)
-		arr = json_object_get(claims, "scope");
-	/* a scope string, or scp as one string (Entra ID) */
-	if (!is_apikey && json_is_string(arr)) {
-		kinde_fmt(buf, len, "%s", json_string_value(arr));
-		return;
-	}
-	json_array_foreach(arr, i, s)
-		if (json_is_string(s) && n < KINDE_ARRAY_SIZE(names))
-			names[n++] = json_string_value(s);
-	strlist_join(names, n, " ", buf, len);
-}
-
 static int
 export_env(pam_handle_t *pamh, const kinde_verdict_t *v, enum method method)
 {
@@ -193,7 +166,7 @@ export_env(pam_handle_t *pamh, const kinde_verdict_t *v, enum method method)
 	char scopes[800], expbuf[32] = "";
 	int rc;
 
-	scopes_of(v, is_apikey, scopes, sizeof(scopes));
+	kinde_verdict_scopes(v, is_apikey, scopes, sizeof(scopes));
 	if (!is_apikey && json_is_number(exp))
 		kinde_fmt(expbuf, sizeof(expbuf), "%lld",
 			  (long long)json_number_value(exp));
@@ -244,6 +217,11 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  method_names[method]);
 	kinde_fmt(rec->identity, sizeof(rec->identity), "%s", identity);
 	kinde_fmt(rec->exp, sizeof(rec->exp), "%s", exp ? exp : "");
+	kinde_fmt(rec->sub, sizeof(rec->sub), "%s",
+		  pam_getenv(pamh, "KINDE_SUB") ? pam_getenv(pamh, "KINDE_SUB") : "");
+	kinde_fmt(rec->org, sizeof(rec->org), "%s",
+		  pam_getenv(pamh, "KINDE_ORG_CODE") ?
+		  pam_getenv(pamh, "KINDE_ORG_CODE") : "");
 	rc = pam_set_data(pamh, RECORD_NAME, rec, record_free);
 	if (rc != PAM_SUCCESS) {
 		record_free(pamh, rec, 0);
@@ -279,46 +257,6 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 	return rc;
 }
 
-/*
- * The device login: show where to approve, wait for the Enter that says
- * it is done (sshd shows PAM messages only with a prompt), then poll for
- * the access token.  *token is the caller's to free.
- */
-static kinde_err_t
-device_login(pam_handle_t *pamh, kinde_client_t *client, kinde_verdict_t *v,
-	     char **token)
-{
-	struct kinde_device_auth da;
-	char *resp = NULL;
-	kinde_err_t rc;
-
-	rc = kinde_client_device_start(client, &da);
-	if (rc != KINDE_OK)
-		return rc;
-	if (da.verification_uri_complete[0] != '\0')
-		pam_info(pamh, "To log in, open %s\n(or open %s and enter the code %s).",
-			 da.verification_uri_complete, da.verification_uri,
-			 da.user_code);
-	else
-		pam_info(pamh, "To log in, open %s and enter the code %s.",
-			 da.verification_uri, da.user_code);
-	if (pam_prompt(pamh, PAM_PROMPT_ECHO_ON, &resp,
-		       "Press Enter once you have approved the login: ") !=
-	    PAM_SUCCESS) {
-		kinde_free_secret(resp);
-		return KINDE_E_REJECTED;
-	}
-	kinde_free_secret(resp);
-	rc = kinde_client_device_poll(client, &da, token);
-	kinde_wipe(da.device_code, sizeof(da.device_code));
-	if (rc == KINDE_E_REJECTED) {
-		kinde_verdict_reset(v);
-		verdict_fail(v, "device", KINDE_R_DENIED, "%s",
-			     kinde_client_error(client));
-	}
-	return rc;
-}
-
 /* Verifies the secret (or runs the device login) with the core. */
 static kinde_err_t
 verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
@@ -335,7 +273,7 @@ verify(pam_handle_t *pamh, const kinde_config_t *cfg, enum method method,
 		return rc;
 	pk_limit_gate(pl, client);	/* ratelimit_rhost, _verify */
 	if (method == METHOD_DEVICE) {
-		rc = device_login(pamh, client, v, &device_token);
+		rc = pk_device_login(pamh, cfg, client, v, &device_token);
 		secret = device_token;
 	}
 	if (rc == KINDE_OK && method != METHOD_APIKEY) {
@@ -362,20 +300,20 @@ choose_method(const kinde_config_t *cfg, const char *secret,
 {
 	bool is_token = looks_like_token(secret);
 
-	if (secret[0] == '\0' && cfg->mode == MODE_AUTO &&
-	    cfg->device_client_id != NULL)
+	if (secret[0] == '\0' && kinde_config_mode(cfg) == KINDE_MODE_AUTO &&
+	    kinde_config_device_client_id(cfg) != NULL)
 		return METHOD_DEVICE;	/* an empty answer asks for it */
 	if (secret[0] == '\0') {
 		d->detail = "empty token or API key";
 		d->reason = KINDE_R_MALFORMED;
 		return -1;
 	}
-	if (cfg->mode == MODE_TOKEN && !is_token) {
+	if (kinde_config_mode(cfg) == KINDE_MODE_TOKEN && !is_token) {
 		d->detail = "mode=token: the answer is not a JWT access token";
 		d->reason = KINDE_R_MALFORMED;
 		return -1;
 	}
-	if (cfg->mode == MODE_APIKEY && is_token) {
+	if (kinde_config_mode(cfg) == KINDE_MODE_APIKEY && is_token) {
 		d->detail = "mode=apikey: the answer looks like a JWT, not an API key";
 		d->reason = KINDE_R_MALFORMED;
 		return -1;
@@ -383,46 +321,76 @@ choose_method(const kinde_config_t *cfg, const char *secret,
 	return is_token ? METHOD_TOKEN : METHOD_APIKEY;
 }
 
-static int
-authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
-	     struct decision *d, kinde_verdict_t *v, char *detail,
-	     size_t detail_len)
-{
-	const char *user = NULL;
-	char *secret = NULL;
-	struct passwd pw, *pwp = NULL;
+/* One auth attempt as its steps fill it in (authenticate). */
+struct attempt {
+	pam_handle_t *pamh;
+	const kinde_config_t *cfg;
+	struct decision *d;
+	kinde_verdict_t *v;
+	char *detail;		/* the caller's buffer, logged after us */
+	size_t detail_len;
+	const char *user;
+	struct passwd pw, *pwp;	/* pwp NULL: no such local user */
 	char pwbuf[4096];
-	struct pk_limit pl;
-	kinde_err_t err;
-	int rc, method;
+	char *secret;		/* the answer; wiped and freed at the end */
 	size_t len;
+	enum method method;
+	struct pk_limit pl;
+};
 
-	pk_limit_init(&pl, pamh, cfg);
-	rc = pam_get_user(pamh, &user, NULL);
-	if (rc != PAM_SUCCESS || user == NULL) {
+/* PAM_USER, and whether such a local user exists.  PAM_SUCCESS to go
+ * on (for an unknown user too, unless mode=device). */
+static int
+read_user(struct attempt *a)
+{
+	struct decision *d = a->d;
+	int rc;
+
+	rc = pam_get_user(a->pamh, &a->user, NULL);
+	if (rc != PAM_SUCCESS || a->user == NULL) {
 		d->detail = "no user name";
 		if (rc == PAM_CONV_ERR)
 			d->reason = KINDE_R_CONV;
 		return rc == PAM_CONV_ERR ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
 	}
-	d->user = user;	/* logged escaped and cut: the attempt is kept */
-	if (bad_user(user)) {
+	d->user = a->user;	/* logged escaped and cut: the attempt is kept */
+	if (bad_user(a->user)) {
 		d->detail = "user name refused: empty, too long, '/' or control characters";
 		return PAM_USER_UNKNOWN;
 	}
-	if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 ||
-	    pwp == NULL) {
+	if (getpwnam_r(a->user, &a->pw, a->pwbuf, sizeof(a->pwbuf),
+		       &a->pwp) != 0 || a->pwp == NULL) {
+		a->pwp = NULL;
 		d->detail = "no such local user";
-		if (cfg->mode == MODE_DEVICE)
+		if (kinde_config_mode(a->cfg) == KINDE_MODE_DEVICE)
 			return PAM_USER_UNKNOWN;
 		/* Still ask: not asking would tell who exists. */
 	}
-	if (cfg->mode == MODE_DEVICE) {
-		secret = strdup("");
-		if (secret == NULL)
+	return PAM_SUCCESS;
+}
+
+/* A refusal for this user: PAM_USER_UNKNOWN when there is none. */
+static int
+refused(const struct attempt *a)
+{
+	return a->pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
+}
+
+/* Reads the answer and decides what it is (a->method).  PAM_SUCCESS to
+ * go on. */
+static int
+read_answer(struct attempt *a)
+{
+	const kinde_config_t *cfg = a->cfg;
+	struct decision *d = a->d;
+	int rc, method;
+
+	if (kinde_config_mode(cfg) == KINDE_MODE_DEVICE) {
+		a->secret = strdup("");
+		if (a->secret == NULL)
 			return PAM_BUF_ERR;
 	} else {
-		rc = pk_get_secret(pamh, cfg, &secret);
+		rc = pk_get_secret(a->pamh, cfg, &a->secret);
 		if (rc == PAM_CONV_ERR) {
 			/* The application gave no answer: sudo refuses one
 			 * of 512 bytes, which no Kinde access token fits. */
@@ -436,100 +404,145 @@ authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
 			return rc;
 		}
 	}
-	len = strlen(secret);
+	a->len = strlen(a->secret);
 	/*
 	 * Cheap refusals: no network, no parsing.  sshd sends its sentinel
 	 * for every user it has already refused, those who exist included
 	 * (DenyUsers, PermitRootLogin no, ...), so refusing it cheaply for
 	 * unknown and known users alike tells nobody which users exist.
 	 */
-	if (is_sshd_sentinel(secret, len)) {
-		d->detail = pwp ? "sshd's unknown-user sentinel" :
+	if (is_sshd_sentinel(a->secret, a->len)) {
+		d->detail = a->pwp ? "sshd's unknown-user sentinel" :
 			    "no such local user (sshd's unknown-user sentinel)";
 		d->reason = KINDE_R_USER;
-		rc = pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
-		goto out;
+		return refused(a);
 	}
-	method = cfg->mode == MODE_DEVICE ? METHOD_DEVICE :
-		 choose_method(cfg, secret, d);
-	if (method < 0) {
-		rc = pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
-		goto out;
-	}
+	method = kinde_config_mode(cfg) == KINDE_MODE_DEVICE ?
+		 METHOD_DEVICE : choose_method(cfg, a->secret, d);
+	if (method < 0)
+		return refused(a);
+	a->method = (enum method)method;
 	d->method = method_names[method];
+	return PAM_SUCCESS;
+}
+
+/* The host's limits, then the core's verdict on the answer.  PAM_SUCCESS
+ * when the token or key is accepted. */
+static int
+validate(struct attempt *a)
+{
+	struct decision *d = a->d;
+	struct pk_limit *pl = &a->pl;
+	kinde_err_t err;
+	int rc;
+
 	/* The host's limits and the lockout, before any network call. */
-	pl.uid0 = pwp != NULL && pwp->pw_uid == 0;
-	rc = pk_limit_before(&pl, pwp ? user : NULL, method_names[method],
-			     secret, d);
-	if (rc != PAM_SUCCESS) {
-		if (rc == PAM_AUTH_ERR && pwp == NULL)
-			rc = PAM_USER_UNKNOWN;
-		goto out;
-	}
+	pl->uid0 = a->pwp != NULL && a->pwp->pw_uid == 0;
+	rc = pk_limit_before(pl, a->pwp ? a->user : NULL,
+			     method_names[a->method], a->secret, d);
+	if (rc != PAM_SUCCESS)
+		return rc == PAM_AUTH_ERR ? refused(a) : rc;
 	/* For a user who does not exist too: the same validation or the
 	 * same request to the issuer (rate-limited like any other), so the
 	 * time of the answer does not tell who exists. */
-	err = verify(pamh, cfg, (enum method)method, secret, v, &pl, detail,
-		     detail_len);
-	d->verdict = v;
-	rc = pam_code_for(err);
-	if (err != KINDE_OK && pl.detail[0] != '\0') {
+	err = verify(a->pamh, a->cfg, a->method, a->secret, a->v, pl,
+		     a->detail, a->detail_len);
+	d->verdict = a->v;
+	rc = pk_pam_code(err, PAM_AUTH_ERR);
+	if (err != KINDE_OK && pl->detail[0] != '\0') {
 		/* The verify gate refused (ratelimit_verify) or could not
 		 * use its state: the limiter's answer, not the issuer's. */
-		d->reason = pl.refused ? KINDE_R_RATE_LIMITED : KINDE_R_CONFIG;
-		d->detail = pl.detail;
-		rc = !pl.refused ? PAM_SERVICE_ERR :
-		     pwp ? PAM_AUTH_ERR : PAM_USER_UNKNOWN;
-		goto out;
+		d->reason = pl->refused ? KINDE_R_RATE_LIMITED : KINDE_R_CONFIG;
+		d->detail = pl->detail;
+		return pl->refused ? refused(a) : PAM_SERVICE_ERR;
 	}
-	if (pwp == NULL && rc != PAM_SERVICE_ERR && rc != PAM_BUF_ERR) {
+	if (a->pwp == NULL && rc != PAM_SERVICE_ERR && rc != PAM_BUF_ERR) {
 		/* (A host problem is one for every user: said as such.) */
 		d->reason = KINDE_R_USER;
 		d->detail = "no such local user";
-		rc = PAM_USER_UNKNOWN;
-		goto out;
+		return PAM_USER_UNKNOWN;
 	}
-	d->reason = kinde_verdict_reason(v);
-	d->detail = detail[0] ? detail : kinde_verdict_detail(v);
-	if (rc != PAM_SUCCESS) {
-		if (len == SSH_ANSWER_MAX) {
-			d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
-			/* Tell the user too: the log may be out of reach. */
-			pam_error(pamh, "Your answer was cut at 1023 bytes (an SSH client limit). Use an API key%s.",
-				  cfg->device_client_id ? ", or answer with nothing for a browser login" : "");
-		}
-		goto out;
+	d->reason = kinde_verdict_reason(a->v);
+	d->detail = a->detail[0] ? a->detail : kinde_verdict_detail(a->v);
+	if (rc != PAM_SUCCESS && a->len == SSH_ANSWER_MAX) {
+		d->hint = "the answer is exactly 1023 bytes: the SSH client truncated a longer token; use an API key or the device login";
+		/* Tell the user too: the log may be out of reach. */
+		pam_error(a->pamh, "Your answer was cut at 1023 bytes (an SSH client limit). Use an API key%s.",
+			  kinde_config_device_client_id(a->cfg) ?
+			  ", or answer with nothing for a browser login" : "");
 	}
-	switch (usermap_check(cfg, v, method == METHOD_APIKEY, user, detail,
-			      detail_len)) {
+	return rc;
+}
+
+/* The accepted identity must be PAM_USER's; then the environment and the
+ * record for the account stage. */
+static int
+map_user(struct attempt *a)
+{
+	struct decision *d = a->d;
+	bool is_apikey = a->method == METHOD_APIKEY;
+	int rc;
+
+	switch (usermap_check(a->cfg, a->v, is_apikey, a->user, a->detail,
+			      a->detail_len)) {
 	case 0:
 		break;
 	case -2:	/* the map file is unsafe or unreadable */
 		d->reason = KINDE_R_USER;
-		d->detail = detail;
-		rc = PAM_SERVICE_ERR;
-		goto out;
+		d->detail = a->detail;
+		return PAM_SERVICE_ERR;
 	default:
 		d->reason = KINDE_R_USER;
-		d->detail = detail;
-		rc = PAM_AUTH_ERR;
-		goto out;
+		d->detail = a->detail;
+		return PAM_AUTH_ERR;
 	}
-	rc = export_env(pamh, v, (enum method)method);
+	rc = export_env(a->pamh, a->v, a->method);
 	if (rc != PAM_SUCCESS)
 		d->detail = "cannot set the PAM environment";
 	else
-		rc = record_auth(pamh, cfg, v, (enum method)method, user, d);
-out:
+		rc = record_auth(a->pamh, a->cfg, a->v, a->method, a->user, d);
+	return rc;
+}
+
+/* Read the answer, validate it, map the user: each step goes on only
+ * when the one before said PAM_SUCCESS. */
+static int
+authenticate(pam_handle_t *pamh, const kinde_config_t *cfg,
+	     struct decision *d, kinde_verdict_t *v, char *detail,
+	     size_t detail_len)
+{
+	struct attempt *a;
+	int rc;
+
+	/* On the heap: the passwd buffer is 4 KiB. */
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return PAM_BUF_ERR;
+	a->pamh = pamh;
+	a->cfg = cfg;
+	a->d = d;
+	a->v = v;
+	a->detail = detail;
+	a->detail_len = detail_len;
+	pk_limit_init(&a->pl, pamh, cfg);
+	rc = read_user(a);
+	if (rc == PAM_SUCCESS)
+		rc = read_answer(a);
+	if (rc == PAM_SUCCESS)
+		rc = validate(a);
+	if (rc == PAM_SUCCESS)
+		rc = map_user(a);
 	/* d is logged after this returns: the limiter's detail is copied
-	 * to the caller's buffer, never left pointing into pl. */
-	if (d->detail == pl.detail) {
-		kinde_fmt(detail, detail_len, "%s", pl.detail);
+	 * to the caller's buffer, never left pointing into a. */
+	if (d->detail == a->pl.detail) {
+		kinde_fmt(detail, detail_len, "%s", a->pl.detail);
 		d->detail = detail;
 	}
-	pk_limit_after(&pl, rc, d);
-	pk_limit_end(&pl);
-	kinde_free_secret(secret);
+	pk_limit_after(&a->pl, rc, d);
+	pk_limit_end(&a->pl);
+	kinde_free_secret(a->secret);
+	kinde_wipe(a, sizeof(*a));
+	free(a);
 	return rc;
 }
 
@@ -548,7 +561,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	rc = pk_config(pamh, argc, argv, &cfg);
 	if (rc != PAM_SUCCESS)
 		return rc;
-	v = kinde_verdict_new(cfg->debug);
+	v = kinde_verdict_new(kinde_config_debug(cfg));
 	if (v == NULL) {
 		rc = PAM_BUF_ERR;
 		goto out;
@@ -560,7 +573,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	if (rc != PAM_SUCCESS)
 		clear_env(pamh);
 	d.pam_rc = rc;
-	if (cfg->debug) {
+	if (kinde_config_debug(cfg)) {
 		struct kinde_check c;
 		size_t i;
 
@@ -652,10 +665,16 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	 * been changed since by anyone. */
 	method = rec ? rec->method : pam_getenv(pamh, "KINDE_AUTH_METHOD");
 	d.method = method;
+	if (method == NULL && kinde_config_account_check(cfg) ==
+	    KINDE_ACCOUNT_CHECK_KINDE) {
+		/* No Kinde login (an SSH public key): Kinde alone decides. */
+		rc = pk_account_kinde(pamh, cfg, user, NULL, NULL, &d);
+		goto out;
+	}
 	if (method == NULL) {
 		/* Not our login (e.g. an SSH public key): not our call,
 		 * unless the administrator says every login must be ours. */
-		if (cfg->account_requires_auth) {
+		if (kinde_config_account_requires_auth(cfg)) {
 			rc = PAM_PERM_DENIED;
 			d.reason = KINDE_R_USER;
 			d.detail = "account_requires_auth: this login did not authenticate with Kinde";
@@ -684,7 +703,8 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			rc = PAM_PERM_DENIED;
 			d.reason = KINDE_R_CLAIMS;
 			d.detail = "no token expiry recorded by the auth stage";
-		} else if ((long long)time(NULL) >= e + cfg->leeway) {
+		} else if ((long long)time(NULL) >=
+			   e + kinde_config_leeway(cfg)) {
 			rc = PAM_PERM_DENIED;
 			d.reason = KINDE_R_EXPIRED;
 			d.detail = "the token expired between authentication and the account check";
@@ -717,9 +737,22 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			  user ? mapwhy : "no PAM_USER");
 		d.detail = why;
 	}
+	if (rc == PAM_SUCCESS && kinde_config_account_check(cfg) ==
+	    KINDE_ACCOUNT_CHECK_KINDE) {
+		/* Still allowed now?  KINDE_SUB is sealed in KINDE_AUTH_MAC;
+		 * the org only narrows the check, so the environment's will
+		 * do when the record is of another process. */
+		const char *sub = rec ? rec->sub :
+				  pam_getenv(pamh, "KINDE_SUB");
+
+		rc = pk_account_kinde(pamh, cfg, user, sub ? sub : "",
+				      rec ? rec->org :
+				      pam_getenv(pamh, "KINDE_ORG_CODE"), &d);
+		goto out;
+	}
 decided:
 	d.pam_rc = rc;
-	if (rc != PAM_SUCCESS || cfg->debug)
+	if (rc != PAM_SUCCESS || kinde_config_debug(cfg))
 		pk_log_decision(pamh, cfg, &d);
 out:
 	kinde_wipe(&opened, sizeof(opened));

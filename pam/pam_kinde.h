@@ -39,9 +39,35 @@ int pk_config(pam_handle_t *pamh, int argc, const char **argv,
 int pk_get_secret(pam_handle_t *pamh, const kinde_config_t *cfg,
 		  char **secret);
 
-/* Logs one decision line (text or JSON as cfg->audit says). */
+/*
+ * The device login (pam_device.c): shows where to approve, prompts for
+ * the Enter that says it is done, polls for the access token meanwhile
+ * and after.  *token (not yet validated) is the caller's to free with
+ * kinde_free_secret; KINDE_E_REJECTED (v says why) when it was denied,
+ * expired, timed out or the conversation failed.
+ */
+kinde_err_t pk_device_login(pam_handle_t *pamh, const kinde_config_t *cfg,
+			    kinde_client_t *client, kinde_verdict_t *v,
+			    char **token);
+
+/* Logs one decision line (text or JSON as the audit option says). */
 void pk_log_decision(pam_handle_t *pamh, const kinde_config_t *cfg,
 		     const struct decision *d);
+
+/*
+ * The account check against Kinde (account_check = kinde, pam_account.c)
+ * for PAM_USER user: of sub, the Kinde user the auth stage accepted
+ * ("" when its login named none), in org (the login's org_code, or NULL);
+ * sub NULL when no Kinde login came before (user_map_file maps the user
+ * back).  Logs the decision line; returns the PAM code.
+ */
+int pk_account_kinde(pam_handle_t *pamh, const kinde_config_t *cfg,
+		     const char *user, const char *sub, const char *org,
+		     struct decision *d);
+
+/* The PAM code of a core result; a refusal (KINDE_E_REJECTED) is
+ * rejected: PAM_AUTH_ERR at the auth stage, PAM_PERM_DENIED at account. */
+int pk_pam_code(kinde_err_t err, int rejected);
 
 /* The pam_syslog sink for the core's log lines. */
 void pk_log_sink(void *pamh, int priority, const char *message);

@@ -7,9 +7,6 @@
 #include "kinde-build.h"
 
 #include "pam_limit.h"
-#include "config.h"
-#include "timefmt.h"
-#include "util.h"
 
 #include <string.h>
 #include <syslog.h>
@@ -78,8 +75,9 @@ key_of(const char *name, char *buf)
 static bool
 lockout_on(const struct pk_limit *pl)
 {
-	return pl->user != NULL && pl->cfg->lockout_deny > 0 &&
-	       (!pl->uid0 || pl->cfg->lockout_even_deny_root);
+	return pl->user != NULL &&
+	       kinde_config_limit(pl->cfg, LIMIT_FAIL).n > 0 &&
+	       (!pl->uid0 || kinde_config_lockout_even_deny_root(pl->cfg));
 }
 
 int
@@ -103,7 +101,7 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	if (pam_get_item(pl->pamh, PAM_RHOST, &item) == PAM_SUCCESS &&
 	    item != NULL && ((const char *)item)[0] != '\0')
 		rhost = item;
-	if (apikey && cfg->ratelimit_apikey.n > 0) {
+	if (apikey && kinde_config_limit(cfg, LIMIT_APIKEY).n > 0) {
 		limiter_digest(secret, digest);
 		kinde_redact(secret, label, sizeof(label));
 		keys[n] = (struct limit_key){ LIMIT_APIKEY, digest, label };
@@ -115,11 +113,12 @@ pk_limit_before(struct pk_limit *pl, const char *user, const char *method,
 	 * issuer would be asked, so a cached key still logs in. */
 	if (rhost != NULL)
 		pl->rhost = key_of(rhost, pl->hkey);
-	if (device && pl->rhost != NULL && cfg->ratelimit_rhost.n > 0) {
+	if (device && pl->rhost != NULL &&
+	    kinde_config_limit(cfg, LIMIT_RHOST).n > 0) {
 		keys[n] = (struct limit_key){ LIMIT_RHOST, pl->rhost, NULL };
 		shown[n++] = pl->rhost;
 	}
-	if (user != NULL && cfg->ratelimit_user.n > 0) {
+	if (user != NULL && kinde_config_limit(cfg, LIMIT_USER).n > 0) {
 		keys[n] = (struct limit_key){ LIMIT_USER, user, NULL };
 		shown[n++] = user;
 	}
@@ -169,9 +168,10 @@ verify_gate(void *ctx)
 	size_t n = 0;
 	kinde_err_t rc;
 
-	if (pl->rhost != NULL && pl->cfg->ratelimit_rhost.n > 0)
+	if (pl->rhost != NULL &&
+	    kinde_config_limit(pl->cfg, LIMIT_RHOST).n > 0)
 		k[n++] = (struct limit_key){ LIMIT_RHOST, pl->rhost, NULL };
-	if (pl->cfg->ratelimit_verify.n > 0)
+	if (kinde_config_limit(pl->cfg, LIMIT_VERIFY).n > 0)
 		k[n++] = (struct limit_key){ LIMIT_VERIFY, "", NULL };
 	if (n == 0)
 		return KINDE_OK;
@@ -194,6 +194,13 @@ verify_gate(void *ctx)
 void
 pk_limit_gate(struct pk_limit *pl, kinde_client_t *client)
 {
+	const void *item = NULL;
+
+	/* The account stage counts PAM_RHOST without pk_limit_before. */
+	if (pl->rhost == NULL &&
+	    pam_get_item(pl->pamh, PAM_RHOST, &item) == PAM_SUCCESS &&
+	    item != NULL && ((const char *)item)[0] != '\0')
+		pl->rhost = key_of(item, pl->hkey);
 	kinde_client_set_verify_gate(client, verify_gate, pl);
 }
 

@@ -1,12 +1,11 @@
 /*
- * pam_limit.h - the module's use of the host-wide limiter (limiter.h):
+ * pam_limit.h - the module's use of the host-wide limiter (kinde.h):
  * what one login counts, and the lockout's bookkeeping.
  */
 #ifndef PAM_LIMIT_H
 #define PAM_LIMIT_H
 
 #include "kinde.h"
-#include "limiter.h"
 #include "pam_kinde.h"
 
 #include <stdbool.h>

@@ -4,8 +4,6 @@
 #include "kinde-build.h"
 
 #include "pam_kinde.h"
-#include "config.h"
-#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +19,21 @@ pk_get_secret(pam_handle_t *pamh, const kinde_config_t *cfg, char **secret)
 	int rc;
 
 	*secret = NULL;
-	if (cfg->use_first_pass || cfg->try_first_pass) {
+	if (kinde_config_use_first_pass(cfg) ||
+	    kinde_config_try_first_pass(cfg)) {
 		rc = pam_get_item(pamh, PAM_AUTHTOK, &item);
 		if (rc == PAM_SUCCESS && item != NULL) {
 			*secret = strdup(item);
 			return *secret ? PAM_SUCCESS : PAM_BUF_ERR;
 		}
-		if (cfg->use_first_pass) {
+		if (kinde_config_use_first_pass(cfg)) {
 			pam_syslog(pamh, LOG_ERR,
 				   "use_first_pass: no secret from an earlier module");
 			return PAM_AUTH_ERR;
 		}
 	}
-	rc = pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s", cfg->prompt);
+	rc = pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s",
+			kinde_config_prompt(cfg));
 	if (rc != PAM_SUCCESS) {
 		kinde_free_secret(resp);
 		pam_syslog(pamh, LOG_ERR, "conversation failed: %s",

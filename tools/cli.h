@@ -13,7 +13,9 @@
 
 #include <jansson.h>
 
-/* Exit codes: the same for every subcommand (DESIGN.md §4). */
+/* Exit codes, the same for every subcommand (kinde-auth(1), EXIT STATUS):
+ * 0 accepted or done, 1 rejected, 2 usage or configuration error, 3
+ * unavailable (network, issuer, key set). */
 #define EXIT_OK 0
 #define EXIT_REJECTED 1
 #define EXIT_USAGE 2
@@ -92,6 +94,12 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
 	      void (*usage)(FILE *));
 
 /*
+ * Sets o's options on cfg as a new source, "command line" (a relative path
+ * is the working directory's).  The first error, its message on cfg.
+ */
+kinde_err_t cli_apply_sets(const struct cli_opts *o, kinde_config_t *cfg);
+
+/*
  * Builds the config: file, then the options, then cli_guard_origin.
  * EXIT_OK or EXIT_USAGE.
  */
@@ -99,10 +107,10 @@ int cli_build_config(const struct cli_opts *o, kinde_config_t **cfg,
 		     bool require_issuer);
 
 /*
- * Keeps a run whose origin (lib/origin.h: domain, issuer, jwks_uri,
- * ca_file, proxy, net_module) is not its configuration's away from the
- * configuration's cache, and the configured secret away from another
- * server:
+ * Keeps a run whose origin (kinde_config_origin_diff: domain, issuer,
+ * jwks_uri, ca_file, proxy, net_module) is not its configuration's away
+ * from the configuration's cache, and the configured secret away from
+ * another server:
  *  - a private cache (a new 0700 directory, removed at exit, said on
  *    stderr) replaces cfg's cache_dir when the command line overrides an
  *    origin setting and does not name cache_dir itself, or when the
@@ -170,9 +178,11 @@ int cmd_decode(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
+int cmd_login(int argc, char **argv);
 int cmd_jwks(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_pam_test(int argc, char **argv);
+int cmd_whois(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_ratelimit(int argc, char **argv);
 

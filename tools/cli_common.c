@@ -5,12 +5,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "client.h"
-#include "config.h"
-#include "claims.h"
-#include "origin.h"
-#include "timefmt.h"
-#include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -93,7 +87,7 @@ cli_common_option(struct cli_opts *o, int opt, const char *arg)
 		return 1;
 	case OPT_JWKS:
 		/* A URL is fetched; anything else is a pinned local file. */
-		return add_set(o, strncmp(arg, "https://", 8) == 0 ||
+		return add_set(o, is_https_url(arg, false) ||
 				  strncmp(arg, "http://", 7) == 0 ?
 				  "jwks_uri" : "jwks_file", arg);
 	case 'o':
@@ -115,13 +109,35 @@ cli_common_option(struct cli_opts *o, int opt, const char *arg)
 	return 0;
 }
 
+kinde_err_t
+cli_apply_sets(const struct cli_opts *o, kinde_config_t *cfg)
+{
+	kinde_err_t rc = KINDE_OK;
+	char abs[4096], cwd[4000];
+	const char *value;
+	size_t i;
+
+	kinde_config_begin_source(cfg, "command line");
+	for (i = 0; rc == KINDE_OK && i < o->nsets; i++) {
+		value = o->sets[i].value;
+		/* On the command line a relative path means the cwd's. */
+		if (kinde_config_key_is_path(o->sets[i].key) && value != NULL &&
+		    value[0] != '/' && value[0] != '\0' &&
+		    getcwd(cwd, sizeof(cwd)) != NULL) {
+			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
+			value = abs;
+		}
+		rc = kinde_config_set(cfg, o->sets[i].key, value);
+	}
+	return rc;
+}
+
 int
 cli_build_config(const struct cli_opts *o, kinde_config_t **out,
 		 bool require_issuer)
 {
 	kinde_config_t *cfg = kinde_config_new();
 	kinde_err_t rc;
-	size_t i;
 
 	*out = NULL;
 	if (cfg == NULL)
@@ -134,23 +150,9 @@ cli_build_config(const struct cli_opts *o, kinde_config_t **out,
 		if (rc != KINDE_OK)
 			goto fail;
 	}
-	kinde_config_begin_source(cfg, "command line");
-	for (i = 0; i < o->nsets; i++) {
-		const struct kinde_option *opt = kinde_config_option(o->sets[i].key);
-		const char *value = o->sets[i].value;
-		char abs[4096], cwd[4000];
-
-		/* On the command line a relative path means the cwd's. */
-		if (opt != NULL && opt->type == OPT_PATH && value != NULL &&
-		    value[0] != '/' && value[0] != '\0' &&
-		    getcwd(cwd, sizeof(cwd)) != NULL) {
-			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
-			value = abs;
-		}
-		rc = kinde_config_set(cfg, o->sets[i].key, value);
-		if (rc != KINDE_OK)
-			goto fail;
-	}
+	rc = cli_apply_sets(o, cfg);
+	if (rc != KINDE_OK)
+		goto fail;
 	if (require_issuer) {
 		rc = kinde_config_finish(cfg);
 		if (rc != KINDE_OK)
@@ -250,8 +252,7 @@ cli_guard_origin(const struct cli_opts *o, kinde_config_t *cfg)
 			   o->config_path ? o->config_path : KINDE_CONF_FILE;
 	bool system_file = path != NULL && same_file(path, KINDE_CONF_FILE);
 	kinde_config_t *fcfg, *scfg = NULL;
-	struct origin eff, fil, sys;
-	unsigned dfile, dsys;
+	unsigned dfile, dsys, dsecret;
 	bool shared;
 	char names[160], dir[sizeof(private_dir)];
 	int rc = EXIT_USAGE;
@@ -262,29 +263,25 @@ cli_guard_origin(const struct cli_opts *o, kinde_config_t *cfg)
 		cli_usage_error(NULL, "out of memory");
 		goto out;
 	}
-	origin_of(cfg, &eff);
-	origin_of(fcfg, &fil);
-	origin_of(scfg, &sys);
-	dfile = origin_diff(&eff, &fil);
-	dsys = origin_diff(&eff, &sys);
-	shared = same_file(cfg->cache_dir, scfg->cache_dir);
+	dfile = kinde_config_origin_diff(cfg, fcfg, &dsecret);
+	dsys = kinde_config_origin_diff(cfg, scfg, NULL);
+	shared = same_file(kinde_config_cache_dir(cfg),
+			   kinde_config_cache_dir(scfg));
 
 	/* The file's secret is for the file's server. */
-	if (cfg->client_secret_file != NULL && (dfile & ORIGIN_SECRET_FIELDS) &&
+	if (kinde_config_client_secret_file(cfg) != NULL && dsecret &&
 	    !set_on_command_line(o, "client_secret_file")) {
-		origin_names(dfile & ORIGIN_SECRET_FIELDS, names,
-			     sizeof(names));
+		kinde_config_origin_names(dsecret, names, sizeof(names));
 		kinde_fmt(secret_note, sizeof(secret_note),
 			  "the configured client_secret_file is not sent: the command line overrides %s, which decide%s where it would go; give --client-secret-file FILE to send that file's secret instead",
 			  names, strchr(names, ',') ? "" : "s");
-		free(cfg->client_secret_file);
-		cfg->client_secret_file = NULL;
+		kinde_config_drop_client_secret(cfg);
 	}
 
 	rc = EXIT_OK;
 	if (!((shared && dsys) ||
 	      (dfile && !set_on_command_line(o, "cache_dir"))) ||
-	    !client_wants_cache(cfg) || private_dir[0] != '\0')
+	    !kinde_config_wants_cache(cfg) || private_dir[0] != '\0')
 		goto out;
 	/* Not $TMPDIR: the caller's environment decides nothing here. */
 	kinde_fmt(dir, sizeof(dir), "/tmp/kinde-auth.XXXXXX");
@@ -300,11 +297,11 @@ cli_guard_origin(const struct cli_opts *o, kinde_config_t *cfg)
 		goto out;
 	}
 	if (dfile) {
-		origin_names(dfile, names, sizeof(names));
+		kinde_config_origin_names(dfile, names, sizeof(names));
 		fprintf(stderr, PROG ": using a private cache (%s): the command line overrides %s\n",
 			dir, names);
 	} else {
-		origin_names(dsys, names, sizeof(names));
+		kinde_config_origin_names(dsys, names, sizeof(names));
 		fprintf(stderr, PROG ": using a private cache (%s): %s differs from %s in %s and shares its cache_dir\n",
 			dir, path ? path : "the command line", KINDE_CONF_FILE,
 			names);
@@ -448,7 +445,7 @@ cli_print_times(const json_t *claims, long long now, FILE *f)
 	int r;
 
 	for (i = 0; i < KINDE_ARRAY_SIZE(time_claims); i++) {
-		r = claim_time(claims, time_claims[i], &t);
+		r = kinde_claim_time(claims, time_claims[i], &t);
 		if (r == 0)
 			continue;
 		if (r < 0) {
@@ -474,7 +471,7 @@ cli_times_json(const json_t *claims, long long now)
 	size_t i;
 
 	for (i = 0; i < KINDE_ARRAY_SIZE(time_claims); i++) {
-		if (claim_time(claims, time_claims[i], &t) <= 0)
+		if (kinde_claim_time(claims, time_claims[i], &t) <= 0)
 			continue;
 		kinde_fmt_utc((int64_t)t, utc, sizeof(utc));
 		kinde_fmt_relative((int64_t)t, now, rel, sizeof(rel));

@@ -4,7 +4,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "util.h"
 
 #include <string.h>
 

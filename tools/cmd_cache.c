@@ -6,15 +6,13 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "cache.h"
-#include "config.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* What each option empties: cache entry prefixes (lib/cache.h names). */
+/* What each option empties: cache entry prefixes (kinde_cache_flush). */
 static const struct kind {
 	const char *name;	/* in the report and --json */
 	const char *prefix;
@@ -43,7 +41,7 @@ usage(FILE *f)
 		"  --jwks     key sets and discovery documents (fetched again)\n"
 		"  --apikeys  the issuer's answers for API keys (asked again)\n"
 		"  --m2m      M2M access tokens (requested again)\n"
-		"  --account  account-check answers (none are kept yet)\n"
+		"  --account  account-check decisions (account_check = kinde)\n"
 		"  --all      all of the above\n"
 		"The rate-limit state (the issuer's 429 reset time) and lock files\n"
 		"are kept.  Only the owner of cache_dir (root for the system cache)\n"
@@ -85,9 +83,6 @@ flush_config(const struct cli_opts *o, kinde_config_t **out)
 {
 	kinde_config_t *cfg = kinde_config_new();
 	kinde_err_t rc = KINDE_OK;
-	char abs[4096], cwd[4000];
-	const char *value;
-	size_t i;
 
 	*out = NULL;
 	if (cfg == NULL) {
@@ -98,21 +93,8 @@ flush_config(const struct cli_opts *o, kinde_config_t **out)
 		rc = kinde_config_load_file(cfg, o->config_path ?
 					    o->config_path : KINDE_CONF_FILE,
 					    o->config_path == NULL);
-	kinde_config_begin_source(cfg, "command line");
-	for (i = 0; rc == KINDE_OK && i < o->nsets; i++) {
-		const struct kinde_option *opt =
-			kinde_config_option(o->sets[i].key);
-
-		value = o->sets[i].value;
-		/* On the command line a relative path means the cwd's. */
-		if (opt != NULL && opt->type == OPT_PATH && value != NULL &&
-		    value[0] != '/' && value[0] != '\0' &&
-		    getcwd(cwd, sizeof(cwd)) != NULL) {
-			kinde_fmt(abs, sizeof(abs), "%s/%s", cwd, value);
-			value = abs;
-		}
-		rc = kinde_config_set(cfg, o->sets[i].key, value);
-	}
+	if (rc == KINDE_OK)
+		rc = cli_apply_sets(o, cfg);
 	if (rc != KINDE_OK) {
 		cli_usage_error("cache", "%s", kinde_config_error(cfg));
 		kinde_config_free(cfg);
@@ -137,9 +119,12 @@ cmd_cache(int argc, char **argv)
 	};
 	struct flush_args a = { { false }, false };
 	unsigned counts[KINDE_ARRAY_SIZE(kinds)] = { 0 }, total = 0;
+	const char *prefixes[KINDE_ARRAY_SIZE(kinds)];
+	size_t nprefixes = 0, want[KINDE_ARRAY_SIZE(kinds)];
+	unsigned flushed[KINDE_ARRAY_SIZE(kinds)] = { 0 };
 	struct cli_opts o = { 0 };
 	kinde_config_t *cfg = NULL;
-	struct kcache c = { .dirfd = -1 };
+	const char *dir;
 	struct stat st;
 	json_t *out = NULL, *removed;
 	char err[512];
@@ -159,34 +144,33 @@ cmd_cache(int argc, char **argv)
 	rc = flush_config(&o, &cfg);
 	if (rc != EXIT_OK)
 		return rc;
+	dir = kinde_config_cache_dir(cfg);
+	for (i = 0; i < KINDE_ARRAY_SIZE(kinds); i++)
+		if (a.want[i]) {
+			want[nprefixes] = i;
+			prefixes[nprefixes++] = kinds[i].prefix;
+		}
 	/* Only its owner: the module's user, root for sshd and sudo. */
-	if (stat(cfg->cache_dir, &st) != 0) {
+	if (stat(dir, &st) != 0) {
 		if (errno != ENOENT) {
-			rc = cli_usage_error("cache", "cache_dir %s: %s",
-					     cfg->cache_dir, strerror(errno));
+			rc = cli_usage_error("cache", "cache_dir %s: %s", dir,
+					     strerror(errno));
 			goto out;
 		}
 		none = true;
 	} else if (st.st_uid != geteuid()) {
 		rc = cli_usage_error("cache",
 				     "cache_dir %s belongs to uid %u: only its owner (root for the system cache) may flush it",
-				     cfg->cache_dir, (unsigned)st.st_uid);
+				     dir, (unsigned)st.st_uid);
 		goto out;
-	} else if (cache_open(cfg, &c, err, sizeof(err)) != KINDE_OK) {
+	} else if (kinde_cache_flush(cfg, prefixes, nprefixes, flushed, err,
+				     sizeof(err)) != KINDE_OK) {
 		rc = cli_usage_error("cache", "%s", err);
 		goto out;
 	}
-	for (i = 0; !none && i < KINDE_ARRAY_SIZE(kinds); i++) {
-		if (!a.want[i])
-			continue;
-		if (cache_remove_prefix(&c, kinds[i].prefix,
-					cfg->timeout * 1000, &counts[i]) !=
-		    KINDE_OK) {
-			rc = cli_usage_error("cache", "cannot list %s",
-					     cfg->cache_dir);
-			goto out;
-		}
-		total += counts[i];
+	for (i = 0; !none && i < nprefixes; i++) {
+		counts[want[i]] = flushed[i];
+		total += flushed[i];
 	}
 	if (o.json) {
 		removed = json_object();
@@ -194,11 +178,11 @@ cmd_cache(int argc, char **argv)
 			if (a.want[i])
 				json_object_set_new(removed, kinds[i].name,
 						    json_integer(counts[i]));
-		out = json_pack("{s:s, s:o, s:i}", "cache_dir", cfg->cache_dir,
+		out = json_pack("{s:s, s:o, s:i}", "cache_dir", dir,
 				"removed", removed, "total", (int)total);
 		cli_print_json(out);
 	} else {
-		printf("cache_dir %s%s\n", cfg->cache_dir,
+		printf("cache_dir %s%s\n", dir,
 		       none ? ": does not exist" : "");
 		for (i = 0; i < KINDE_ARRAY_SIZE(kinds); i++)
 			if (a.want[i])
@@ -213,7 +197,6 @@ cmd_cache(int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	json_decref(out);
-	cache_close(&c);
 	kinde_config_free(cfg);
 	return rc;
 }

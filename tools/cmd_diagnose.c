@@ -9,11 +9,7 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "config.h"
 #include "diag.h"
-#include "safefile.h"
-#include "cache.h"
-#include "http.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -23,10 +19,6 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#ifndef KINDE_NET_MODULE
-#define KINDE_NET_MODULE "/usr/lib/pam_kinde/kinde-net.so"
-#endif
 
 static void
 usage(FILE *f)
@@ -116,7 +108,7 @@ check_policy(struct diag *d)
 		needed = kinde_config_check_policy(cfg) != KINDE_OK;
 		kinde_fmt(why, sizeof(why), "%s", kinde_config_error(cfg));
 		cfg->allow_any_token = true;
-		cfg->err[0] = '\0';
+		errrec_clear(&cfg->err);
 		if (needed) {
 			diag_add(d, DC_CONFIG, "policy", DIAG_FAIL,
 				 "any access token of the issuer, for any of its applications, or any active API key, may log in",
@@ -229,7 +221,8 @@ static void
 check_file(struct diag *d, const char *what, const char *path,
 	   enum file_policy policy, const char *symptom)
 {
-	char err[512], *buf = NULL;
+	struct errrec err = { "" };
+	char *buf = NULL;
 	size_t len;
 	kinde_err_t rc;
 
@@ -238,8 +231,7 @@ check_file(struct diag *d, const char *what, const char *path,
 			 "not configured");
 		return;
 	}
-	rc = safefile_read(path, policy, 1024 * 1024, &buf, &len, NULL, err,
-			   sizeof(err));
+	rc = safefile_read(path, policy, 1024 * 1024, &buf, &len, NULL, &err);
 	if (buf != NULL)
 		kinde_free_secret(buf);
 	if (rc == KINDE_OK) {
@@ -255,7 +247,7 @@ check_file(struct diag *d, const char *what, const char *path,
 		 "the file cannot be read",
 		 policy == FILE_SECRET ? "chown root:root FILE && chmod 600 FILE" :
 		 "chown root:root FILE && chmod 644 FILE (and check the path)",
-		 "%s", err);
+		 "%s", errrec_msg(&err));
 }
 
 /* Only judged, not read: a CA bundle can be large. */
@@ -263,7 +255,7 @@ static void
 check_ca_file(struct diag *d)
 {
 	const char *path = d->cfg->ca_file;
-	char err[512];
+	struct errrec err = { "" };
 	kinde_err_t rc;
 
 	if (path == NULL) {
@@ -271,7 +263,7 @@ check_ca_file(struct diag *d)
 			 "not configured (the system's CAs)");
 		return;
 	}
-	rc = safefile_check_path(path, FILE_TRUSTED, NULL, err, sizeof(err));
+	rc = safefile_check_path(path, FILE_TRUSTED, NULL, &err);
 	if (rc == KINDE_OK) {
 		diag_add(d, DC_FILES, "ca-file", DIAG_PASS, NULL, NULL, NULL,
 			 "%s: safe", path);
@@ -283,16 +275,16 @@ check_ca_file(struct diag *d)
 		 "the CA decides whose key sets are believed, so a file others can change is refused" :
 		 "the file cannot be read",
 		 "chown root:root FILE && chmod 644 FILE (and check the path)",
-		 "%s", err);
+		 "%s", errrec_msg(&err));
 }
 
 static void
 check_cache(struct diag *d)
 {
+	struct errrec err = { "" };
 	struct kcache c;
-	char err[512];
 
-	if (cache_open(d->cfg, &c, err, sizeof(err)) == KINDE_OK) {
+	if (cache_open(d->cfg, &c, &err) == KINDE_OK) {
 		struct stat st;
 
 		fstat(c.dirfd, &st);
@@ -306,7 +298,7 @@ check_cache(struct diag *d)
 		 "every login fetches the key set (slow, and fails while the issuer is down); bursts may hit the rate limit",
 		 "the cache directory is refused or cannot be created",
 		 "install -d -m 700 -o root -g root DIR (for the user running the module)",
-		 "%s", err);
+		 "%s", errrec_msg(&err));
 }
 
 static void
@@ -315,23 +307,22 @@ check_transport(struct diag *d)
 	const char *path = d->cfg->net_module ? d->cfg->net_module :
 			   KINDE_NET_MODULE;
 	const struct kinde_net *net;
-	char err[512];
+	struct errrec err = { "" };
 	void *h;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || safefile_check_fd(fd, path, FILE_TRUSTED, err,
-					sizeof(err)) != KINDE_OK) {
+	if (fd < 0 || safefile_check_fd(fd, path, FILE_TRUSTED, &err) !=
+	    KINDE_OK) {
 		if (fd < 0)
-			kinde_fmt(err, sizeof(err), "%s: %s", path,
-				  strerror(errno));
+			errrec_write(&err, "%s: %s", path, strerror(errno));
 		else
 			close(fd);
 		diag_add(d, DC_TRANSPORT, "transport", DIAG_FAIL,
 			 "PAM logins fail with PAM_AUTHINFO_UNAVAIL whenever the module needs the network (cold cache, API keys)",
 			 "the module's HTTPS transport plugin is missing or not trusted",
 			 "reinstall pam_kinde (make install), or set net_module to the installed kinde-net.so",
-			 "%s", err);
+			 "%s", errrec_msg(&err));
 		return;
 	}
 	close(fd);

@@ -5,7 +5,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "timefmt.h"
 
 #include <time.h>
 

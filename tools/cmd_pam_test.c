@@ -7,9 +7,8 @@
 #include "kinde-build.h"
 
 #include "cli.h"
+#include "pam_app.h"
 #include "pam_rc_name.h"
-#include "syslog_capture.h"
-#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,6 +19,8 @@
 #include <security/pam_appl.h>
 
 #define ANSWER_MAX (64 * 1024)
+#define CAPTURE_MAX 64
+#define CAPTURE_LINE_MAX 2047
 
 static void
 usage(FILE *f)
@@ -44,13 +45,14 @@ usage(FILE *f)
 
 /* Reads one line from stdin, without echo when asked and on a tty. */
 static char *
-read_answer(const char *prompt, bool echo)
+read_answer(void *ctx, const char *prompt, bool echo)
 {
 	struct termios old, quiet;
 	bool tty = isatty(STDIN_FILENO), restore = false;
 	char *buf = malloc(ANSWER_MAX + 1);
 	size_t len;
 
+	(void)ctx;
 	if (buf == NULL)
 		return NULL;
 	fprintf(stderr, "%s", prompt);
@@ -73,44 +75,38 @@ read_answer(const char *prompt, bool echo)
 	return buf;
 }
 
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp,
-     void *data)
+static void
+show(void *ctx, const char *message)
 {
-	struct pam_response *r;
-	int i;
+	(void)ctx;
+	fprintf(stderr, "%s\n", message);
+}
 
-	(void)data;
-	if (n <= 0 || n > PAM_MAX_NUM_MSG)
-		return PAM_CONV_ERR;
-	r = calloc((size_t)n, sizeof(*r));
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		switch (msg[i]->msg_style) {
-		case PAM_PROMPT_ECHO_OFF:
-		case PAM_PROMPT_ECHO_ON:
-			r[i].resp = read_answer(msg[i]->msg,
-						msg[i]->msg_style ==
-						PAM_PROMPT_ECHO_ON);
-			if (r[i].resp == NULL)
-				goto fail;
-			break;
-		case PAM_ERROR_MSG:
-		case PAM_TEXT_INFO:
-			fprintf(stderr, "%s\n", msg[i]->msg);
-			break;
-		default:
-			goto fail;
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-fail:
-	for (i = 0; i < n; i++)
-		kinde_free_secret(r[i].resp);
-	free(r);
-	return PAM_CONV_ERR;
+/* The log lines of the transaction (the first CAPTURE_MAX). */
+struct capture {
+	char *lines[CAPTURE_MAX];
+	size_t n;
+};
+
+static void
+capture_line(void *ctx, int priority, const char *line)
+{
+	struct capture *c = ctx;
+
+	(void)priority;
+	if (c->n < CAPTURE_MAX &&
+	    (c->lines[c->n] = strndup(line, CAPTURE_LINE_MAX)) != NULL)
+		c->n++;
+}
+
+static void
+capture_clear(struct capture *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->lines[i]);
+	c->n = 0;
 }
 
 static int
@@ -157,6 +153,120 @@ own_option(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
+/* What a run found, for print_result. */
+struct pam_test_run {
+	const char *service, *user;
+	int rc, arc;		/* arc -1: the account stage did not run */
+	const char *rc_text, *arc_text;	/* pam_strerror's (static) */
+	char **env;		/* pam_getenvlist: freed by run_free */
+	struct capture log;
+};
+
+/* pam_start, pam_authenticate, then pam_acct_mgmt when asked and the
+ * first succeeded, with the modules' log lines captured.  EXIT_OK, or
+ * the exit code after a usage error (reported). */
+static int
+run_stack(const struct pam_test_args *a, struct pam_test_run *r)
+{
+	struct pam_app_conv answers = { read_answer, show, NULL };
+	struct pam_conv c = { pam_app_converse, &answers };
+	pam_handle_t *pamh = NULL;
+	int rc;
+
+#ifndef HAVE_PAM_START_CONFDIR
+	if (a->confdir != NULL)
+		return cli_usage_error("pam-test",
+				       "--confdir needs Linux-PAM >= 1.4");
+#endif
+	pam_app_log_to(capture_line, &r->log, true);
+#ifdef HAVE_PAM_START_CONFDIR
+	rc = a->confdir ?
+	     pam_start_confdir(r->service, r->user, &c, a->confdir, &pamh) :
+	     pam_start(r->service, r->user, &c, &pamh);
+#else
+	rc = pam_start(r->service, r->user, &c, &pamh);
+#endif
+	if (rc != PAM_SUCCESS) {
+		pam_app_log_to(NULL, NULL, true);
+		return cli_usage_error("pam-test", "pam_start: %s",
+				       pam_rc_name(rc));
+	}
+	if (a->rhost != NULL)
+		pam_set_item(pamh, PAM_RHOST, a->rhost);
+	r->rc = pam_authenticate(pamh, 0);
+	if (r->rc == PAM_SUCCESS && a->account)
+		r->arc = pam_acct_mgmt(pamh, 0);
+	pam_app_log_to(NULL, NULL, true);
+	r->rc_text = pam_strerror(pamh, r->rc);
+	if (r->arc != -1)
+		r->arc_text = pam_strerror(pamh, r->arc);
+	r->env = pam_getenvlist(pamh);
+	pam_end(pamh, r->rc);
+	return EXIT_OK;
+}
+
+static void
+print_json(const struct pam_test_run *r)
+{
+	json_t *out, *log = json_array(), *envj = json_object();
+	char **e;
+	size_t i;
+
+	for (i = 0; i < r->log.n; i++)
+		json_array_append_new(log, json_string(r->log.lines[i]));
+	for (e = r->env; e != NULL && *e != NULL; e++) {
+		char *eq = strchr(*e, '=');
+
+		if (eq != NULL) {
+			*eq = '\0';
+			json_object_set_new(envj, *e, json_string(eq + 1));
+			*eq = '=';
+		}
+	}
+	out = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}", "service",
+			r->service, "user", r->user, "authenticate",
+			pam_rc_name(r->rc), "account",
+			r->arc == -1 ? NULL : pam_rc_name(r->arc), "environment",
+			envj, "log", log);
+	cli_print_json(out);
+	json_decref(out);
+}
+
+static void
+print_text(const struct pam_test_args *a, const struct pam_test_run *r)
+{
+	char **e;
+	size_t i;
+
+	printf("service %s, user %s, configuration %s\n", r->service, r->user,
+	       a->confdir ? a->confdir : "/etc/pam.d");
+	printf("authenticate (pam_authenticate): %s - %s\n",
+	       pam_rc_name(r->rc), r->rc_text);
+	if (r->arc != -1)
+		printf("account      (pam_acct_mgmt):    %s - %s\n",
+		       pam_rc_name(r->arc), r->arc_text);
+	else
+		printf("account      (pam_acct_mgmt):    not run%s\n",
+		       a->account ? " (authentication failed)" : "");
+	for (e = r->env; e != NULL && *e != NULL; e++)
+		printf("environment  %s\n", *e);
+	printf("log lines of this transaction:%s\n", r->log.n ? "" : " none");
+	for (i = 0; i < r->log.n; i++)
+		printf("  %s\n", r->log.lines[i]);
+}
+
+static void
+run_free(struct pam_test_run *r)
+{
+	char **e;
+
+	for (e = r->env; e != NULL && *e != NULL; e++)
+		free(*e);
+	free(r->env);
+	r->env = NULL;
+	capture_clear(&r->log);
+}
+
 int
 cmd_pam_test(int argc, char **argv)
 {
@@ -168,101 +278,28 @@ cmd_pam_test(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pam_conv c = { conv, NULL };
 	struct pam_test_args a = { NULL, NULL, true };
+	struct pam_test_run r = { .arc = -1 };
 	struct cli_opts o = { 0 };
-	const char *confdir, *rhost, *service, *user;
-	pam_handle_t *pamh = NULL;
-	bool json, account;
-	int rc, arc = -1;
-	char **env, **e;
-	json_t *out, *log, *envj;
-	size_t i;
+	int rc;
 
 	rc = cli_parse(argc, argv, longopts, 2, &o, own_option, &a, usage);
 	if (rc >= 0)
 		return rc;
-	confdir = a.confdir;
-	rhost = a.rhost;
-	account = a.account;
-	json = o.json;
-	service = argv[optind];
-	user = argv[optind + 1];
-	if (service[0] == '\0' || strchr(service, '/') != NULL)
+	r.service = argv[optind];
+	r.user = argv[optind + 1];
+	if (r.service[0] == '\0' || strchr(r.service, '/') != NULL)
 		return cli_usage_error("pam-test",
 				       "SERVICE is a name in /etc/pam.d, not a path");
-
-	syslog_capture_start();
-#ifdef HAVE_PAM_START_CONFDIR
-	rc = confdir ? pam_start_confdir(service, user, &c, confdir, &pamh) :
-	     pam_start(service, user, &c, &pamh);
-#else
-	if (confdir != NULL)
-		return cli_usage_error("pam-test",
-				       "--confdir needs Linux-PAM >= 1.4");
-	rc = pam_start(service, user, &c, &pamh);
-#endif
-	if (rc != PAM_SUCCESS) {
-		syslog_capture_stop();
-		return cli_usage_error("pam-test", "pam_start: %s",
-				       pam_rc_name(rc));
-	}
-	if (rhost != NULL)
-		pam_set_item(pamh, PAM_RHOST, rhost);
-	rc = pam_authenticate(pamh, 0);
-	if (rc == PAM_SUCCESS && account)
-		arc = pam_acct_mgmt(pamh, 0);
-	syslog_capture_stop();
-
-	if (json) {
-		log = json_array();
-		for (i = 0; i < syslog_capture_count(); i++)
-			json_array_append_new(log,
-					      json_string(syslog_capture_line(i)));
-		envj = json_object();
-		env = pam_getenvlist(pamh);
-		for (e = env; e != NULL && *e != NULL; e++) {
-			char *eq = strchr(*e, '=');
-
-			if (eq != NULL) {
-				*eq = '\0';
-				json_object_set_new(envj, *e, json_string(eq + 1));
-			}
-			free(*e);
-		}
-		free(env);
-		out = json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o}", "service",
-				service, "user", user, "authenticate",
-				pam_rc_name(rc), "account",
-				arc == -1 ? NULL : pam_rc_name(arc), "environment",
-				envj, "log", log);
-		cli_print_json(out);
-		json_decref(out);
-	} else {
-		printf("service %s, user %s, configuration %s\n", service, user,
-		       confdir ? confdir : "/etc/pam.d");
-		printf("authenticate (pam_authenticate): %s - %s\n",
-		       pam_rc_name(rc), pam_strerror(pamh, rc));
-		if (arc != -1)
-			printf("account      (pam_acct_mgmt):    %s - %s\n",
-			       pam_rc_name(arc), pam_strerror(pamh, arc));
+	rc = run_stack(&a, &r);
+	if (rc == EXIT_OK) {
+		if (o.json)
+			print_json(&r);
 		else
-			printf("account      (pam_acct_mgmt):    not run%s\n",
-			       account ? " (authentication failed)" : "");
-		env = pam_getenvlist(pamh);
-		for (e = env; e != NULL && *e != NULL; e++) {
-			printf("environment  %s\n", *e);
-			free(*e);
-		}
-		free(env);
-		printf("log lines of this transaction:%s\n",
-		       syslog_capture_count() ? "" : " none");
-		for (i = 0; i < syslog_capture_count(); i++)
-			printf("  %s\n", syslog_capture_line(i));
+			print_text(&a, &r);
+		rc = r.rc != PAM_SUCCESS ? exit_for(r.rc) :
+		     r.arc == -1 ? EXIT_OK : exit_for(r.arc);
 	}
-	pam_end(pamh, rc);
-	syslog_capture_clear();
-	if (rc != PAM_SUCCESS)
-		return exit_for(rc);
-	return arc == -1 ? EXIT_OK : exit_for(arc);
+	run_free(&r);
+	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * cmd_ratelimit.c - `kinde-auth ratelimit status|reset`: what this host's
- * limiter (lib/limiter.h) holds - the windows and lockouts in force - and
- * the issuer's own 429 recorded per endpoint; and clearing them.
+ * limiter (kinde.h, the limiter section) holds - the windows and lockouts
+ * in force - and the issuer's own 429 recorded per endpoint; and clearing
+ * them.
  *
  * An API key is never shown whole, nor by its digest alone: the limiter
  * keeps the label the module gave it (first 7 and last 4 characters), and
@@ -13,13 +14,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "cache.h"
-#include "config.h"
-#include "limiter.h"
-#include "origin.h"
-#include "ratelimit.h"
-#include "timefmt.h"
-#include "util.h"
 
 #include <errno.h>
 #include <string.h>
@@ -92,12 +86,6 @@ own_option(void *ctx, int opt, const char *arg)
 	}
 	a->chosen++;
 	return 1;
-}
-
-static const char *
-state_dir_of(const kinde_config_t *cfg)
-{
-	return cfg->state_dir != NULL ? cfg->state_dir : KINDE_STATE_DIR;
 }
 
 /*
@@ -318,28 +306,23 @@ collect_issuer(void *ctx, const struct ratelimit_window *w)
 
 /*
  * The issuer's 429 recorded in cache_dir for this configuration's origin
- * (lib/ratelimit.h).  Not a reason to fail the command: the limiter's
+ * (kinde_issuer_ratelimits).  Not a reason to fail the command: the limiter's
  * state is what it is for; a cache it cannot open is said on stderr.
  */
 static void
 list_issuer(const kinde_config_t *cfg, int64_t now, json_t *out)
 {
-	struct origin o;
-	struct kcache c;
+	const char *dir = kinde_config_cache_dir(cfg);
 	struct stat st;
 	char err[512];
 
 	/* None yet: nothing recorded, and status creates nothing. */
-	if (cfg->cache_dir == NULL || lstat(cfg->cache_dir, &st) != 0)
+	if (dir == NULL || lstat(dir, &st) != 0)
 		return;
-	if (cache_open(cfg, &c, err, sizeof(err)) != KINDE_OK) {
+	if (kinde_issuer_ratelimits(cfg, now, collect_issuer, out, err,
+				    sizeof(err)) != KINDE_OK)
 		fprintf(stderr, PROG ": ratelimit status: the issuer's 429 is not shown: %s\n",
 			err);
-		return;
-	}
-	origin_of(cfg, &o);
-	ratelimit_list(&c, &o, now, collect_issuer, out);
-	cache_close(&c);
 }
 
 static void
@@ -371,7 +354,7 @@ print_issuer(const json_t *issuer, int64_t now)
 static int
 open_state(const char *cmd, kinde_config_t *cfg, struct limiter **l)
 {
-	const char *dir = state_dir_of(cfg);
+	const char *dir = kinde_config_state_dir(cfg);
 	bool missing;
 	kinde_err_t err;
 	int rc;
@@ -422,7 +405,7 @@ do_status(kinde_config_t *cfg, const struct cli_opts *o)
 	list_issuer(cfg, now, issuer);
 	if (o->json) {
 		out = json_pack("{s:s, s:b, s:I, s:O, s:O, s:O}", "state_dir",
-				state_dir_of(cfg), "state_exists", l != NULL,
+				kinde_config_state_dir(cfg), "state_exists", l != NULL,
 				"now", (json_int_t)now, "limits", c.limits,
 				"lockouts", c.lockouts, "issuer", issuer);
 		if (out == NULL) {
@@ -433,7 +416,7 @@ do_status(kinde_config_t *cfg, const struct cli_opts *o)
 		cli_print_json(out);
 		goto out;
 	}
-	printf("State: %s%s\n", state_dir_of(cfg),
+	printf("State: %s%s\n", kinde_config_state_dir(cfg),
 	       l == NULL ? " (does not exist yet: nothing counted)" : "");
 	print_limits(c.limits, now, false);
 	print_lockouts(c.lockouts, now, false);
@@ -529,7 +512,7 @@ report:
 		goto out;
 	if (o->json) {
 		out = json_pack("{s:s, s:s, s:i, s:O, s:O}", "state_dir",
-				state_dir_of(cfg), "target", what, "removed",
+				kinde_config_state_dir(cfg), "target", what, "removed",
 				(int)removed, "limits", c.limits, "lockouts",
 				c.lockouts);
 		if (out != NULL)
@@ -541,7 +524,7 @@ report:
 		       l == NULL ? " (state_dir does not exist yet)" : "");
 		goto out;
 	}
-	printf("Removed for %s (%s):\n", what, state_dir_of(cfg));
+	printf("Removed for %s (%s):\n", what, kinde_config_state_dir(cfg));
 	print_limits(c.limits, c.now, true);
 	print_lockouts(c.lockouts, c.now, true);
 	listed = (unsigned)(json_array_size(c.limits) +

@@ -5,8 +5,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "timefmt.h"
-#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

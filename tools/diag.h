@@ -6,32 +6,36 @@
 #ifndef KINDE_DIAG_H
 #define KINDE_DIAG_H
 
-#include "kinde.h"
-#include "util.h"
+/* diagnose looks inside on purpose: the one user of kinde-internal.h. */
+#include "kinde-internal.h"
 
 #include <stdbool.h>
 
 #include <jansson.h>
 
-/* Stable codes: the failure classes of Kinde's troubleshooting guide... */
-#define DC_INVALID_API_KEY "invalid-api-key"	/* 1 */
-#define DC_TOKEN_INVALID "token-invalid"	/* 2 */
-#define DC_MALFORMED "malformed"		/* 3 */
-#define DC_SCOPE "insufficient-scope"		/* 4 */
-#define DC_ORG "org-denied"			/* 5 */
-#define DC_RATE_LIMITED "rate-limited"		/* 6 */
-#define DC_INVALID_SCOPE "invalid-scope"	/* 7 */
+/*
+ * Stable codes: the failure classes of Kinde's troubleshooting guide, as
+ * the core names them for every reason (kinde_reason_class: one source)...
+ */
+#define DC_INVALID_API_KEY kinde_reason_class(KINDE_R_KEY_INVALID)	/* 1 */
+#define DC_TOKEN_INVALID kinde_reason_class(KINDE_R_SIGNATURE)	/* 2 */
+#define DC_MALFORMED kinde_reason_class(KINDE_R_MALFORMED)	/* 3 */
+#define DC_SCOPE kinde_reason_class(KINDE_R_SCOPE)		/* 4 */
+#define DC_ORG kinde_reason_class(KINDE_R_ORG)			/* 5 */
+#define DC_RATE_LIMITED kinde_reason_class(KINDE_R_RATE_LIMITED)	/* 6 */
+#define DC_UNREACHABLE kinde_reason_class(KINDE_R_UNAVAILABLE)
+#define DC_USER kinde_reason_class(KINDE_R_USER)
+#define DC_CONFIG kinde_reason_class(KINDE_R_CONFIG)
+/* ... an M2M token request's (7), which no login reason has ... */
+#define DC_INVALID_SCOPE "invalid-scope"
 /* ... and the host's side. */
-#define DC_CONFIG "config"
 #define DC_FILES "file-permissions"
 #define DC_CACHE "cache-dir"
 #define DC_TRANSPORT "transport"
-#define DC_UNREACHABLE "issuer-unreachable"
 #define DC_KEY_SET "key-set"
 #define DC_M2M "m2m-credentials"
 #define DC_SSHD "sshd-config"
 #define DC_PAM "pam-service"
-#define DC_USER "user-mapping"
 #define DC_STATE_DIR "state-dir"		/* the limiter's (issue 10) */
 
 enum diag_status { DIAG_SKIP = -1, DIAG_FAIL = 0, DIAG_PASS = 1 };
@@ -58,7 +62,8 @@ struct diag {
  */
 void diag_add(struct diag *d, const char *code, const char *check,
 	      enum diag_status status, const char *symptom, const char *cause,
-	      const char *fix, const char *value_fmt, ...) KINDE_PRINTF(8, 9);
+	      const char *fix, const char *value_fmt, ...)
+	__attribute__((format(printf, 8, 9)));
 
 /* Prints the findings (text, colour on a terminal) or the JSON object. */
 void diag_print(const struct diag *d, bool json);
@@ -67,6 +72,8 @@ void diag_print(const struct diag *d, bool json);
 void diag_host(struct diag *d);
 void diag_issuer(struct diag *d);
 void diag_sshd(struct diag *d);
+/* device_timeout against sshd's LoginGraceTime (grace s; 0: none). */
+void diag_device_grace(struct diag *d, long grace);
 void diag_token(struct diag *d, const char *token);
 void diag_apikey(struct diag *d, const char *key);
 /* This host's limiter and lockout (diag_limiter.c). */

@@ -6,8 +6,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "client.h"
-#include "config.h"
 
 #include <stdio.h>
 #include <string.h>

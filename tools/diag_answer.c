@@ -9,7 +9,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "config.h"
 
 #include <string.h>
 
@@ -40,9 +39,9 @@ diag_answer_limit(struct diag *d, size_t token_len)
 			 d->service, token_len);
 		return;
 	}
-	if (cfg != NULL && cfg->mode == MODE_APIKEY)
+	if (cfg != NULL && cfg->mode == KINDE_MODE_APIKEY)
 		fits = "mode=apikey: API keys fit";
-	else if (cfg != NULL && cfg->mode == MODE_DEVICE)
+	else if (cfg != NULL && cfg->mode == KINDE_MODE_DEVICE)
 		fits = "mode=device: no answer is typed";
 	else if (cfg != NULL && cfg->device_client_id != NULL)
 		fits = "API keys fit, and an empty answer starts the device login";

@@ -6,36 +6,12 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "client.h"
-#include "config.h"
-#include "ratelimit.h"
-#include "timefmt.h"
 
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-
-/* "https://host:port/path" -> host */
-static void
-url_host(const char *url, char *out, size_t len)
-{
-	const char *h = strstr(url, "://");
-	size_t n;
-
-	h = h ? h + 3 : url;
-	if (*h == '[') {	/* [v6]:port */
-		h++;
-		n = strcspn(h, "]");
-	} else {
-		n = strcspn(h, ":/?#");
-	}
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, h, n);
-	out[n] = '\0';
-}
 
 static bool
 check_dns(struct diag *d)

@@ -8,9 +8,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "config.h"
-#include "limiter.h"
-#include "timefmt.h"
 
 #include <errno.h>
 #include <string.h>

@@ -8,9 +8,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "config.h"
-#include "timefmt.h"
-#include "usermap.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -87,79 +84,155 @@ clean_copy(struct diag *d, const char *raw, const char *code,
 	return out;
 }
 
-/* Symptom, cause and fix for a failed validator check. */
-static void
-explain_failure(struct diag *d, const struct kinde_check *c,
-		const kinde_verdict_t *v, const char **code,
-		const char **symptom, const char **cause, const char **fix)
-{
-	const char *n = c->name;
+/* What a failed check means: symptom, cause and fix. */
+struct advice {
+	const char *code, *symptom, *cause, *fix;
+};
 
-	*code = DC_TOKEN_INVALID;
-	*symptom = "the login is refused (PAM_AUTH_ERR); an API would answer 401";
-	*fix = "get a new access token from the configured issuer";
-	if (strcmp(n, "format") == 0 || strcmp(n, "payload") == 0 ||
-	    strcmp(n, "header") == 0) {
-		*code = DC_MALFORMED;
-		*cause = "this is not a well-formed access token";
-		*fix = "copy the whole access token: three base64url parts separated by dots";
-	} else if (strcmp(n, "alg") == 0) {
-		*cause = "the token is signed with an algorithm this host does not accept";
-		*fix = "Kinde signs RS256; check algorithms in the config, or where the token came from";
-	} else if (strcmp(n, "kid") == 0) {
-		*cause = "its key id is not in the issuer's current key set: the keys were rotated, or the token comes from another Kinde environment";
-		*fix = "get a new token; compare its iss with the configured issuer";
-	} else if (strcmp(n, "signature") == 0) {
-		*cause = "the signature does not verify: the token was altered, or signed by someone else";
-		*fix = "get a new token from the configured issuer; never edit a token";
-	} else if (strcmp(n, "keys") == 0) {
-		*code = DC_UNREACHABLE;
-		*symptom = "logins fail with PAM_AUTHINFO_UNAVAIL";
-		*cause = "no key set to verify with: the issuer cannot be reached";
-		*fix = "see the issuer checks above";
-	} else if (strcmp(n, "iss") == 0) {
-		*cause = "the token was issued by another Kinde business or environment";
-		*fix = "use a token of the configured issuer, or correct issuer/domain";
-	} else if (strcmp(n, "aud") == 0) {
-		*cause = "the token was requested for another API (audience)";
-		*fix = "request the token with the API's audience, or add that audience to `audience`";
-	} else if (strcmp(n, "exp") == 0) {
-		*cause = d->skew_known && d->skew < -d->cfg->leeway ?
-			 "this host's clock is ahead of the issuer's" :
-			 "its lifetime is over: Kinde access tokens are short-lived";
-		*fix = "log in again (or refresh) for a new token";
-	} else if (strcmp(n, "nbf") == 0 || strcmp(n, "iat") == 0) {
-		if (d->skew_known && llabs((long long)d->skew) <= d->cfg->leeway) {
-			*cause = "this host's clock agrees with the issuer's, so the token's own times are in the future: it was made with a wrong clock";
-			*fix = "get a token from the configured issuer; check the clock of whatever minted this one";
-		} else {
-			*cause = "this host's clock is behind the issuer's (clock skew)";
-			*fix = "synchronise the clock (timedatectl set-ntp true, chrony)";
+#define TOKEN_REFUSED "the login is refused (PAM_AUTH_ERR); an API would answer 401"
+#define NEW_TOKEN "get a new access token from the configured issuer"
+#define NOT_A_TOKEN "this is not a well-formed access token"
+#define COPY_WHOLE "copy the whole access token: three base64url parts separated by dots"
+#define SCOPE_REFUSED "the login is refused (PAM_AUTH_ERR); an API would answer 403 insufficient scope"
+
+/*
+ * The advice for each reason a check fails with; the failure class (the
+ * finding's code) is the core's for that reason.  A claim of the wrong
+ * type (KINDE_R_CLAIMS) or a reason without a row (rate limited keys) is
+ * explained by the row of the check that failed (check), as for its
+ * usual reason.  NULL symptom or fix: TOKEN_REFUSED, NEW_TOKEN.  The
+ * causes of exp, nbf/iat, org and role depend on what was measured
+ * (advise()).
+ */
+static const struct advice_row {
+	kinde_reason_t reason;
+	const char *check;
+	const char *symptom, *cause, *fix;
+} advice_rows[] = {
+	{ KINDE_R_MALFORMED, "format", NULL, NOT_A_TOKEN, COPY_WHOLE },
+	{ KINDE_R_MALFORMED, "payload", NULL, NOT_A_TOKEN, COPY_WHOLE },
+	{ KINDE_R_HEADER, "header", NULL, NOT_A_TOKEN, COPY_WHOLE },
+	{ KINDE_R_ALG, "alg", NULL,
+	  "the token is signed with an algorithm this host does not accept",
+	  "Kinde signs RS256; check algorithms in the config, or where the token came from" },
+	{ KINDE_R_KID, "kid", NULL,
+	  "its key id is not in the issuer's current key set: the keys were rotated, or the token comes from another Kinde environment",
+	  "get a new token; compare its iss with the configured issuer" },
+	{ KINDE_R_SIGNATURE, "signature", NULL,
+	  "the signature does not verify: the token was altered, or signed by someone else",
+	  "get a new token from the configured issuer; never edit a token" },
+	{ KINDE_R_UNAVAILABLE, "keys", "logins fail with PAM_AUTHINFO_UNAVAIL",
+	  "no key set to verify with: the issuer cannot be reached",
+	  "see the issuer checks above" },
+	{ KINDE_R_ISSUER, "iss", NULL,
+	  "the token was issued by another Kinde business or environment",
+	  "use a token of the configured issuer, or correct issuer/domain" },
+	{ KINDE_R_AUDIENCE, "aud", NULL,
+	  "the token was requested for another API (audience)",
+	  "request the token with the API's audience, or add that audience to `audience`" },
+	{ KINDE_R_EXPIRED, "exp", NULL,
+	  "its lifetime is over: Kinde access tokens are short-lived",
+	  "log in again (or refresh) for a new token" },
+	{ KINDE_R_NOT_YET_VALID, "nbf", NULL,
+	  "this host's clock is behind the issuer's (clock skew)",
+	  "synchronise the clock (timedatectl set-ntp true, chrony)" },
+	{ KINDE_R_ISSUED_IN_FUTURE, "iat", NULL,
+	  "this host's clock is behind the issuer's (clock skew)",
+	  "synchronise the clock (timedatectl set-ntp true, chrony)" },
+	{ KINDE_R_TOKEN_TYPE, "token-type", NULL,
+	  "user and M2M tokens are told apart by gty; this type is not in token_types",
+	  "use the other kind of token, or change token_types" },
+	{ KINDE_R_CLIENT, "client", NULL,
+	  "the token was issued to an application (azp) not in allowed_client_ids",
+	  "get the token through an allowed application, or extend allowed_client_ids" },
+	{ KINDE_R_SCOPE, "scope", SCOPE_REFUSED,
+	  "the token was not granted every required scope",
+	  "in Kinde, enable the scope on the API and request it when getting the token (scope=...), or change require_scopes" },
+	{ KINDE_R_PERMISSION, "permission", SCOPE_REFUSED,
+	  "the user lacks a required permission",
+	  "in Kinde, give the user a role with the permission, or change require_permissions" },
+	{ KINDE_R_ORG, "org",
+	  "the login is refused (PAM_AUTH_ERR): organization access denied",
+	  "the token's organization is not among allowed_orgs",
+	  "sign in to an allowed organization (org_code=... in the login request), or extend allowed_orgs" },
+	{ KINDE_R_ROLE, "role",
+	  "the login is refused (PAM_AUTH_ERR): require_roles / allowed_roles not met",
+	  "the user does not hold the roles require_roles / allowed_roles ask for",
+	  "in Kinde, give the user the role in its organization, or change require_roles / allowed_roles" },
+};
+
+static const struct advice_row *
+advice_for(const struct kinde_check *c)
+{
+	size_t i;
+
+	if (c->reason != KINDE_R_CLAIMS)
+		for (i = 0; i < KINDE_ARRAY_SIZE(advice_rows); i++)
+			if (advice_rows[i].reason == c->reason)
+				return &advice_rows[i];
+	for (i = 0; i < KINDE_ARRAY_SIZE(advice_rows); i++)
+		if (strcmp(advice_rows[i].check, c->name) == 0)
+			return &advice_rows[i];
+	return NULL;
+}
+
+/* Symptom, cause and fix for a failed check of a token or (is_apikey) of
+ * an API key's verdict. */
+static void
+advise(const struct diag *d, const struct kinde_check *c,
+       const kinde_verdict_t *v, bool is_apikey, struct advice *a)
+{
+	const struct advice_row *row = advice_for(c);
+	bool no_org = kinde_verdict_claim_string(v, "org_code") == NULL;
+	bool no_roles = !is_apikey &&
+			json_object_get(kinde_verdict_claims(v), "roles") == NULL;
+
+	a->code = DC_TOKEN_INVALID;
+	a->symptom = TOKEN_REFUSED;
+	a->cause = "the token fails this check";
+	a->fix = NEW_TOKEN;
+	if (row == NULL)
+		return;
+	a->code = kinde_reason_class(row->reason);
+	a->symptom = row->symptom ? row->symptom : TOKEN_REFUSED;
+	a->cause = row->cause;
+	a->fix = row->fix ? row->fix : NEW_TOKEN;
+	switch (row->reason) {
+	case KINDE_R_EXPIRED:
+		if (d->skew_known && d->skew < -d->cfg->leeway)
+			a->cause = "this host's clock is ahead of the issuer's";
+		break;
+	case KINDE_R_NOT_YET_VALID:
+	case KINDE_R_ISSUED_IN_FUTURE:
+		if (d->skew_known && llabs((long long)d->skew) <=
+		    d->cfg->leeway) {
+			a->cause = "this host's clock agrees with the issuer's, so the token's own times are in the future: it was made with a wrong clock";
+			a->fix = "get a token from the configured issuer; check the clock of whatever minted this one";
 		}
-	} else if (strcmp(n, "token-type") == 0) {
-		*cause = "user and M2M tokens are told apart by gty; this type is not in token_types";
-		*fix = "use the other kind of token, or change token_types";
-	} else if (strcmp(n, "client") == 0) {
-		*cause = "the token was issued to an application (azp) not in allowed_client_ids";
-		*fix = "get the token through an allowed application, or extend allowed_client_ids";
-	} else if (strcmp(n, "scope") == 0 || strcmp(n, "permission") == 0) {
-		*code = DC_SCOPE;
-		*symptom = "the login is refused (PAM_AUTH_ERR); an API would answer 403 insufficient scope";
-		*cause = strcmp(n, "scope") == 0 ?
-			 "the token was not granted every required scope" :
-			 "the user lacks a required permission";
-		*fix = strcmp(n, "scope") == 0 ?
-		       "in Kinde, enable the scope on the API and request it when getting the token (scope=...), or change require_scopes" :
-		       "in Kinde, give the user a role with the permission, or change require_permissions";
-	} else if (strcmp(n, "org") == 0) {
-		*code = DC_ORG;
-		*symptom = "the login is refused (PAM_AUTH_ERR): organization access denied";
-		*cause = kinde_verdict_claim_string(v, "org_code") == NULL ?
-			 "the token is not organization-scoped (no org_code): an organization token is required" :
-			 "the token's organization is not among allowed_orgs";
-		*fix = "sign in to an allowed organization (org_code=... in the login request), or extend allowed_orgs";
-	} else {
-		*cause = "the token fails this check";
+		break;
+	case KINDE_R_SCOPE:
+		if (is_apikey) {
+			a->cause = "the API key was not granted every required scope";
+			a->fix = "in Kinde, give the API key the scope, or change require_scopes";
+		}
+		break;
+	case KINDE_R_ORG:
+		if (is_apikey) {
+			a->cause = no_org ? "the key belongs to no organization; an organization key is required" :
+				   "the key's organization is not among allowed_orgs";
+			a->fix = "use a key of an allowed organization, or extend allowed_orgs";
+		} else if (no_org) {
+			a->cause = "the token is not organization-scoped (no org_code): an organization token is required";
+		}
+		break;
+	case KINDE_R_ROLE:
+		if (no_roles) {
+			a->cause = "the token has no roles claim: Kinde adds it only when the API's token customization includes roles";
+			a->fix = "in Kinde, open Settings > APIs > (this API) > Token customization and turn on Roles (or the application's access token customization), then get a new token";
+		}
+		break;
+	default:
+		break;
 	}
 }
 
@@ -170,11 +243,14 @@ explain_failure(struct diag *d, const struct kinde_check *c,
  */
 static bool keys_missing;
 
+/* Every check of v as a finding named prefix-check ("token-exp",
+ * "api-key-scope"). */
 static void
-report_checks(struct diag *d, const kinde_verdict_t *v, const char *prefix)
+report_checks(struct diag *d, const kinde_verdict_t *v, const char *prefix,
+	      bool is_apikey)
 {
-	const char *code, *symptom, *cause, *fix;
 	struct kinde_check c;
+	struct advice a;
 	char name[48];
 	size_t i;
 
@@ -197,9 +273,9 @@ report_checks(struct diag *d, const kinde_verdict_t *v, const char *prefix)
 				 "no key set: the issuer cannot be reached and nothing is cached",
 				 NULL, "not checked");
 		} else {
-			explain_failure(d, &c, v, &code, &symptom, &cause, &fix);
-			diag_add(d, code, name, DIAG_FAIL, symptom, cause, fix,
-				 "%s", c.detail);
+			advise(d, &c, v, is_apikey, &a);
+			diag_add(d, a.code, name, DIAG_FAIL, a.symptom, a.cause,
+				 a.fix, "%s", c.detail);
 		}
 	}
 }
@@ -289,7 +365,7 @@ diag_token(struct diag *d, const char *raw)
 			 "no issuer configured");
 		rc = kinde_validator_check(val, tok, len, v);
 	}
-	report_checks(d, v, "token");
+	report_checks(d, v, "token", false);
 	if (rc != KINDE_OK && len == SSH_ANSWER_MAX)
 		diag_add(d, DC_MALFORMED, "token-ssh-cut", DIAG_FAIL,
 			 "the SSH login is refused",
@@ -310,16 +386,88 @@ out:
 	kinde_free_secret(tok);
 }
 
+/* Whether the issuer can be asked about a key at all (M2M credentials,
+ * reachable); a finding says why not. */
+static bool
+can_verify_key(struct diag *d, const char *shown)
+{
+	if (d->client == NULL || d->cfg->client_id == NULL) {
+		diag_add(d, DC_M2M, "api-key", DIAG_FAIL,
+			 "API-key logins fail with PAM_SERVICE_ERR",
+			 "API keys are verified by the issuer with an M2M token; no client_id/client_secret_file is configured",
+			 "create an M2M application authorized for the Kinde Management API with read:api_keys; set client_id and client_secret_file",
+			 "%s: not verified", shown);
+		return false;
+	}
+	if (d->unreachable) {
+		diag_add(d, DC_UNREACHABLE, "api-key", DIAG_SKIP, NULL,
+			 "the issuer cannot be reached", NULL, "%s: not verified",
+			 shown);
+		return false;
+	}
+	return true;
+}
+
+/* The issuer's answer for key: true when it judged the key (v holds the
+ * verdict), false after a finding saying why it could not. */
+static bool
+verify_key(struct diag *d, const char *key, kinde_verdict_t *v)
+{
+	switch (kinde_client_verify_apikey(d->client, key, v)) {
+	case KINDE_OK:
+	case KINDE_E_REJECTED:
+		return true;
+	case KINDE_E_RATELIMITED:
+		diag_add(d, DC_RATE_LIMITED, "api-key", DIAG_FAIL,
+			 "API-key logins fail with PAM_AUTHINFO_UNAVAIL (HTTP 429)",
+			 "the issuer rate-limited this host",
+			 "wait for the reset; results are cached apikey_cache_ttl seconds",
+			 "%s", kinde_client_error(d->client));
+		return false;
+	case KINDE_E_UNAVAILABLE:
+		d->unreachable = true;
+		diag_add(d, DC_UNREACHABLE, "api-key", DIAG_FAIL,
+			 "API-key logins fail with PAM_AUTHINFO_UNAVAIL",
+			 "the issuer could not be asked", "see the error",
+			 "%s", kinde_client_error(d->client));
+		return false;
+	default:
+		diag_add(d, DC_M2M, "api-key", DIAG_FAIL,
+			 "API-key logins fail with PAM_SERVICE_ERR",
+			 "the M2M application cannot verify keys",
+			 "the error names the fix (Kinde Management API access, read:api_keys)",
+			 "%s", kinde_client_error(d->client));
+		return false;
+	}
+}
+
+/* A key the issuer does not know or has deactivated: one finding, and
+ * true.  False for any other verdict. */
+static bool
+key_refused(struct diag *d, const kinde_verdict_t *v, const char *shown)
+{
+	kinde_reason_t r = kinde_verdict_reason(v);
+	bool inactive = r == KINDE_R_KEY_INACTIVE;
+
+	if (r != KINDE_R_KEY_INVALID && !inactive && r != KINDE_R_MALFORMED)
+		return false;
+	diag_add(d, DC_INVALID_API_KEY, "api-key", DIAG_FAIL,
+		 "the login is refused (PAM_AUTH_ERR); an API would answer 401 \"Authentication failed\"",
+		 inactive ? "the key was revoked or deactivated in Kinde" :
+		 "the issuer does not know this key: copied wrong or truncated, deleted, or created in another Kinde environment",
+		 inactive ? "create a new API key (or reactivate this one) in Kinde" :
+		 "copy the key again, whole, from the Kinde environment this host uses",
+		 "%s: %s", shown, kinde_verdict_detail(v));
+	return true;
+}
+
 void
 diag_apikey(struct diag *d, const char *raw)
 {
 	kinde_verdict_t *v = NULL;
 	char shown[64], *key;
-	const char *code, *cause, *fix;
 	bool dirty;
-	kinde_err_t rc;
 
-	kinde_redact(raw, shown, sizeof(shown));
 	key = clean_copy(d, raw, DC_INVALID_API_KEY, "the API key", &dirty);
 	if (key == NULL)
 		return;
@@ -332,96 +480,12 @@ diag_apikey(struct diag *d, const char *raw)
 		diag_add(d, DC_INVALID_API_KEY, "api-key-prefix", DIAG_PASS,
 			 NULL, NULL, NULL, "%s (%zu characters)", shown,
 			 strlen(key));
-	if (d->client == NULL || d->cfg->client_id == NULL) {
-		diag_add(d, DC_M2M, "api-key", DIAG_FAIL,
-			 "API-key logins fail with PAM_SERVICE_ERR",
-			 "API keys are verified by the issuer with an M2M token; no client_id/client_secret_file is configured",
-			 "create an M2M application authorized for the Kinde Management API with read:api_keys; set client_id and client_secret_file",
-			 "%s: not verified", shown);
+	if (!can_verify_key(d, shown))
 		goto out;
-	}
-	if (d->unreachable) {
-		diag_add(d, DC_UNREACHABLE, "api-key", DIAG_SKIP, NULL,
-			 "the issuer cannot be reached", NULL, "%s: not verified",
-			 shown);
-		goto out;
-	}
 	v = kinde_verdict_new(true);
-	if (v == NULL)
+	if (v == NULL || !verify_key(d, key, v) || key_refused(d, v, shown))
 		goto out;
-	rc = kinde_client_verify_apikey(d->client, key, v);
-	switch (rc) {
-	case KINDE_OK:
-	case KINDE_E_REJECTED:
-		break;
-	case KINDE_E_RATELIMITED:
-		diag_add(d, DC_RATE_LIMITED, "api-key", DIAG_FAIL,
-			 "API-key logins fail with PAM_AUTHINFO_UNAVAIL (HTTP 429)",
-			 "the issuer rate-limited this host",
-			 "wait for the reset; results are cached apikey_cache_ttl seconds",
-			 "%s", kinde_client_error(d->client));
-		goto out;
-	case KINDE_E_UNAVAILABLE:
-		d->unreachable = true;
-		diag_add(d, DC_UNREACHABLE, "api-key", DIAG_FAIL,
-			 "API-key logins fail with PAM_AUTHINFO_UNAVAIL",
-			 "the issuer could not be asked", "see the error",
-			 "%s", kinde_client_error(d->client));
-		goto out;
-	default:
-		diag_add(d, DC_M2M, "api-key", DIAG_FAIL,
-			 "API-key logins fail with PAM_SERVICE_ERR",
-			 "the M2M application cannot verify keys",
-			 "the error names the fix (Kinde Management API access, read:api_keys)",
-			 "%s", kinde_client_error(d->client));
-		goto out;
-	}
-	if (kinde_verdict_reason(v) == KINDE_R_KEY_INVALID ||
-	    kinde_verdict_reason(v) == KINDE_R_KEY_INACTIVE ||
-	    kinde_verdict_reason(v) == KINDE_R_MALFORMED) {
-		bool inactive = kinde_verdict_reason(v) == KINDE_R_KEY_INACTIVE;
-
-		code = DC_INVALID_API_KEY;
-		cause = inactive ? "the key was revoked or deactivated in Kinde" :
-			"the issuer does not know this key: copied wrong or truncated, deleted, or created in another Kinde environment";
-		fix = inactive ? "create a new API key (or reactivate this one) in Kinde" :
-		      "copy the key again, whole, from the Kinde environment this host uses";
-		diag_add(d, code, "api-key", DIAG_FAIL,
-			 "the login is refused (PAM_AUTH_ERR); an API would answer 401 \"Authentication failed\"",
-			 cause, fix, "%s: %s", shown, kinde_verdict_detail(v));
-		goto out;
-	}
-	{
-		const char *rcode, *symptom, *rcause, *rfix;
-		struct kinde_check c;
-		size_t i;
-		char name[48];
-
-		for (i = 0; i < kinde_verdict_check_count(v); i++) {
-			kinde_verdict_check(v, i, &c);
-			kinde_fmt(name, sizeof(name), "api-key-%s", c.name);
-			if (c.status != 0) {
-				diag_add(d, "ok", name,
-					 c.status > 0 ? DIAG_PASS : DIAG_SKIP,
-					 NULL, NULL, NULL, "%s", c.detail);
-				continue;
-			}
-			explain_failure(d, &c, v, &rcode, &symptom, &rcause,
-					&rfix);
-			if (strcmp(c.name, "scope") == 0) {
-				rcause = "the API key was not granted every required scope";
-				rfix = "in Kinde, give the API key the scope, or change require_scopes";
-			}
-			else if (strcmp(c.name, "org") == 0) {
-				rcause = kinde_verdict_claim_string(v, "org_code") == NULL ?
-					 "the key belongs to no organization; an organization key is required" :
-					 "the key's organization is not among allowed_orgs";
-				rfix = "use a key of an allowed organization, or extend allowed_orgs";
-			}
-			diag_add(d, rcode, name, DIAG_FAIL, symptom, rcause,
-				 rfix, "%s", c.detail);
-		}
-	}
+	report_checks(d, v, "api-key", true);
 	check_user(d, v, true);
 out:
 	kinde_verdict_free(v);

@@ -8,7 +8,6 @@
 #include "kinde-build.h"
 
 #include "diag.h"
-#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -250,5 +249,6 @@ diag_sshd(struct diag *d)
 		diag_add(d, DC_SSHD, "sshd-logingracetime", DIAG_PASS, NULL,
 			 NULL, NULL, "logingracetime %lds (module worst case %lds)",
 			 grace, need);
+	diag_device_grace(d, grace);
 	sshd_publickey(d, out);
 }

@@ -5,8 +5,6 @@
 #include "kinde-build.h"
 
 #include "cli.h"
-#include "http.h"
-#include "transport.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -27,6 +25,8 @@ static const struct {
 	{ "pam-test", cmd_pam_test, "run a PAM service's auth and account stages, with their log" },
 	{ "cache", cmd_cache, "cache flush: empty the shared cache by kind (revocation)" },
 	{ "ratelimit", cmd_ratelimit, "show or reset the host's rate-limit windows and lockouts" },
+	{ "login", cmd_login, "log in with the device flow; prints the access token" },
+	{ "whois", cmd_whois, "a local user's Kinde id and the live account check" },
 };
 
 static void

@@ -122,3 +122,5 @@ t_both=$(ms "$B/tests/bench/login_once" --load libcrypto.so.3 libjansson.so.4)
 awk -v a="$t_crypto" -v b="$t_none" 'BEGIN { printf "  libcrypto.so.3:            +%.3f ms\n", a - b }'
 awk -v a="$t_both" -v b="$t_none" 'BEGIN { printf "  libcrypto + libjansson:    +%.3f ms\n", a - b }'
 grep -c . "$tmp/cache"/jwks-* >/dev/null
+
+"$top_srcdir/tests/bench/cold_login.sh"

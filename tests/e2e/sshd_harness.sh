@@ -74,7 +74,10 @@
 #   SSH_LOGIN_TIMEOUT      seconds before ssh_login kills the client (30)
 #   SSHD_WRAP              array: a command sshd runs under, e.g. valgrind
 #                          and its options (sshd_start)
-#   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v)
+#   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v); they
+#                          come first, so they win over the defaults (ssh
+#                          keeps the first value of an option), e.g.
+#                          (-o PreferredAuthentications=publickey ...)
 #
 # Where the module runs: in kbd-interactive logins sshd's monitor (root in
 # root mode, SSHD_UID otherwise) forks a "[pam]" child that calls
@@ -726,27 +729,17 @@ _sshdh_prepare_login() {
 	return 0
 }
 
-# _sshdh_run_login USER [COMMAND [ANSWER2 ...]]
-_sshdh_run_login() {
-	local user=$1 rcmd=${2:-true} nonce n=2 home ran_file a
-	local -a opts extra=()
-	shift
-	[ $# -gt 0 ] && shift
-	for a in "$@"; do
-		printf '%s' "$a" >"$SSH_LOGIN_DIR/answer.$n"
-		n=$((n + 1))
-	done
-
-	nonce="login-$SSH_LOGIN_COUNT-$$-$RANDOM$RANDOM"
-	# $HOME on the server side; a failed printf must not stop COMMAND
-	rcmd="printf '%s\\n' '$nonce' >>\"\$HOME/.sshd_harness_ran\" 2>/dev/null; $rcmd"
-
+# _sshdh_client_opts USER: the client's options (see ssh_login) in the
+# array _sshdh_opts.
+_sshdh_client_opts() {
+	local -a extra=()
 	if declare -p SSH_LOGIN_OPTS >/dev/null 2>&1; then
 		extra=("${SSH_LOGIN_OPTS[@]}")
 	fi
 	# shellcheck disable=SC2054  # commas are ssh list syntax
-	opts=(
-		-F /dev/null -T -p "$SSHD_PORT" -l "$user"
+	_sshdh_opts=(
+		-F /dev/null -T -p "$SSHD_PORT" -l "$1"
+		"${extra[@]}"
 		-o UserKnownHostsFile="$SSHD_DIR/etc/known_hosts"
 		-o GlobalKnownHostsFile=/dev/null
 		-o StrictHostKeyChecking=yes
@@ -767,8 +760,37 @@ _sshdh_run_login() {
 		-o ForwardAgent=no -o ForwardX11=no
 		# curve25519 first: ~90 ms faster per login than sntrup761
 		-o KexAlgorithms=curve25519-sha256,sntrup761x25519-sha512
-		"${extra[@]}"
 	)
+}
+
+# ssh_client_argv USER: the real ssh client with the options ssh_login
+# uses, in the array SSH_CLIENT_ARGV (env -i, the client's environment,
+# ssh, options; append 127.0.0.1 and the command), for a test that drives
+# it itself, e.g. on a pseudo-terminal.
+ssh_client_argv() {
+	_sshdh_client_opts "$1"
+	SSH_CLIENT_ARGV=(env -i "${SSHD_CLIENT_ENV[@]}" ssh "${_sshdh_opts[@]}")
+	# ssh_login_log shows what the sshd log says from here on.
+	_sshdh_log_offset=$(stat -c %s "$SSHD_LOG" 2>/dev/null || echo 0)
+}
+
+# _sshdh_run_login USER [COMMAND [ANSWER2 ...]]
+_sshdh_run_login() {
+	local user=$1 rcmd=${2:-true} nonce n=2 home ran_file a
+	local -a opts
+	shift
+	[ $# -gt 0 ] && shift
+	for a in "$@"; do
+		printf '%s' "$a" >"$SSH_LOGIN_DIR/answer.$n"
+		n=$((n + 1))
+	done
+
+	nonce="login-$SSH_LOGIN_COUNT-$$-$RANDOM$RANDOM"
+	# $HOME on the server side; a failed printf must not stop COMMAND
+	rcmd="printf '%s\\n' '$nonce' >>\"\$HOME/.sshd_harness_ran\" 2>/dev/null; $rcmd"
+
+	_sshdh_client_opts "$user"
+	opts=("${_sshdh_opts[@]}")
 	_sshdh_log_offset=$(stat -c %s "$SSHD_LOG" 2>/dev/null || echo 0)
 
 	timeout -k 3 "${SSH_LOGIN_TIMEOUT:-30}" setsid -w env -i \

@@ -295,6 +295,73 @@ else
 fi
 
 # ---------------------------------------------------------------------
+# account_check = kinde: a token login by a user Kinde removed from the
+# organization is refused at the account stage; a public-key login is
+# admitted by the check alone, then refused once Kinde suspends the user
+# (after the decision's TTL)
+# ---------------------------------------------------------------------
+if [ "$ASAN" = 1 ]; then
+	skip "account_check over SSH" "the module cannot reach the network under ASan in sshd"
+else
+	fk_ctl POST clients "{\"client_id\":\"$CLIENT_ID\",\"client_secret\":\"$CLIENT_SECRET\",\"scopes\":[\"read:api_keys\",\"read:users\",\"read:organization_users\",\"read:organization_user_roles\",\"read:organization_user_permissions\"]}" >/dev/null
+	fk_ctl POST users '{"id":"kp_e2e_alice","organizations":{"org_e2e":{"roles":["ssh"]}}}' >/dev/null
+	fk_ctl POST users '{"id":"kp_e2e_bob","organizations":{"org_e2e":{"roles":["ssh"]}}}' >/dev/null
+	printf 'kp_e2e_alice alice\nkp_e2e_bob bob\n' >"$E/user_map"
+	chmod 644 "$E/user_map"
+	conf acct "user_map_file = $E/user_map" "allowed_orgs = org_e2e" \
+		"require_roles = ssh" "account_cache_ttl = 1"
+	pk_mint_batch < <(printf '%s\n' \
+		"bob_e2e --sub kp_e2e_bob --org org_e2e --scp ssh:login --role ssh" \
+		"bob_e2e2 --sub kp_e2e_bob --org org_e2e --scp ssh:login --role ssh") ||
+		{ echo "Bail out! minting failed"; exit 99; }
+	sshd_write_service sshd-kinde "\
+auth     required  $PK_MODULE config=$E/kinde-acct.conf
+account  required  $PK_MODULE config=$E/kinde-acct.conf account_check=kinde
+session  required  pam_permit.so"
+	ssh_login bob "${TOK[bob_e2e]}" "$CMD"
+	accepted "account_check: bob's token while Kinde lists him in org_e2e"
+	fk_ctl POST orgs/remove '{"org_code":"org_e2e","user_id":"kp_e2e_bob"}' >/dev/null
+	sleep 2	# older than account_cache_ttl 1, whatever the load
+	fk_reset_counts
+	ssh_login bob "${TOK[bob_e2e2]}" "$CMD"
+	refused "account_check: bob's valid token after Kinde removed him from org_e2e"
+	cmp_num "$(fk_count /api/v1/user)" -ge 1 "account_check: refused at the account stage, which asked Kinde" || login_ctx
+
+	# Public keys only: PAM's auth stage does not run; the account stage
+	# (Kinde) decides.  Match all: sshd keeps the first value of a
+	# keyword, except in a Match block.
+	ssh-keygen -q -t ed25519 -N '' -f "$T/id_e2e" >/dev/null
+	cp "$T/id_e2e.pub" "$E/authorized_keys"
+	chmod 644 "$E/authorized_keys"
+	sshd_stop
+	sshd_write_service sshd-kinde "\
+auth     required  pam_deny.so
+account  required  $PK_MODULE config=$E/kinde-acct.conf account_check=kinde
+session  required  pam_permit.so"
+	SSHD_EXTRA_CONFIG="Match all
+	PubkeyAuthentication yes
+	AuthenticationMethods publickey
+	AuthorizedKeysFile $E/authorized_keys"
+	sshd_start sshd-kinde || { echo "Bail out! sshd (public keys) did not start"; exit 99; }
+	SSH_LOGIN_OPTS=(-o PreferredAuthentications=publickey -o PubkeyAuthentication=yes
+		-o IdentityFile="$T/id_e2e" -o IdentitiesOnly=yes)
+	fk_reset_counts
+	ssh_login alice unused "$CMD"
+	accepted "account_check: alice's public key, Kinde allows her"
+	like "$(ssh_login_log)" 'Accepted publickey for alice' "account_check: sshd accepted a public key" || login_ctx
+	cmp_num "$(fk_count /api/v1/user)" -ge 1 "account_check: the key login asked Kinde" || login_ctx
+	fk_ctl POST users/suspend '{"id":"kp_e2e_alice"}' >/dev/null
+	sleep 2	# older than account_cache_ttl 1
+	ssh_login alice unused "$CMD"
+	refused "account_check: alice's public key after Kinde suspended her"
+	ssh_login carol unused "$CMD"
+	refused "account_check: carol's public key, not mapped to a Kinde user"
+	unset SSH_LOGIN_OPTS
+	SSHD_EXTRA_CONFIG=
+	sshd_stop
+fi
+
+# ---------------------------------------------------------------------
 # Nothing secret in sshd's log; no sanitizer report
 # ---------------------------------------------------------------------
 leaks=0

@@ -41,7 +41,7 @@ DEFAULT_M2M_EXPIRES_IN = 86399
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 FAULT_KINDS = {"500", "429", "slow", "huge", "badjson", "reset",
                "redirect-http", "redirect-https", "redirect-307",
-               "redirect-308", "hang",
+               "redirect-308", "hang", "close", "close-silent",
                # the fault matrix's (tests/net/test_fault_matrix.sh)
                "503", "429-bare", "trickle", "html", "reset-mid"}
 # Faults answered before the endpoint runs (no side effects happen);
@@ -207,6 +207,9 @@ class Device:
         self.state = "pending"              # approved, denied, used
         self.claims = {}
         self.ttl = 3600
+        self.created = time.monotonic()
+        self.script = {}                    # see c_device_script
+        self.polls = []                     # {"t","interval","answer"}
 
 
 # ---------------------------------------------------------------------------
@@ -229,7 +232,13 @@ class FakeKinde:
         self.clients = {}
         self.pending_clients = list(args.client or [])
         self.apikeys = {}
+        self.users = {}                      # Management API: id -> user
+        self.orgs = {}                       # code -> {user id: membership}
+        self.mgmt_page_size = 500            # cap on page_size (paging tests)
+        self.user_expand_orgs = True         # expand=organizations honoured
         self.devices = {}                    # device_code -> Device
+        self.device_script = None            # for the next authorization
+        self.last_device = None
         self.faults = {}                     # path or "*" -> Fault
         self.counts = Counter()
         self.last_requests = {}
@@ -258,6 +267,7 @@ class FakeKinde:
             ("POST", "/oauth2/token"): self.token,
             ("POST", "/oauth2/device/auth"): self.device_auth,
             ("POST", "/api/v1/api_keys/verify"): self.apikey_verify,
+            ("GET", "/api/v1/user"): self.mgmt_user,
         }
         c = CONTROL_PREFIX
         r.update({
@@ -276,9 +286,16 @@ class FakeKinde:
             ("POST", c + "device/approve"): self.c_device_approve,
             ("POST", c + "device/deny"): self.c_device_deny,
             ("POST", c + "device/expire"): self.c_device_expire,
+            ("POST", c + "device/script"): self.c_device_script,
+            ("GET", c + "device/polls"): self.c_device_polls,
             ("POST", c + "config"): self.c_config,
             ("POST", c + "mint"): self.c_mint,
             ("GET", c + "last_request"): self.c_last_request,
+            ("POST", c + "users"): self.c_users,
+            ("DELETE", c + "users"): self.c_users_clear,
+            ("POST", c + "users/suspend"): self.c_users_suspend,
+            ("POST", c + "orgs/member"): self.c_orgs_member,
+            ("POST", c + "orgs/remove"): self.c_orgs_remove,
         })
         return r
 
@@ -289,10 +306,13 @@ class FakeKinde:
         with self.lock:
             self.log_file.write("%s %s %s\n" % (method, path, status))
 
-    def record(self, req):
-        """Count a non-control request and keep a redacted copy of it."""
+    def record(self, req, first_on_connection):
+        """Count a non-control request (and its TLS connection, if it is
+        the first there) and keep a redacted copy of it."""
         with self.lock:
             self.counts[req.path] += 1
+            if first_on_connection:
+                self.counts["connections"] += 1
             if req.path.startswith("/.well-known/jwks") and \
                     req.headers.get("Authorization") is not None:
                 self.counts["jwks_with_authorization"] += 1
@@ -317,6 +337,8 @@ class FakeKinde:
     def route(self, req):
         """Run the endpoint for req; every failure becomes a Response."""
         handler = self.routes.get((req.method, req.path))
+        if handler is None:
+            handler = self.mgmt_org_route(req)
         if handler is None and req.method == "HEAD":
             handler = self.routes.get(("GET", req.path))
         if handler is None:
@@ -481,6 +503,9 @@ class FakeKinde:
                          form.get("audience", []), self.device_expires_in,
                          self.device_interval)
             self.devices[dev.device_code] = dev
+            self.last_device = dev
+            if self.device_script is not None:
+                dev.script, self.device_script = self.device_script, None
         verify = self.issuer + "/device"
         return Response(200, {
             "device_code": dev.device_code, "user_code": dev.user_code,
@@ -500,23 +525,14 @@ class FakeKinde:
             if dev is None or dev.client_id != client_id or dev.state == "used":
                 raise oauth_error(400, "invalid_grant", "unknown device_code")
             now = time.monotonic()
-            if now >= dev.expires_at:
-                raise oauth_error(400, "expired_token",
-                                  "the device code has expired")
-            too_fast = dev.last_poll is not None and \
-                now - dev.last_poll < dev.interval
-            dev.last_poll = now
-            if too_fast:
-                dev.interval += 5           # RFC 8628 section 3.5
-                raise oauth_error(400, "slow_down",
-                                  "polling too fast; interval is now %d"
-                                  % dev.interval)
-            if dev.state == "denied":
-                raise oauth_error(400, "access_denied",
-                                  "the user denied the request")
-            if dev.state == "pending":
-                raise oauth_error(400, "authorization_pending",
-                                  "the user has not approved yet")
+            n = len(dev.polls) + 1
+            poll = {"t": now, "interval": dev.interval, "answer": "token"}
+            dev.polls.append(poll)
+            try:
+                self.device_answer(dev, n, now)
+            except HttpError as e:
+                poll["answer"] = json.loads(e.response.body)["error"]
+                raise
             dev.state = "used"
         scp = dev.scope or None
         token = kinde_keys.mint_token({
@@ -528,6 +544,32 @@ class FakeKinde:
             "scope": " ".join(scp or kinde_keys.DEFAULT_USER_SCP),
             "token_type": "bearer"}, headers=[("Cache-Control", "no-store")])
 
+    def device_answer(self, dev, n, now):
+        """Raise the OAuth error for poll n of dev, if any (lock held)."""
+        script = dev.script
+        if now >= dev.expires_at or script.get("expire_after") == n:
+            raise oauth_error(400, "expired_token",
+                              "the device code has expired")
+        too_fast = dev.last_poll is not None and \
+            now - dev.last_poll < dev.interval
+        dev.last_poll = now
+        if too_fast or n in script.get("slow_down_at", []):
+            dev.interval += 5               # RFC 8628 section 3.5
+            raise oauth_error(400, "slow_down",
+                              "polling too fast; interval is now %d"
+                              % dev.interval)
+        if script.get("approve_after") == n:
+            dev.state, dev.claims = "approved", script.get("claims") or {}
+            dev.ttl = int(script.get("ttl", 3600))
+        if script.get("deny_after") == n:
+            dev.state = "denied"
+        if dev.state == "denied":
+            raise oauth_error(400, "access_denied",
+                              "the user denied the request")
+        if dev.state == "pending":
+            raise oauth_error(400, "authorization_pending",
+                              "the user has not approved yet")
+
     def device_by_user_code(self, body):
         code = body.get("user_code")
         with self.lock:
@@ -538,8 +580,9 @@ class FakeKinde:
 
     # -- Management API: API key verification ------------------------------
 
-    def check_mgmt_token(self, req):
-        """Authorize a Management API call; raise 401/403 otherwise."""
+    def check_mgmt_token(self, req, need="read:api_keys"):
+        """Authorize a Management API call needing scope `need`; raise
+        401/403 otherwise."""
         auth = req.headers.get("Authorization") or ""
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -566,9 +609,108 @@ class FakeKinde:
         scope = claims.get("scope")
         granted = scope.split() if isinstance(scope, str) else \
             (claims.get("scp") or [])
-        if "read:api_keys" not in granted:
+        if need not in granted:
             raise mgmt_error(403, "FORBIDDEN",
-                             "Missing required scope read:api_keys")
+                             "Missing required scope " + need)
+
+    # -- Management API: users, organizations, roles, permissions ----------
+
+    def mgmt_org_route(self, req):
+        """The handler of /api/v1/organizations/{org}/users[/{id}/roles|
+        permissions] (GET), or None."""
+        parts = req.path.split("/")
+        if req.method not in ("GET", "HEAD") or len(parts) < 6 or \
+                parts[1:4] != ["api", "v1", "organizations"] or \
+                parts[5] != "users" or not parts[4]:
+            return None
+        org = parts[4]
+        if len(parts) == 6:
+            return lambda r: self.mgmt_org_users(r, org)
+        if len(parts) == 8 and parts[6] and parts[7] in ("roles",
+                                                         "permissions"):
+            return lambda r: self.mgmt_org_user_keys(r, org, parts[6],
+                                                     parts[7])
+        return None
+
+    def page(self, req, items):
+        """One page of items by page_size (default 10, as Kinde's; capped
+        by mgmt_page_size) and the opaque next_token."""
+        try:
+            size = int((req.query.get("page_size") or ["10"])[0])
+        except ValueError:
+            raise mgmt_error(400, "INVALID_REQUEST", "page_size")
+        size = max(1, min(size, 500, self.mgmt_page_size))
+        token = (req.query.get("next_token") or [""])[0]
+        start = 0
+        if token:
+            if not token.startswith("nt."):
+                raise mgmt_error(400, "INVALID_NEXT_TOKEN", "bad next_token")
+            try:
+                start = int(kinde_keys.b64url_decode(token[3:]).decode())
+            except ValueError:
+                raise mgmt_error(400, "INVALID_NEXT_TOKEN", "bad next_token")
+        end = start + size
+        nxt = None
+        if end < len(items):
+            nxt = "nt." + kinde_keys.b64url_encode(str(end).encode())
+        return items[start:end], nxt
+
+    def mgmt_user(self, req):
+        self.check_mgmt_token(req, "read:users")
+        uid = (req.query.get("id") or [""])[0]
+        if not uid:
+            raise mgmt_error(400, "INVALID_REQUEST", "id is required")
+        expand = ",".join(req.query.get("expand") or []).split(",")
+        with self.lock:
+            user = self.users.get(uid)
+            if user is None:
+                raise mgmt_error(404, "USER_NOT_FOUND", "User not found")
+            doc = {"id": uid, "provided_id": None,
+                   "preferred_email": user["email"], "username": None,
+                   "last_name": "User", "first_name": uid,
+                   "is_suspended": user["is_suspended"], "picture": None,
+                   "total_sign_ins": 1, "failed_sign_ins": 0,
+                   "last_signed_in": None,
+                   "created_on": "2025-01-01T00:00:00.000000+00:00"}
+            if "organizations" in expand and self.user_expand_orgs:
+                doc["organizations"] = sorted(
+                    o for o, members in self.orgs.items() if uid in members)
+        return Response(200, doc)
+
+    def mgmt_org_users(self, req, org):
+        self.check_mgmt_token(req, "read:organization_users")
+        with self.lock:
+            members = self.orgs.get(org)
+            if members is None:
+                raise mgmt_error(404, "ORGANIZATION_NOT_FOUND",
+                                 "Organization not found")
+            rows = [{"id": uid, "email": self.users.get(uid, {}).get(
+                        "email"), "full_name": uid, "last_name": "User",
+                     "first_name": uid, "picture": None,
+                     "roles": list(m["roles"])}
+                    for uid, m in sorted(members.items())]
+        rows, nxt = self.page(req, rows)
+        return Response(200, {"code": "OK", "message": "Success",
+                              "organization_users": rows,
+                              "next_token": nxt})
+
+    def mgmt_org_user_keys(self, req, org, uid, what):
+        self.check_mgmt_token(req, "read:organization_user_" + what)
+        with self.lock:
+            member = self.orgs.get(org, {}).get(uid)
+            if member is None:
+                raise mgmt_error(404, "USER_NOT_IN_ORGANIZATION",
+                                 "User is not a member of the organization")
+            keys = list(member[what])
+        rows = [{"id": "%s_%s" % (what[:4], hashlib.sha256(
+                     k.encode()).hexdigest()[:12]), "key": k,
+                 "name": k.title()} for k in keys]
+        if what == "permissions":
+            for row in rows:
+                row["roles"] = []
+        rows, nxt = self.page(req, rows)
+        return Response(200, {"code": "OK", "message": "Success",
+                              what: rows, "next_token": nxt})
 
     def apikey_verify(self, req):
         self.check_mgmt_token(req)
@@ -607,6 +749,7 @@ class FakeKinde:
         with self.lock:
             counts = dict(self.counts)
         counts.setdefault("jwks_with_authorization", 0)
+        counts.setdefault("connections", 0)
         return Response(200, counts)
 
     def c_counts_reset(self, req, body):
@@ -677,6 +820,68 @@ class FakeKinde:
             self.apikeys.clear()
         return Response(200, {"ok": True})
 
+    def c_users(self, req, body):
+        uid = body.get("id")
+        if not isinstance(uid, str) or not uid:
+            raise control_error(400, "id required")
+        orgs = body.get("organizations") or {}
+        if not isinstance(orgs, dict):
+            raise control_error(400, "organizations must be an object")
+        with self.lock:
+            self.users[uid] = {"is_suspended": bool(body.get(
+                "is_suspended", False)), "email": body.get("email")}
+            for code, m in orgs.items():
+                self.set_member(code, uid, m or {})
+        return Response(200, {"ok": True})
+
+    def c_users_clear(self, req, body):
+        with self.lock:
+            self.users.clear()
+            self.orgs.clear()
+        return Response(200, {"ok": True})
+
+    def c_users_suspend(self, req, body):
+        with self.lock:
+            user = self.users.get(body.get("id"))
+            if user is None:
+                raise control_error(404, "unknown user")
+            user["is_suspended"] = bool(body.get("suspended", True))
+        return Response(200, {"ok": True})
+
+    def set_member(self, code, uid, m):
+        """Add uid to org code (made if new), or change its roles and
+        permissions (those given; the others stay)."""
+        if not isinstance(m, dict):
+            raise control_error(400, "a membership must be an object")
+        for what in ("roles", "permissions"):
+            if what in m and (not isinstance(m[what], list) or not all(
+                    isinstance(k, str) for k in m[what])):
+                raise control_error(400, what + " must be a list of strings")
+        members = self.orgs.setdefault(code, {})
+        cur = members.setdefault(uid, {"roles": [], "permissions": []})
+        for what in ("roles", "permissions"):
+            if what in m:
+                cur[what] = list(m[what])
+
+    def c_orgs_member(self, req, body):
+        code, uid = body.get("org_code"), body.get("user_id")
+        if not isinstance(code, str) or not code:
+            raise control_error(400, "org_code required")
+        with self.lock:
+            if uid is None:
+                self.orgs.setdefault(code, {})     # an empty organization
+            else:
+                self.set_member(code, str(uid), body)
+        return Response(200, {"ok": True})
+
+    def c_orgs_remove(self, req, body):
+        with self.lock:
+            members = self.orgs.get(body.get("org_code"))
+            if members is None or members.pop(body.get("user_id"),
+                                              None) is None:
+                raise control_error(404, "no such membership")
+        return Response(200, {"ok": True})
+
     def c_clients(self, req, body):
         client = self.register_client(body)
         shown = dict(client, client_secret=redact(client["client_secret"]))
@@ -718,14 +923,46 @@ class FakeKinde:
             dev.expires_at = time.monotonic() - 1
         return Response(200, {"ok": True})
 
+    def c_device_script(self, req, body):
+        known = {"approve_after", "deny_after", "expire_after",
+                 "slow_down_at", "claims", "ttl"}
+        bad = set(body) - known
+        if bad:
+            raise control_error(400, "unknown field(s) %s" % sorted(bad))
+        for name in ("approve_after", "deny_after", "expire_after", "ttl"):
+            if name in body and (isinstance(body[name], bool) or
+                                 not isinstance(body[name], int)):
+                raise control_error(400, "%s must be an integer" % name)
+        if not isinstance(body.get("slow_down_at", []), list) or not all(
+                isinstance(n, int) for n in body.get("slow_down_at", [])):
+            raise control_error(400, "slow_down_at must be a list of poll numbers")
+        if not isinstance(body.get("claims", {}), dict):
+            raise control_error(400, "claims must be an object")
+        with self.lock:
+            self.device_script = dict(body)
+        return Response(200, {"ok": True})
+
+    def c_device_polls(self, req, body):
+        code = (req.query.get("user_code") or [None])[0]
+        with self.lock:
+            dev = self.device_by_user_code({"user_code": code}) \
+                if code else self.last_device
+            if dev is None:
+                raise control_error(404, "no device authorization yet")
+            return Response(200, {
+                "user_code": dev.user_code, "created": dev.created,
+                "interval": dev.interval, "polls": list(dev.polls)})
+
     def c_config(self, req, body):
         fields = {"clock_offset": float, "jwks_max_age": int,
                   "discovery_max_age": int, "device_interval": int,
-                  "device_expires_in": int}
+                  "device_expires_in": int, "mgmt_page_size": int,
+                  "user_expand_orgs": bool}
         with self.lock:
             for name, value in body.items():
-                if name not in fields or isinstance(value, bool) or \
-                        not isinstance(value, (int, float)):
+                if name not in fields or (
+                        isinstance(value, bool) != (fields[name] is bool)) \
+                        or not isinstance(value, (int, float)):
                     raise control_error(400, "bad config field %r" % name)
                 setattr(self, name, fields[name](value))
             return Response(200, {n: getattr(self, n) for n in fields})
@@ -905,10 +1142,16 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     timeout = 60                         # idle keep-alive connections
+    # Headers and body go out in separate writes: with Nagle's algorithm
+    # the body would wait for the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
 
     app = None                           # FakeKinde, set by make_server
 
     def setup(self):
+        # Whether this TLS connection has carried a non-control request
+        # (counter "connections": only the client's own connections).
+        self.counted = False
         super().setup()
         # The TLS handshake runs here, in the connection's own thread,
         # so a stalled client never blocks the accept loop.
@@ -973,7 +1216,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         control = req.path.startswith(CONTROL_PREFIX)
         if not control:
-            app.record(req)
+            app.record(req, not self.counted)
+            self.counted = True
         fault = app.take_fault(req.path)
         if fault is not None and fault.kind in ("reset", "hang"):
             self.drop_connection(fault, req)
@@ -981,7 +1225,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind in PRE_ROUTE_FAULTS:
             self.send(fault_response(fault, req, app), req)
             return
-        if fault is not None:
+        if fault is not None and fault.kind in ("slow", "huge", "badjson"):
             # These faults replace the body: answer as if unconditional.
             del req.headers["If-None-Match"]
         try:
@@ -996,8 +1240,14 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind in ("trickle", "reset-mid"):
             self.send_partial(fault, resp, req)
             return
+        if fault is not None and fault.kind == "close":
+            self.close_connection = True  # says "Connection: close"
         self.send(resp, req, slow=fault.delay if fault is not None and
                   fault.kind == "slow" else None)
+        if fault is not None and fault.kind == "close-silent":
+            # Closed after the answer without a word, as a server whose
+            # keep-alive timeout ran out does.
+            self.close_connection = True
 
     def send_partial(self, fault, resp, req):
         """"trickle": the real answer one byte a second; "reset-mid":

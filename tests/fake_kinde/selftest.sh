@@ -281,7 +281,7 @@ pyx "d['/.well-known/jwks'] == 4 and d['/.well-known/openid-configuration'] == 1
 ok $? "counts per path and jwks_with_authorization"
 ctl counts/reset
 ctl_get counts
-pyx "d == {'jwks_with_authorization': 0}"
+pyx "d == {'jwks_with_authorization': 0, 'connections': 0}"
 ok $? "counts/reset zeroes the counters"
 
 req GET /no/such/path
@@ -536,6 +536,100 @@ req POST /api/v1/api_keys/verify -H "Authorization: Bearer $M2M_TOKEN" \
 	-H 'Content-Type: application/json' --data-binary '{"key":"x"}'
 [ "$CODE" = 400 ] && pyx "d['errors'][0]['code'] == 'INVALID_REQUEST'"
 ok $? "api key verify without api_key -> 400 INVALID_REQUEST"
+# ================================================= Management API: users ====
+
+MGMT_SCOPES="read:users read:organization_users read:organization_user_roles read:organization_user_permissions"
+MB=$(mint --m2m --aud "$ISS/api" --scope "$MGMT_SCOPES")
+mget() {                # mget PATH: GET with the Management API bearer $MB
+	req GET "$1" -H "Authorization: Bearer $MB"
+}
+ctl users '{"id":"kp_a1","email":"a1@example.com","organizations":{"org_one":{"roles":["admin","ops"],"permissions":["ssh:login"]}}}'
+ok $((CODE != 200)) "control users: register with a membership"
+mget "/api/v1/user?id=kp_a1&expand=organizations"
+[ "$CODE" = 200 ] && pyx "d['id'] == 'kp_a1' and d['is_suspended'] is False
+	and d['organizations'] == ['org_one'] and d['preferred_email'] == 'a1@example.com'"
+ok $? "GET /api/v1/user?expand=organizations: id, is_suspended, organizations"
+mget "/api/v1/user?id=kp_a1"
+pyx "'organizations' not in d and d['id'] == 'kp_a1'"
+ok $? "GET /api/v1/user without expand: no organizations"
+mget "/api/v1/user?id=kp_nobody"
+[ "$CODE" = 404 ] && pyx "d['errors'][0]['code'] == 'USER_NOT_FOUND' and d['errors'][0]['message']"
+ok $? "GET /api/v1/user of an unknown id -> 404 USER_NOT_FOUND"
+BEARER_NOSCOPE=$(mint --m2m --aud "$ISS/api" --scope "read:organization_users")
+req GET "/api/v1/user?id=kp_a1" -H "Authorization: Bearer $BEARER_NOSCOPE"
+[ "$CODE" = 403 ] && pyx "d['errors'][0]['code'] == 'FORBIDDEN' and 'read:users' in d['errors'][0]['message']"
+ok $? "GET /api/v1/user without read:users -> 403 FORBIDDEN naming the scope"
+req GET "/api/v1/organizations/org_one/users/kp_a1/roles" -H "Authorization: Bearer $BEARER_NOSCOPE"
+[ "$CODE" = 403 ] && pyx "'read:organization_user_roles' in d['errors'][0]['message']"
+ok $? "roles without read:organization_user_roles -> 403"
+req GET "/api/v1/user?id=kp_a1"
+ok $((CODE != 401)) "GET /api/v1/user without a bearer -> 401"
+mget "/api/v1/organizations/org_one/users/kp_a1/roles"
+[ "$CODE" = 200 ] && pyx "[r['key'] for r in d['roles']] == ['admin', 'ops'] and all(set(r) == {'id','key','name'} for r in d['roles']) and d['next_token'] is None"
+ok $? "GET .../users/{id}/roles: [{id,key,name}]"
+mget "/api/v1/organizations/org_one/users/kp_a1/permissions"
+[ "$CODE" = 200 ] && pyx "[r['key'] for r in d['permissions']] == ['ssh:login']"
+ok $? "GET .../users/{id}/permissions"
+for u in kp_b1 kp_b2 kp_b3 kp_b4 kp_b5; do
+	ctl users "{\"id\":\"$u\",\"organizations\":{\"org_one\":{}}}"
+done
+ctl config '{"mgmt_page_size": 2}'
+ok $((CODE != 200)) "control config mgmt_page_size"
+IDS="" NT="" PAGES=0
+while :; do
+	mget "/api/v1/organizations/org_one/users?page_size=100${NT:+&next_token=$NT}"
+	[ "$CODE" = 200 ] || break
+	PAGES=$((PAGES + 1))
+	IDS="$IDS$($PY -c 'import json,sys; print(" ".join(u["id"] for u in json.load(open(sys.argv[1]))["organization_users"]))' "$T/body") "
+	NT=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["next_token"] or "")' "$T/body")
+	[ -n "$NT" ] && [ "$PAGES" -lt 10 ] || break
+done
+[ "$PAGES" = 3 ] && [ "$IDS" = "kp_a1 kp_b1 kp_b2 kp_b3 kp_b4 kp_b5 " ]
+ok $? "organization users paged by next_token (page size 2: 3 pages, all 6)"
+mget "/api/v1/organizations/org_one/users?next_token=bogus"
+[ "$CODE" = 400 ] && pyx "d['errors'][0]['code'] == 'INVALID_NEXT_TOKEN'"
+ok $? "a bad next_token -> 400"
+mget "/api/v1/organizations/org_none/users"
+[ "$CODE" = 404 ] && pyx "d['errors'][0]['code'] == 'ORGANIZATION_NOT_FOUND'"
+ok $? "users of an unknown organization -> 404"
+ctl users/suspend '{"id":"kp_a1"}'
+mget "/api/v1/user?id=kp_a1"
+pyx "d['is_suspended'] is True"
+ok $? "control users/suspend: is_suspended true"
+ctl users/suspend '{"id":"kp_a1","suspended":false}'
+mget "/api/v1/user?id=kp_a1"
+pyx "d['is_suspended'] is False"
+ok $? "control users/suspend false: lifted"
+ctl orgs/member '{"org_code":"org_one","user_id":"kp_a1","roles":["viewer"]}'
+mget "/api/v1/organizations/org_one/users/kp_a1/roles"
+pyx "[r['key'] for r in d['roles']] == ['viewer']"
+ok $? "control orgs/member: roles changed"
+mget "/api/v1/organizations/org_one/users/kp_a1/permissions"
+pyx "[r['key'] for r in d['permissions']] == ['ssh:login']"
+ok $? "control orgs/member: permissions not given stay"
+ctl orgs/remove '{"org_code":"org_one","user_id":"kp_a1"}'
+ok $((CODE != 200)) "control orgs/remove"
+mget "/api/v1/user?id=kp_a1&expand=organizations"
+pyx "d['organizations'] == []"
+ok $? "removed: the user's organizations no longer list it"
+mget "/api/v1/organizations/org_one/users/kp_a1/roles"
+[ "$CODE" = 404 ] && pyx "d['errors'][0]['code'] == 'USER_NOT_IN_ORGANIZATION'"
+ok $? "removed: roles of a non-member -> 404"
+ctl config '{"user_expand_orgs": false}'
+mget "/api/v1/user?id=kp_b1&expand=organizations"
+pyx "'organizations' not in d"
+ok $? "control config user_expand_orgs false: no organizations"
+ctl config '{"user_expand_orgs": 1}'
+ok $((CODE != 400)) "control config user_expand_orgs must be a boolean"
+ctl config '{"user_expand_orgs": true, "mgmt_page_size": 500}'
+ctl fault '{"path":"/api/v1/user","kind":"429","count":1,"reset_after":3}'
+mget "/api/v1/user?id=kp_b1"
+[ "$CODE" = 429 ] && [ "$(hdr RateLimit-Reset)" = 3 ] && pyx "d['errors'][0]['code'] == 'TOO_MANY_REQUESTS'"
+ok $? "a 429 fault on /api/v1/user: RateLimit-Reset and the errors shape"
+req DELETE /__fake__/users
+mget "/api/v1/user?id=kp_b1"
+ok $((CODE != 404)) "DELETE users: forgotten"
+
 req DELETE /__fake__/apikeys
 verify_key k_live_0123456789abcdefGOOD
 pyx "d['is_valid'] is False"
@@ -783,6 +877,26 @@ N2=$("${CURL[@]}" --cacert "$S/ca.pem" -o /dev/null -o /dev/null -w '%{num_conne
 	"$ISS/.well-known/jwks" "$ISS/.well-known/jwks" | tr '\n' ' ')
 [ "$N2" = "1 0 " ]
 ok $? "HTTP/1.1 keep-alive: second request reuses the connection"
+ctl counts/reset
+"${CURL[@]}" --cacert "$S/ca.pem" -o /dev/null -o /dev/null \
+	"$ISS/.well-known/jwks" "$ISS/.well-known/openid-configuration"
+"${CURL[@]}" --cacert "$S/ca.pem" -o /dev/null "$ISS/.well-known/jwks"
+ctl_get counts
+pyx "d['connections'] == 2 and d['/.well-known/jwks'] == 2"
+ok $? "counter connections: TLS connections that carried a request (control calls not counted)"
+# close / close-silent: the real answer, then the connection is closed,
+# with or without saying so; a client must open a new one.
+for kind in close close-silent; do
+	ctl fault "{\"path\":\"/.well-known/jwks\",\"kind\":\"$kind\",\"count\":1}"
+	ctl counts/reset
+	N2=$("${CURL[@]}" --cacert "$S/ca.pem" -D "$T/hdr" -o "$T/body" -o /dev/null \
+		-w '%{http_code}/%{num_connects} ' \
+		"$ISS/.well-known/jwks" "$ISS/.well-known/jwks")
+	if [ $kind = close ]; then want=close; else want=; fi
+	[ "$N2" = "200/1 200/1 " ] && [ "$(hdr Connection | head -1)" = "$want" ] &&
+		pyx "'keys' in d" && [ "$(count_of connections)" = 2 ]
+	ok $? "fault $kind: the real answer${want:+ with Connection: close}, then a new connection ($N2)"
+done
 
 # ==================================================================== TLS ====
 

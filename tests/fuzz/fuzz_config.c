@@ -22,6 +22,7 @@
 #include "kinde.h"
 #include "alg.h"
 #include "config.h"
+#include "url.h"
 
 #include <string.h>
 
@@ -49,7 +50,7 @@ fixture(void)
 static bool
 https_clean(const char *s)
 {
-	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0')
+	if (!is_https_url(s, false) || s[8] == '\0')
 		return false;
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
@@ -73,26 +74,26 @@ check_finished(const kinde_config_t *cfg)
 		    (cfg->token_types &
 		     ~(unsigned)(KINDE_TOKEN_USER | KINDE_TOKEN_M2M)) == 0);
 	FUZZ_ASSERT(!(cfg->use_first_pass && cfg->try_first_pass));
-	FUZZ_ASSERT(cfg->mode >= MODE_AUTO && cfg->mode <= MODE_DEVICE);
-	FUZZ_ASSERT(cfg->audit == AUDIT_TEXT || cfg->audit == AUDIT_JSON);
+	FUZZ_ASSERT(cfg->mode >= KINDE_MODE_AUTO && cfg->mode <= KINDE_MODE_DEVICE);
+	FUZZ_ASSERT(cfg->audit == KINDE_AUDIT_TEXT || cfg->audit == KINDE_AUDIT_JSON);
 	opts = kinde_config_options(&n);
 	for (i = 0; i < n; i++) {
 		o = &opts[i];
 		field = (const char *)cfg + o->offset;
 		switch (o->type) {
-		case OPT_INT:
+		case OT_INT:
 			l = *(const long *)field;
 			FUZZ_ASSERT(l >= o->min && l <= o->max);
 			break;
-		case OPT_URL:
+		case OT_URL:
 			s = *(const char *const *)field;
 			FUZZ_ASSERT(s == NULL || https_clean(s));
 			break;
-		case OPT_PATH:
+		case OT_PATH:
 			s = *(const char *const *)field;
 			FUZZ_ASSERT(s == NULL || s[0] == '/');
 			break;
-		case OPT_RATE: {
+		case OT_RATE: {
 			const struct limit_rule *r = field;
 
 			/* off, or N and SECONDS within bounds */
@@ -101,7 +102,7 @@ check_finished(const kinde_config_t *cfg)
 				     r->seconds >= 1 && r->seconds <= 604800));
 			break;
 		}
-		case OPT_LIST: {
+		case OT_LIST: {
 			const struct strlist *sl = field;
 			size_t k;
 
@@ -149,8 +150,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((frc == KINDE_OK) ==
 		    (cfg->allow_any_token || cfg->require_scopes.n > 0 ||
 		     cfg->require_permissions.n > 0 ||
-		     (cfg->audience.n > 0 && cfg->mode != MODE_APIKEY &&
-		      (cfg->mode != MODE_AUTO || cfg->client_id == NULL))));
+		     (cfg->audience.n > 0 && cfg->mode != KINDE_MODE_APIKEY &&
+		      (cfg->mode != KINDE_MODE_AUTO || cfg->client_id == NULL))));
 
 	if (kinde_validator_new(cfg, ks, &val) != KINDE_OK ||
 	    (v = kinde_verdict_new(true)) == NULL)

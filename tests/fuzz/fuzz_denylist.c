@@ -38,8 +38,10 @@ check_list(const struct denylist *dl, const struct strlist *l,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct errrec rec = { "" };
 	struct denylist dl;
-	char err[512], *end;
+	const char *err = rec.msg;
+	char *end;
 	unsigned long line;
 	size_t lines = 1, i;
 	kinde_err_t rc;
@@ -51,8 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(copy, data, size);
 	memset(&dl, 0, sizeof(dl));
-	err[0] = '\0';
-	rc = denylist_parse(&dl, "f", copy, size, err, sizeof(err));
+	rc = denylist_parse(&dl, "f", copy, size, &rec);
 	FUZZ_ASSERT(rc == KINDE_OK || rc == KINDE_E_CONFIG ||
 		    rc == KINDE_E_NOMEM);
 	for (i = 0; i < size; i++)

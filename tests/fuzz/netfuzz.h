@@ -184,8 +184,31 @@ nf_perform(const struct http_request *req, struct http_response *resp)
 	}
 }
 
+/* Sessions (one connection per client): each request is answered the
+ * same way, the session only has to be a distinct non-NULL pointer. */
+static struct http_session *
+nf_session_new(void)
+{
+	return malloc(1);
+}
+
+static void
+nf_session_perform(struct http_session *s, const struct http_request *req,
+		   struct http_response *resp)
+{
+	(void)s;
+	nf_perform(req, resp);
+}
+
+static void
+nf_session_free(struct http_session *s)
+{
+	free(s);
+}
+
 static const struct kinde_net nf_net = { KINDE_NET_ABI, PACKAGE_VERSION,
-					 nf_perform };
+					 nf_perform, nf_session_new,
+					 nf_session_perform, nf_session_free };
 
 /* Writes a file of the temp dir (mode 0600); the path into out. */
 static inline void

@@ -3,7 +3,7 @@
  * pam-test`, so that the test suite never writes to the host's system log.
  *
  * pam-test shows the modules' log lines and passes each on to the next
- * vsyslog (tools/syslog_capture.c), which is libc's: the system log.
+ * vsyslog (tools/pam_app.c), which is libc's: the system log.
  * Preloaded, this one is next instead.  It appends the lines to the file
  * named by $SYSLOG_SHIM_LOG (so a test can see that they came here), or
  * drops them.  openlog and closelog do nothing: no socket is opened.

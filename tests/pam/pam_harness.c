@@ -7,7 +7,8 @@
  * usage: pam_harness [--confdir DIR] [--secret S | --secret-file F]
  *                    [--rhost H] [--no-acct] [--rounds N] [--log FILE]
  *                    [--putenv NAME=VALUE]... [--acct-user U]
- *                    [--fresh-acct] [--conv-limit N] SERVICE USER
+ *                    [--fresh-acct] [--conv-limit N] [--wait-file F]
+ *                    SERVICE USER
  *
  * Between the stages, as an application (or an earlier module) may:
  * --putenv sets PAM environment variables, --acct-user changes PAM_USER.
@@ -18,18 +19,24 @@
  * --conv-limit N makes the conversation fail (PAM_CONV_ERR) instead of
  * answering with N bytes or more, as sudo 1.9.13p3 does at 512.
  *
+ * --wait-file F holds every answer until the file F exists (60 s at
+ * most), as a person who reads before pressing Enter; each prompt is
+ * shown on stderr as "prompt[echo-on]: ..." or "prompt[echo-off]: ...".
+ *
  * Output (stdout): "auth PAM_xxx", "auth_us N" (microseconds that
  * pam_authenticate took), "acct PAM_xxx", "env NAME=value";
  * with --rounds N also "rss_kb_start/end" and "fds_start/end" measured
  * after a warm-up, for the leak test.  Exit status: 0 when every stage
  * succeeded, 1 otherwise, 2 on a usage error.
  *
- * The syslog lines are captured by defining __syslog_chk, syslog and
- * vsyslog here: the executable's definitions win over libc's for libpam.
+ * The syslog lines are captured by tools/pam_app.c's syslog, vsyslog and
+ * __syslog_chk (exported by -rdynamic: the executable's definitions win
+ * over libc's for libpam), the conversation is its too, and PAM codes are
+ * named by pam/pam_rc_name.c: the module and kinde-auth pam-test share
+ * both.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +46,7 @@
 
 #include <security/pam_appl.h>
 
+#include "pam_app.h"
 #include "pam_rc_name.h"
 
 static FILE *log_file;
@@ -51,80 +59,56 @@ static int n_putenv;
 static const char *acct_user;
 static int fresh_acct;
 static long conv_limit = -1;	/* --conv-limit; -1: none */
+static const char *wait_file;	/* --wait-file */
 
+/* Waits (60 s at most) until wait_file exists. */
 static void
-log_line(int pri, const char *fmt, va_list ap)
+wait_for_file(void)
+{
+	struct timespec pause = { 0, 50 * 1000000 };
+	int i;
+
+	for (i = 0; wait_file != NULL && i < 1200; i++) {
+		if (access(wait_file, F_OK) == 0)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Every log line of the modules: to --log FILE, else stderr. */
+static void
+log_line(void *ctx, int pri, const char *line)
 {
 	FILE *f = log_file ? log_file : stderr;
 
-	fprintf(f, "syslog[%d]: ", pri & LOG_PRIMASK);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	(void)ctx;
+	fprintf(f, "syslog[%d]: %s\n", pri & LOG_PRIMASK, line);
 	fflush(f);
 }
 
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
-void
-__syslog_chk(int pri, int flag, const char *fmt, ...)
+/* Every prompt gets the secret; NULL (the conversation fails) from
+ * --conv-limit bytes on, as sudo does. */
+static char *
+answer(void *ctx, const char *prompt, bool echo)
 {
-	va_list ap;
-
-	(void)flag;
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
+	(void)ctx;
+	fprintf(stderr, "prompt[%s]: %s\n", echo ? "echo-on" : "echo-off",
+		prompt);
+	wait_for_file();
+	if (conv_limit >= 0 && secret != NULL &&
+	    strlen(secret) >= (size_t)conv_limit)
+		return NULL;
+	return strdup(secret ? secret : "");
 }
 
-void
-syslog(int pri, const char *fmt, ...)
+static void
+show(void *ctx, const char *message)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_line(pri, fmt, ap);
-	va_end(ap);
+	(void)ctx;
+	fprintf(stderr, "conv: %s\n", message);
 }
 
-void
-vsyslog(int pri, const char *fmt, va_list ap)
-{
-	log_line(pri, fmt, ap);
-}
-
-static int
-conv(int n, const struct pam_message **msg, struct pam_response **resp,
-     void *data)
-{
-	struct pam_response *r;
-	int i;
-
-	(void)data;
-	r = calloc((size_t)n, sizeof(*r));
-	if (r == NULL)
-		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
-		switch (msg[i]->msg_style) {
-		case PAM_PROMPT_ECHO_OFF:
-		case PAM_PROMPT_ECHO_ON:
-			if (conv_limit >= 0 && secret != NULL &&
-			    strlen(secret) >= (size_t)conv_limit)
-				goto fail;
-			r[i].resp = strdup(secret ? secret : "");
-			if (r[i].resp == NULL)
-				goto fail;
-			break;
-		default:
-			fprintf(stderr, "conv: %s\n", msg[i]->msg);
-		}
-	}
-	*resp = r;
-	return PAM_SUCCESS;
-fail:
-	for (i = 0; i < n; i++)
-		free(r[i].resp);
-	free(r);
-	return PAM_CONV_ERR;
-}
+static struct pam_app_conv answers = { answer, show, NULL };
 
 static long
 rss_kb(void)
@@ -178,7 +162,7 @@ static int
 transaction(const char *confdir, const char *service, const char *user,
 	    const char *rhost, int acct, int verbose)
 {
-	struct pam_conv c = { conv, NULL };
+	struct pam_conv c = { pam_app_converse, &answers };
 	pam_handle_t *pamh = NULL;
 	struct timespec t0, t1;
 	char **env, **e;
@@ -274,6 +258,8 @@ main(int argc, char **argv)
 			putenv_list[n_putenv++] = argv[2];
 		} else if (strcmp(argv[1], "--acct-user") == 0 && argc > 2) {
 			acct_user = argv[2];
+		} else if (strcmp(argv[1], "--wait-file") == 0 && argc > 2) {
+			wait_file = argv[2];
 		} else if (strcmp(argv[1], "--conv-limit") == 0 && argc > 2) {
 			conv_limit = strtol(argv[2], NULL, 10);
 		} else if (strcmp(argv[1], "--no-acct") == 0 ||
@@ -298,6 +284,7 @@ main(int argc, char **argv)
 	}
 	service = argv[1];
 	user = argv[2];
+	pam_app_log_to(log_line, NULL, false);
 	if (rounds <= 0)
 		return transaction(confdir, service, user, rhost, acct, 1);
 

@@ -785,6 +785,20 @@ skipped)
 		'value=authenticationmethods publickey' 'fix=keyboard-interactive'
 	finding "sshd_config with LoginGraceTime 10" sshd-config 'check=^sshd-logingracetime$' \
 		'value=logingracetime 10s; the module may need up to [0-9]+s' 'fix=LoginGraceTime'
+	# A device login waits for the approval while LoginGraceTime runs.
+	SSHD_GRACE=$T/sshd_grace
+	sshd_conf "$SSHD_GRACE" "LoginGraceTime 60"
+	run2 "device_timeout 90 and LoginGraceTime 60" 1 --sshd-config "$SSHD_GRACE" \
+		-o device_client_id=dev_app
+	finding "device_timeout not below LoginGraceTime" sshd-config 'check=^sshd-device-timeout$' \
+		'value=device_timeout 90s; logingracetime 60s' 'fix=device_timeout' \
+		'symptom=cut off by sshd'
+	D --json -o device_client_id=dev_app
+	dcheck pass json sshd-config 'check=^sshd-device-timeout$' 'value=device_timeout 90s; logingracetime 120s'
+	ok $? "device_timeout 90 under LoginGraceTime 120: passes"
+	D --json
+	dcheck none json sshd-config 'check=^sshd-device-timeout$'
+	ok $? "no device_client_id: no device_timeout check"
 	# An sshd that cannot start is a finding (issue 16), not a skipped
 	# check followed by "No problem found.".
 	SSHD_NOSTART=$T/sshd_nostart

@@ -70,20 +70,20 @@ done
 
 # ------------------------------------------------------- from the code --
 
-# The keys of the option table: the `{ "name", OPT_...` lines.
+# The keys of the option table: the `{ "name", OT_...` lines.
 config_options() {
-	sed -n 's/^[[:space:]]*{[[:space:]]*"\([A-Za-z0-9_]*\)",[[:space:]]*OPT_[A-Z_]*,.*/\1/p' \
+	sed -n 's/^[[:space:]]*{[[:space:]]*"\([A-Za-z0-9_]*\)",[[:space:]]*OT_[A-Z_]*,.*/\1/p' \
 		"$SRC/lib/config.c"
 }
 
-# "name lo hi default" of the OPT_INT keys (default from the help text's
+# "name lo hi default" of the OT_INT keys (default from the help text's
 # "(default N)", "-" when it gives none).
 config_int_options() {
 	awk '
 		function flush() { if (name != "") print name, lo, hi, (def == "" ? "-" : def); name = "" }
-		/^[[:space:]]*{[[:space:]]*"[a-z0-9_]*",[[:space:]]*OPT_/ {
+		/^[[:space:]]*{[[:space:]]*"[a-z0-9_]*",[[:space:]]*OT_/ {
 			flush()
-			if ($0 !~ /OPT_INT,/) next
+			if ($0 !~ /OT_INT,/) next
 			match($0, /"[a-z0-9_]*"/); name = substr($0, RSTART + 1, RLENGTH - 2)
 			split($0, f, ","); lo = f[4]; hi = f[5]; def = ""
 			gsub(/[[:space:]]/, "", lo); gsub(/[[:space:]]/, "", hi)

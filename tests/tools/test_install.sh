@@ -1,8 +1,14 @@
 #!/bin/bash
 # test_install.sh - the installed layout, with `make install DESTDIR=...`
 # of this build (nothing outside the test's directory is touched):
+#   * pam_kinde.so in the PAM module directory (by default the one beside
+#     libpam, where pam_unix.so is), kinde-net.so at the path the module
+#     loads it from, kinde-auth in bindir, the three man pages;
 #   * no libtool .la file in the PAM module directory or beside the plugin
 #     (both are dlopen()ed by path; a .la there serves nobody);
+#   * the cache and state directories 0700, and a systemd-tmpfiles snippet
+#     that makes them so (applied under a private --root); nothing
+#     installed is world-writable;
 #   * a commented pam_kinde.conf, mode 0644, when there is none; with
 #     every setting commented out it loads nothing, and pam_kinde and
 #     kinde-auth say what is missing (domain);
@@ -25,6 +31,12 @@ inst() {
 		DESTDIR="$D" >"$T/$1.out" 2>&1
 }
 files() { (cd "$D" && find . \( -type f -o -type l \) | sort); }
+# mkvar NAME: the value of the make variable NAME in this build.
+mkvar() {
+	printf 'print-var:\n\t@echo $(%s)\n' "$1" |
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s \
+		--no-print-directory -C "$B" -f Makefile -f - print-var
+}
 
 inst install
 ok $? "make install DESTDIR=... succeeds" || diag "$(tail -20 "$T/install.out")"
@@ -36,14 +48,59 @@ ok $? "the PAM module and the plugin are installed ($mod, $net)"
 is "$(files | grep '\.la$')" "" "no libtool .la file is installed anywhere"
 # The limiter's state directory (both install hooks must run: two hooks
 # of one name in Makefile.am silently drop the first).
-sdir=$(printf 'print-statedir:\n\t@echo $(statedir)\n' |
-	make -s --no-print-directory -C "$top_builddir" -f Makefile -f - print-statedir)
+sdir=$(mkvar statedir)
 [ -n "$sdir" ] && [ -d "$D$sdir" ] && [ "$(stat -c %a "$D$sdir")" = 700 ]
 ok $? "the state directory is installed with mode 0700 (${sdir:-none})"
+cdir=$(mkvar cachedir)
+[ -n "$cdir" ] && [ -d "$D$cdir" ] && [ "$(stat -c %a "$D$cdir")" = 700 ]
+ok $? "the cache directory is installed with mode 0700 (${cdir:-none})"
 is "$(cd "$D" && find "$(dirname "$mod")" "$(dirname "$net")" -name '*.la' -o -name '*.lai' | head -3)" "" \
 	"  none in the PAM module directory or beside the plugin"
 
-conf=$(files | grep '/pam_kinde\.conf$' | grep -v '/examples/')
+# Where libpam looks: a module named without a path loads from the
+# directory of pam_unix.so.  configure finds it from libpam's location
+# unless --with-pamdir says otherwise.
+pamdir=$(mkvar pamdir)
+is "./${pamdir#/}/pam_kinde.so" "$mod" "pam_kinde.so is installed in pamdir ($pamdir)"
+if "$B/config.status" --config | grep -q -- '--with-pamdir'; then
+	skip "  the default pamdir is libpam's" "configured --with-pamdir"
+elif find /lib /lib64 /usr/lib /usr/lib64 -maxdepth 3 -path '*/security/pam_unix.so' \
+	2>/dev/null | grep -q .; then
+	[ -e "$pamdir/pam_unix.so" ]
+	ok $? "  the default pamdir is libpam's own, beside pam_unix.so"
+else
+	skip "  the default pamdir is libpam's" "no pam_unix.so on this system"
+fi
+netpath=$(mkvar pkglibdir)/kinde-net.so
+is "./${netpath#/}" "$net" "kinde-net.so is installed at $netpath"
+grep -q -a -F "$netpath" "$D/${mod#./}"
+ok $? "  the path the installed module loads it from"
+is "$(files | grep -c -x -F "./$(mkvar bindir | sed 's,^/,,')/kinde-auth")" 1 \
+	"kinde-auth is installed in bindir"
+mandir=$(mkvar mandir)
+for m in man1/kinde-auth.1 man5/pam_kinde.conf.5 man8/pam_kinde.8; do
+	[ -f "$D$mandir/$m" ]
+	ok $? "the man page $m is installed"
+done
+
+# The tmpfiles.d snippet, applied by systemd-tmpfiles under a root of
+# its own: both directories, 0700, root's.
+tmpf=$D$(mkvar tmpfilesdir)/pam_kinde.conf
+is "$(grep -v '^#' "$tmpf" 2>/dev/null)" "d $cdir 0700 root root -
+d $sdir 0700 root root -" "a tmpfiles.d snippet makes the cache and state directories 0700 root"
+if [ "$(id -u)" = 0 ] && command -v systemd-tmpfiles >/dev/null; then
+	mkdir "$T/troot"
+	systemd-tmpfiles --root="$T/troot" --create "$tmpf" >"$T/tmpfiles.out" 2>&1
+	ok $? "  systemd-tmpfiles --create accepts it" || diag "$(cat "$T/tmpfiles.out")"
+	is "$(stat -c '%a %U %G' "$T/troot$cdir" "$T/troot$sdir" 2>&1)" "700 root root
+700 root root" "  and makes both directories 0700 root:root"
+else
+	skip "  systemd-tmpfiles --create accepts it" "needs root and systemd-tmpfiles"
+	skip "  and makes both directories" "needs root and systemd-tmpfiles"
+fi
+is "$(cd "$D" && find . ! -type l -perm -0002)" "" "nothing installed is world-writable"
+
+conf=$(files | grep '/pam_kinde\.conf$' | grep -v -e '/examples/' -e '/tmpfiles\.d/')
 [ -n "$conf" ]
 ok $? "a pam_kinde.conf is installed (${conf:-none})"
 conf=$D/${conf#./}
@@ -92,5 +149,7 @@ sed -i '$d' "$conf"
 inst install
 inst uninstall
 is "$(files)" "" "uninstall of an unchanged install leaves no file at all" || diag "$(files)"
+[ ! -e "$D$sdir" ] && [ ! -e "$D$cdir" ]
+ok $? "  nor the (empty) cache and state directories"
 
 tap_done

@@ -7,6 +7,8 @@
 #include "authmac.h"
 #include "config.h"
 #include "tap.h"
+#include "testcfg.h"
+#include "testerr.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,16 +19,11 @@
 
 static char top[] = "/tmp/test_authmac_XXXXXX";
 
+/* Each test's cache_dir is a directory of its own under top. */
 static kinde_config_t *
 cfg_with(const char *sub)
 {
-	kinde_config_t *cfg = kinde_config_new();
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", top, sub);
-	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path))
-		abort();
-	return cfg;
+	return testcfg_cache_dir(top, sub);
 }
 
 static void
@@ -39,16 +36,16 @@ test_key(void)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/k1/%s", top, AUTHMAC_KEY_NAME);
-	is_int(authmac_key_load(cfg, false, k1, err, sizeof(err)), KINDE_E_IO,
+	is_int(t_authmac_key_load(cfg, false, k1, err, sizeof(err)), KINDE_E_IO,
 	       "no key, create=false: KINDE_E_IO");
 	ok(access(path, F_OK) != 0, "  and none is made");
-	is_int(authmac_key_load(cfg, true, k1, err, sizeof(err)), KINDE_OK,
+	is_int(t_authmac_key_load(cfg, true, k1, err, sizeof(err)), KINDE_OK,
 	       "create=true: a new key");
 	ok(stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	   (st.st_mode & 07777) == 0600 && st.st_size == AUTHMAC_KEY_LEN &&
 	   st.st_uid == geteuid(),
 	   "  cache_dir/authmac.key, 32 bytes, 0600, ours");
-	is_int(authmac_key_load(cfg, true, k2, err, sizeof(err)), KINDE_OK,
+	is_int(t_authmac_key_load(cfg, true, k2, err, sizeof(err)), KINDE_OK,
 	       "loaded again");
 	ok(memcmp(k1, k2, sizeof(k1)) == 0, "  the same key (not replaced)");
 	snprintf(stray, sizeof(stray), "%s/k1", top);
@@ -61,7 +58,7 @@ test_key(void)
 	}
 
 	chmod(path, 0640);
-	is_int(authmac_key_load(cfg, true, k2, err, sizeof(err)),
+	is_int(t_authmac_key_load(cfg, true, k2, err, sizeof(err)),
 	       KINDE_E_UNSAFE, "a key readable by the group: KINDE_E_UNSAFE");
 	ok(strstr(err, "too open") != NULL && strstr(err, path) != NULL,
 	   "  the message names the file and says too open (%s)", err);
@@ -72,12 +69,12 @@ test_key(void)
 		diag("cannot append");
 	if (fd >= 0)
 		close(fd);
-	is_int(authmac_key_load(cfg, true, k2, err, sizeof(err)),
+	is_int(t_authmac_key_load(cfg, true, k2, err, sizeof(err)),
 	       KINDE_E_UNSAFE, "a key of 33 bytes: refused");
 	unlink(path);
 	if (symlink("/etc/hostname", path) != 0)
 		diag("symlink failed");
-	is_int(authmac_key_load(cfg, true, k2, err, sizeof(err)),
+	is_int(t_authmac_key_load(cfg, true, k2, err, sizeof(err)),
 	       KINDE_E_UNSAFE, "a symlink in place of the key: refused");
 	unlink(path);
 	kinde_config_free(cfg);
@@ -86,7 +83,7 @@ test_key(void)
 	snprintf(path, sizeof(path), "%s/k2", top);
 	mkdir(path, 0777);
 	chmod(path, 0777);
-	is_int(authmac_key_load(cfg, true, k2, err, sizeof(err)),
+	is_int(t_authmac_key_load(cfg, true, k2, err, sizeof(err)),
 	       KINDE_E_UNSAFE, "a world-writable cache_dir: refused (cache_open's checks)");
 	kinde_config_free(cfg);
 }

@@ -10,6 +10,8 @@
 #include "origin.h"
 #include "ratelimit.h"
 #include "tap.h"
+#include "testcfg.h"
+#include "testerr.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -21,16 +23,11 @@
 
 static char top[] = "/tmp/test_cache_XXXXXX";
 
+/* Each test's cache_dir is a directory of its own under top. */
 static kinde_config_t *
 cfg_with(const char *sub)
 {
-	kinde_config_t *cfg = kinde_config_new();
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", top, sub);
-	if (cfg == NULL || kinde_config_set(cfg, "cache_dir", path))
-		abort();
-	return cfg;
+	return testcfg_cache_dir(top, sub);
 }
 
 static int
@@ -56,7 +53,7 @@ test_open(void)
 	struct stat st;
 	char err[512], path[256];
 
-	is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_OK,
+	is_int(t_cache_open(cfg, &c, err, sizeof(err)), KINDE_OK,
 	       "a missing cache_dir is created");
 	ok(stat(c.path, &st) == 0 && (st.st_mode & 07777) == 0700,
 	   "  with mode 0700");
@@ -68,7 +65,7 @@ test_open(void)
 	mkdir(path, 0700);
 	chmod(path, 0777);
 	cfg = cfg_with("c2");
-	is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
+	is_int(t_cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
 	       "a world-writable cache_dir is refused");
 	ok(c.dirfd == -1 && strstr(err, "mode 0777") != NULL,
 	   "  and the message gives the mode");
@@ -82,7 +79,7 @@ test_open(void)
 		symlink(path, link);
 	}
 	cfg = cfg_with("c3");
-	is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
+	is_int(t_cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
 	       "a symlink in place of cache_dir is refused");
 	ok(strstr(err, "symlink") != NULL, "  and the message says so");
 	kinde_config_free(cfg);
@@ -92,7 +89,7 @@ test_open(void)
 		mkdir(path, 0700);
 		ok(chown(path, 65534, 65534) == 0, "chown the dir away");
 		cfg = cfg_with("c4");
-		is_int(cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
+		is_int(t_cache_open(cfg, &c, err, sizeof(err)), KINDE_E_UNSAFE,
 		       "a cache_dir owned by another user is refused");
 		kinde_config_free(cfg);
 	} else {
@@ -113,7 +110,7 @@ test_entries(void)
 				 (json_int_t)42);
 	int fd, fd2;
 
-	cache_open(cfg, &c, err, sizeof(err));
+	t_cache_open(cfg, &c, err, sizeof(err));
 	cache_name(name, sizeof(name), "jwks", "https://a.kinde.com", "", NULL);
 	cache_name(name2, sizeof(name2), "jwks", "https://a.kinde.co", "m", NULL);
 	ok(strncmp(name, "jwks-", 5) == 0 && strlen(name) == 5 + 32,
@@ -195,7 +192,7 @@ test_ratelimit(void)
 	r.ratelimit_reset = 999999;
 	is_int(ratelimit_delay(&r), 3600, "bounded to an hour");
 
-	cache_open(cfg, &c, err, sizeof(err));
+	t_cache_open(cfg, &c, err, sizeof(err));
 	origin_of(cfg, &oa);
 	{
 		kinde_config_t *other = cfg_with("rl");
@@ -226,7 +223,7 @@ test_ratelimit(void)
 		ratelimit_record(&c, &ob, "https://b.kinde.com/oauth2/token",
 				 1030);
 		cache_close(&c);
-		cache_open(cfg, &c, err, sizeof(err));
+		t_cache_open(cfg, &c, err, sizeof(err));
 		is_int(ratelimit_until(&c, &oa,
 				       "https://a.kinde.com/api/v1/api_keys/verify",
 				       1000), 1060,
@@ -365,7 +362,7 @@ test_remove_prefix(void)
 	unsigned n = 99;
 	int lock;
 
-	cache_open(cfg, &c, err, sizeof(err));
+	t_cache_open(cfg, &c, err, sizeof(err));
 	cache_name(a, sizeof(a), "jwks", "origin-a", NULL);
 	cache_name(b, sizeof(b), "jwks", "origin-b", NULL);
 	cache_name(m, sizeof(m), "m2m", "origin-a", NULL);

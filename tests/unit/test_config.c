@@ -46,7 +46,7 @@ set1(kinde_config_t *cfg, const char *key, const char *value, char *err,
 {
 	kinde_err_t rc;
 
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	rc = kinde_config_set(cfg, key, value);
 	snprintf(err, errlen, "%s", kinde_config_error(cfg));
 	return rc;
@@ -66,7 +66,7 @@ defaults(void)
 	is_int(cfg->token_types, KINDE_TOKEN_USER | KINDE_TOKEN_M2M,
 	       "default token types: user and m2m");
 	is_str(cfg->user_claim, "sub", "default user_claim sub");
-	is_int(cfg->mode, MODE_AUTO, "default mode auto");
+	is_int(cfg->mode, KINDE_MODE_AUTO, "default mode auto");
 	is_int(cfg->connect_timeout, 5, "default connect_timeout 5");
 	is_int(cfg->timeout, 10, "default timeout 10");
 	ok(cfg->issuer == NULL && cfg->domain == NULL, "no issuer by default");
@@ -81,6 +81,57 @@ defaults(void)
 	kinde_config_free(cfg);
 	kinde_config_free(NULL);
 	ok(1, "kinde_config_free(NULL) is a no-op");
+}
+
+/*
+ * The word-valued options take their words from the table alone: each
+ * word sets its index (OT_ENUM) or its bit (OT_FLAGS), and the refusal
+ * lists exactly the table's words.
+ */
+static void
+table_words(void)
+{
+	const struct kinde_option *opts;
+	kinde_config_t *cfg = kinde_config_new();
+	char want[256], bad[300];
+	size_t n, i, w, nworded = 0;
+	bool good;
+
+	opts = kinde_config_options(&n);
+	for (i = 0; i < n; i++) {
+		const struct kinde_option *o = &opts[i];
+		const void *field = (const char *)cfg + o->offset;
+
+		if (o->type != OT_ENUM && o->type != OT_FLAGS) {
+			ok(o->words == NULL, "%s: no words (not a word option)",
+			   o->name);
+			continue;
+		}
+		nworded++;
+		good = o->words != NULL && o->words[0] != NULL;
+		want[0] = '\0';
+		for (w = 0; good && o->words[w] != NULL; w++) {
+			good = kinde_config_set(cfg, o->name, o->words[w]) ==
+			       KINDE_OK &&
+			       (o->type == OT_ENUM ?
+				*(const int *)field == (int)w :
+				*(const unsigned *)field == 1u << w);
+			snprintf(want + strlen(want), sizeof(want) - strlen(want),
+				 "%s%s", w ? ", " : "", o->words[w]);
+		}
+		ok(good, "%s: each of its words sets its %s", o->name,
+		   o->type == OT_ENUM ? "index" : "bit");
+		errrec_clear(&cfg->err);
+		kinde_config_set(cfg, o->name, "nonsense");
+		snprintf(bad, sizeof(bad), "%s: \"nonsense\" is not %s %s",
+			 o->name, o->type == OT_ENUM ? "one of" : "a list of",
+			 want);
+		is_str(kinde_config_error(cfg), bad,
+		       "%s: the refusal lists the table's words", o->name);
+	}
+	is_int(nworded, 4,
+	       "four word options: mode, audit, token_types, account_check");
+	kinde_config_free(cfg);
 }
 
 static void
@@ -253,16 +304,16 @@ paths_strings_enums(void)
 	ok(set1(cfg, "prompt", "  Token: ", err, sizeof(err)) == KINDE_OK &&
 	   strcmp(cfg->prompt, "  Token: ") == 0, "string kept as given");
 	ok(set1(cfg, "mode", "apikey", err, sizeof(err)) == KINDE_OK &&
-	   cfg->mode == MODE_APIKEY, "mode=apikey");
+	   cfg->mode == KINDE_MODE_APIKEY, "mode=apikey");
 	ok(set1(cfg, "mode", "device", err, sizeof(err)) == KINDE_OK &&
-	   cfg->mode == MODE_DEVICE, "mode=device");
+	   cfg->mode == KINDE_MODE_DEVICE, "mode=device");
 	is_int(set1(cfg, "mode", "Token", err, sizeof(err)), KINDE_E_CONFIG,
 	       "mode=Token refused (exact)");
 	is_str(err, "mode: \"Token\" is not one of auto, token, apikey, device",
 	       "  message");
-	is_int(cfg->mode, MODE_DEVICE, "  mode unchanged");
+	is_int(cfg->mode, KINDE_MODE_DEVICE, "  mode unchanged");
 	ok(set1(cfg, "audit", "json", err, sizeof(err)) == KINDE_OK &&
-	   cfg->audit == AUDIT_JSON, "audit=json");
+	   cfg->audit == KINDE_AUDIT_JSON, "audit=json");
 	is_int(set1(cfg, "audit", "xml", err, sizeof(err)), KINDE_E_CONFIG,
 	       "audit=xml refused");
 	kinde_config_free(cfg);
@@ -408,30 +459,30 @@ unknown_keys(void)
 	       "unknown option \"bogus\" (see pam_kinde.conf(5))",
 	       "  message");
 	is_int(logs.n, 0, "  nothing logged");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	is_int(kinde_config_set(cfg, "require_scope", "ssh:login"),
 	       KINDE_E_CONFIG, "require_scope (for require_scopes) refused");
 	is_str(kinde_config_error(cfg),
 	       "unknown option \"require_scope\"; did you mean \"require_scopes\"?",
 	       "  message suggests require_scopes");
 	is_int(cfg->require_scopes.n, 0, "  nothing set");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	kinde_config_begin_source(cfg, "module arguments");
 	is_int(kinde_config_set(cfg, "frobnicate", NULL), KINDE_E_CONFIG,
 	       "a bare unknown word (module argument style) refused");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	is_int(kinde_config_set(cfg, "bad\033[31m", "1"), KINDE_E_CONFIG,
 	       "a key with a control character refused");
 	ok(strchr(kinde_config_error(cfg), '\033') == NULL,
 	   "  the message escapes it");
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	is_int(kinde_config_set(cfg, "Domain", "x"), KINDE_E_CONFIG,
 	       "option names are case-sensitive");
 	is_str(kinde_config_error(cfg),
 	       "unknown option \"Domain\"; did you mean \"domain\"?",
 	       "  but the case-insensitive match is suggested");
 	/* the first error is kept */
-	cfg->err[0] = '\0';
+	errrec_clear(&cfg->err);
 	kinde_config_set(cfg, "leeway", "x");
 	kinde_config_set(cfg, "debug", "x");
 	ok(strncmp(kinde_config_error(cfg), "leeway:", 7) == 0,
@@ -506,8 +557,8 @@ empty_values(void)
 	/* Every string, path and URL option of the table refuses "". */
 	opts = kinde_config_options(&n);
 	for (i = 0; i < n; i++) {
-		if (opts[i].type != OPT_STRING && opts[i].type != OPT_PATH &&
-		    opts[i].type != OPT_URL)
+		if (opts[i].type != OT_STRING && opts[i].type != OT_PATH &&
+		    opts[i].type != OT_URL)
 			continue;
 		nstr++;
 		if (set1(cfg, opts[i].name, "", err, sizeof(err)) !=
@@ -1144,6 +1195,7 @@ main(void)
 	if (mkdtemp(tmpdir) == NULL)
 		abort();
 	defaults();
+	table_words();
 	booleans();
 	integers();
 	urls();

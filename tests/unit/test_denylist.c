@@ -8,6 +8,7 @@
 #include "config.h"
 #include "denylist.h"
 #include "tap.h"
+#include "testerr.h"
 #include "testkeys.h"
 #include "verdict.h"
 
@@ -22,7 +23,7 @@ parse(const char *text, struct denylist *dl, char *err, size_t errlen)
 {
 	memset(dl, 0, sizeof(*dl));
 	err[0] = '\0';
-	return denylist_parse(dl, "deny", text, strlen(text), err, errlen);
+	return t_denylist_parse(dl, "deny", text, strlen(text), err, errlen);
 }
 
 static void
@@ -65,7 +66,8 @@ test_syntax(void)
 	ok(strncmp(err, "deny:2: ", 8) == 0, "  on its line (%s)", err);
 	denylist_clear(&dl);
 	memset(&dl, 0, sizeof(dl));
-	is_int(denylist_parse(&dl, "deny", "sub kp\0x\n", 9, err, sizeof(err)),
+	is_int(t_denylist_parse(&dl, "deny", "sub kp\0x\n", 9, err,
+				sizeof(err)),
 	       KINDE_E_CONFIG, "a NUL byte is an error");
 	denylist_clear(&dl);
 	{
@@ -106,7 +108,7 @@ test_random(void)
 			buf[rand() % n] = (char)(rand() % 256);
 		}
 		memset(&dl, 0, sizeof(dl));
-		if (denylist_parse(&dl, "r", buf, n, err, sizeof(err)) !=
+		if (t_denylist_parse(&dl, "r", buf, n, err, sizeof(err)) !=
 		    KINDE_OK && strncmp(err, "r:", 2) != 0)
 			bad++;
 		denylist_clear(&dl);
@@ -129,19 +131,19 @@ test_load(void)
 	fputs("sub kp_bad\nbogus line\n", f);
 	fclose(f);
 	chmod(path, 0644);
-	is_int(denylist_load(path, &dl, err, sizeof(err)), KINDE_E_CONFIG,
+	is_int(t_denylist_load(path, &dl, err, sizeof(err)), KINDE_E_CONFIG,
 	       "load: a bad line is a config error");
 	ok(strstr(err, "/deny:2: ") != NULL, "  naming file:line (%s)", err);
 	f = fopen(path, "w");
 	fputs("sub kp_bad\n", f);
 	fclose(f);
-	is_int(denylist_load(path, &dl, err, sizeof(err)), KINDE_OK,
+	is_int(t_denylist_load(path, &dl, err, sizeof(err)), KINDE_OK,
 	       "load: a good file");
 	ok(dl != NULL && denylist_has(dl, "sub", "kp_bad"), "  is read");
 	denylist_free(dl);
 	dl = NULL;
 	chmod(path, 0666);
-	is_int(denylist_load(path, &dl, err, sizeof(err)), KINDE_E_UNSAFE,
+	is_int(t_denylist_load(path, &dl, err, sizeof(err)), KINDE_E_UNSAFE,
 	       "load: a file others can write is refused");
 	ok(dl == NULL, "  and nothing is loaded");
 	chmod(path, 0644);
@@ -198,7 +200,8 @@ test_checks(void)
 	is_int(denylist_check_token(cfg, "kid-bad", claims, v), -1,
 	       "a listed kid refuses");
 	is_str(kinde_reason_name(v->reason), "denied", "  reason denied");
-	ok(strstr(v->detail, "kid") != NULL, "  detail names the kid (%s)", v->detail);
+	ok(strstr(kinde_verdict_detail(v), "kid") != NULL,
+	   "  detail names the kid (%s)", kinde_verdict_detail(v));
 	json_object_set_new(claims, "sub", json_string("kp_bad"));
 	kinde_verdict_reset(v);
 	is_int(denylist_check_token(cfg, "k1", claims, v), -1, "a listed sub refuses");

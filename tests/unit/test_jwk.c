@@ -10,6 +10,7 @@
 #include "config.h"
 #include "verdict.h"
 #include "tap.h"
+#include "testerr.h"
 #include "testlog.h"
 #include "testkeys.h"
 
@@ -67,7 +68,7 @@ refused(json_t *obj, const char *want, int exact, const char *what)
 	static struct jwk sentinel;
 	struct jwk *k = &sentinel;	/* must be reset to NULL */
 	char why[256] = "";
-	int rc = jwk_parse(obj, &k, why, sizeof(why));
+	int rc = t_jwk_parse(obj, &k, why, sizeof(why));
 
 	ok(rc == -1 && k == NULL, "refused: %s", what);
 	if (exact) {
@@ -86,7 +87,7 @@ accepted(json_t *obj, const char *what)
 	struct jwk *k = NULL;
 	char why[256] = "";
 
-	if (!ok(jwk_parse(obj, &k, why, sizeof(why)) == 0 && k != NULL,
+	if (!ok(t_jwk_parse(obj, &k, why, sizeof(why)) == 0 && k != NULL,
 		"accepted: %s", what))
 		diag("  refused: %s", why);
 	json_decref(obj);

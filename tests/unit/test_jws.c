@@ -8,6 +8,7 @@
 #include "jwk.h"
 #include "verdict.h"
 #include "tap.h"
+#include "testerr.h"
 #include "testkeys.h"
 
 #include <stdlib.h>
@@ -33,7 +34,7 @@ mkkey(EVP_PKEY *pk, const char *kid)
 	struct jwk *k = NULL;
 	char why[256];
 
-	if (jwk_parse(j, &k, why, sizeof(why)) != 0) {
+	if (t_jwk_parse(j, &k, why, sizeof(why)) != 0) {
 		fprintf(stderr, "jwk_parse: %s\n", why);
 		abort();
 	}

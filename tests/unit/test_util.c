@@ -7,6 +7,7 @@
 #include "form.h"
 #include "safefile.h"
 #include "tap.h"
+#include "testerr.h"
 #include "timefmt.h"
 #include "util.h"
 
@@ -49,7 +50,8 @@ test_lists(void)
 	ok(l.n == 0 && l.v == NULL, "cleared");
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	ok(strlist_add_words(&l, big) == -2, "a word of 512+ bytes refused");
+	ok(strlist_add_words(&l, big) == KINDE_E_CONFIG,
+	   "a word of 512+ bytes refused");
 	strlist_clear(&l);
 
 	strlist_join(v, 3, ", ", buf, sizeof(buf));
@@ -154,27 +156,27 @@ test_safefile(void)
 	bool missing;
 
 	p = file_with("ok.conf", "domain = x\n", 11, 0644);
-	is_int(safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_OK, "a 0644 trusted file reads");
 	ok(buf != NULL && len == 11 && buf[11] == '\0', "whole and terminated");
 	free(buf);
-	is_int(safefile_read(p, FILE_SECRET, 1024, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_SECRET, 1024, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_E_UNSAFE,
 	       "a 0644 file is not a secret file");
 	ok(strstr(err, "chmod 600") != NULL, "the message says chmod 600");
 	chmod(p, 0664);
-	is_int(safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_E_UNSAFE,
 	       "a group-writable file is refused");
 	free(p);
 
 	p = file_with("secret", "s3cret\n", 7, 0600);
-	is_int(safefile_read(p, FILE_SECRET, 1024, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_SECRET, 1024, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_OK, "a 0600 secret reads");
 	kinde_free_secret(buf);
 	if (geteuid() == 0) {
 		ok(chown(p, 65534, 65534) == 0, "chown to another user");
-		is_int(safefile_read(p, FILE_SECRET, 1024, &buf, &len, NULL,
+		is_int(t_safefile_read(p, FILE_SECRET, 1024, &buf, &len, NULL,
 				     err, sizeof(err)), KINDE_E_UNSAFE,
 		       "a secret owned by another user is refused");
 		ok(strstr(err, "owned by uid 65534") != NULL,
@@ -187,12 +189,12 @@ test_safefile(void)
 	free(p);
 
 	p = file_with("nul", "a\0b", 3, 0644);
-	is_int(safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_E_CONFIG, "a NUL byte is refused");
 	free(p);
 	memset(big, 'x', sizeof(big));
 	p = file_with("big", big, sizeof(big), 0644);
-	is_int(safefile_read(p, FILE_TRUSTED, 65536, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_TRUSTED, 65536, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_E_CONFIG,
 	       "a file over the limit is refused");
 	ok(strstr(err, "larger than") != NULL, "and says so");
@@ -201,12 +203,12 @@ test_safefile(void)
 	p = malloc(strlen(dir) + 16);
 	sprintf(p, "%s/fifo", dir);
 	mkfifo(p, 0644);
-	is_int(safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
+	is_int(t_safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, NULL, err,
 			     sizeof(err)), KINDE_E_UNSAFE,
 	       "a FIFO is refused without blocking");
 	unlink(p);
 	sprintf(p, "%s/none", dir);
-	is_int(safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, &missing, err,
+	is_int(t_safefile_read(p, FILE_TRUSTED, 1024, &buf, &len, &missing, err,
 			     sizeof(err)), KINDE_E_IO, "a missing file: KINDE_E_IO");
 	ok(missing, "  and *missing is set");
 	free(p);
