@@ -3,8 +3,9 @@
  * in-process transport (kinde_transport_register) that answers each
  * endpoint from a route table, the fuzz input for one of them, and a
  * fixed, good answer for the others, so the real client code (discovery,
- * key set, M2M token, API-key verification, device login) reads the
- * fuzzed reply exactly as it reads one from the network.
+ * key set, M2M token, API-key verification, device login, the account
+ * check's Management API calls) reads the fuzzed reply exactly as it
+ * reads one from the network.  Paths are matched without their query.
  *
  * The issuer's key is an Ed25519 key made at start-up (no private key is
  * kept in the tree); the M2M token it signs is valid at NF_NOW.  A reply
@@ -45,6 +46,14 @@
 #define NF_TOKEN "/oauth2/token"
 #define NF_APIKEY "/api/v1/api_keys/verify"
 #define NF_DEVICE "/oauth2/device/auth"
+/* The Management API of the account check, for user NF_USER_ID in
+ * organization NF_ORG. */
+#define NF_USER_ID "kp_fuzz"
+#define NF_ORG "org_fuzz"
+#define NF_MGMT_USER "/api/v1/user"
+#define NF_ORG_USERS "/api/v1/organizations/" NF_ORG "/users"
+#define NF_ROLES NF_ORG_USERS "/" NF_USER_ID "/roles"
+#define NF_PERMS NF_ORG_USERS "/" NF_USER_ID "/permissions"
 
 /* 429 is left out: the client would back off (sleep) before retrying. */
 static const long nf_statuses[] = { 200, 200, 200, 200, 200, 200, 400, 401,
@@ -130,13 +139,31 @@ nf_expand(const char *body, size_t len, size_t *outlen)
 	return out;
 }
 
+/* url's path, without the domain and the query, into buf. */
 static const char *
-nf_path(const char *url)
+nf_path(const char *url, char *buf, size_t len)
 {
 	size_t dl = strlen(NF_DOMAIN);
 
-	return strncmp(url, NF_DOMAIN, dl) == 0 ? url + dl : url;
+	if (strncmp(url, NF_DOMAIN, dl) == 0)
+		url += dl;
+	snprintf(buf, len, "%.*s", (int)strcspn(url, "?"), url);
+	return buf;
 }
+
+/* The good answers of the Management API (the user's organizations not
+ * listed, so that membership is asked of NF_ORG_USERS). */
+static const struct {
+	const char *path;
+	const char *body;
+} nf_mgmt[] = {
+	{ NF_MGMT_USER,
+	  "{\"id\":\"" NF_USER_ID "\",\"is_suspended\":false}" },
+	{ NF_ORG_USERS,
+	  "{\"organization_users\":[{\"id\":\"" NF_USER_ID "\"}]}" },
+	{ NF_ROLES, "{\"roles\":[{\"key\":\"ssh\"}]}" },
+	{ NF_PERMS, "{\"permissions\":[{\"key\":\"ssh:login\"}]}" },
+};
 
 static void
 nf_answer(struct http_response *resp, long status, const char *body,
@@ -149,8 +176,9 @@ nf_answer(struct http_response *resp, long status, const char *body,
 static void
 nf_perform(const struct http_request *req, struct http_response *resp)
 {
-	const char *path = nf_path(req->url);
-	char good[1200];
+	char good[1200], pbuf[1024];
+	const char *path = nf_path(req->url, pbuf, sizeof(pbuf));
+	size_t i;
 
 	memset(resp, 0, sizeof(*resp));
 	resp->max_age = resp->ratelimit_reset = resp->retry_after = -1;
@@ -180,7 +208,14 @@ nf_perform(const struct http_request *req, struct http_response *resp)
 
 		nf_answer(resp, 200, dev, strlen(dev));
 	} else {
-		nf_answer(resp, 404, "{}", 2);
+		for (i = 0; i < KINDE_ARRAY_SIZE(nf_mgmt); i++)
+			if (strcmp(path, nf_mgmt[i].path) == 0)
+				break;
+		if (i < KINDE_ARRAY_SIZE(nf_mgmt))
+			nf_answer(resp, 200, nf_mgmt[i].body,
+				  strlen(nf_mgmt[i].body));
+		else
+			nf_answer(resp, 404, "{}", 2);
 	}
 }
 
