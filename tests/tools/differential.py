@@ -560,6 +560,7 @@ def pam_kinde(t):
 def main():
     os.makedirs(WORK, exist_ok=True)
     toks = corpus_tokens() + generated_tokens()
+    total = len(toks)
     toks = toks[::EVERY]
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
         pams = list(ex.map(pam_kinde, toks))
@@ -613,6 +614,11 @@ def main():
         tags = used.get(name, [])
         print("# exception %-20s %3d tokens  (%s)%s" % (
             name, len(tags), doc, ": e.g. " + tags[0] if tags else ""))
+    if len(toks) < total:
+        n += 1
+        print("ok %d - the other %d tokens # SKIP a sample: every %dth token "
+              "(sanitizer build or KINDE_TEST_SAMPLE=1; a plain make check "
+              "judges them all)" % (n, total - len(toks), EVERY))
     print("1..%d" % n)
     return 0
 
