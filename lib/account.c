@@ -422,7 +422,7 @@ entry_key(const kinde_client_t *c, const char *id, const char *hint,
 		  req, any, perms);
 	cache_name(k->name, sizeof(k->name), ACCOUNT_PREFIX, c->origin.id,
 		   cfg->client_id ? cfg->client_id : "", id, hint ? hint : "",
-		   k->policy, NULL);
+		   k->policy, (const char *)NULL);
 }
 
 struct cached {

@@ -18,6 +18,7 @@ static const struct alg_desc algs[ALG__COUNT] = {
 	[ALG_ES256] = { "ES256", KTY_EC, "SHA256", false, "P-256", 32 },
 	[ALG_ES384] = { "ES384", KTY_EC, "SHA384", false, "P-384", 48 },
 	[ALG_EDDSA] = { "EdDSA", KTY_OKP, NULL, false, "Ed25519", 32 },
+	[ALG_ED25519] = { "Ed25519", KTY_OKP, NULL, false, "Ed25519", 32 },
 };
 
 const struct alg_desc *
@@ -35,6 +36,18 @@ alg_from_name(const char *name)
 		if (strcmp(algs[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+static bool
+is_ed25519(int a)
+{
+	return a == ALG_EDDSA || a == ALG_ED25519;
+}
+
+bool
+alg_same(int key_alg, enum jws_alg alg)
+{
+	return key_alg == (int)alg || (is_ed25519(key_alg) && is_ed25519(alg));
 }
 
 int
@@ -58,6 +71,8 @@ alg_parse_set(const char *list, unsigned *set, char *bad, size_t badlen)
 			break;
 		}
 		*set |= ALG_BIT(a);
+		if (a == ALG_EDDSA)
+			*set |= ALG_BIT(ALG_ED25519);
 	}
 	if (rc == 0 && *set == 0) {
 		kinde_fmt(bad, badlen, "(empty)");

@@ -21,6 +21,7 @@ enum jws_alg {
 	ALG_ES256,
 	ALG_ES384,
 	ALG_EDDSA,
+	ALG_ED25519,	/* RFC 9864's fully specified name: EdDSA on Ed25519 */
 	ALG__COUNT
 };
 
@@ -39,7 +40,16 @@ struct alg_desc {
 const struct alg_desc *alg_desc(enum jws_alg alg);
 /* Exact, case-sensitive lookup.  -1 when unknown. */
 int alg_from_name(const char *name);
-/* Parses "RS256, ES256" into a bit mask; -1 and *bad = the offending word. */
+/*
+ * Whether a key whose JWK names alg key_alg may verify a token of alg:
+ * the same algorithm, or EdDSA and Ed25519 (one algorithm under two names,
+ * as this library's EdDSA is Ed25519 only).
+ */
+bool alg_same(int key_alg, enum jws_alg alg);
+/*
+ * Parses "RS256, ES256" into a bit mask; -1 and *bad = the offending word.
+ * EdDSA brings Ed25519 along (RFC 9864 renamed it); Ed25519 stands alone.
+ */
 int alg_parse_set(const char *list, unsigned *set, char *bad, size_t badlen);
 /* Writes the names of set into buf, comma-separated. */
 void alg_format_set(unsigned set, char *buf, size_t buflen);

@@ -333,7 +333,7 @@ verify_apikey(kinde_client_t *c, const char *key, kinde_verdict_t *v)
 			ttl = 0;
 		meta = json_pack("{s:s, s:o, s:I, s:O}", "key_sha256", digest,
 				 "origin", origin_json(&c->origin),
-				 "expires_at", (json_int_t)(time(NULL) + ttl),
+				 "expires_at", (json_int_t)time(NULL) + ttl,
 				 "facts", facts);
 		if (ttl > 0 && meta != NULL)
 			cache_put(&c->cache, name, meta, "", 0);

@@ -39,7 +39,9 @@ void cache_close(struct kcache *c);
 
 /*
  * A file name "<prefix>-<32 hex>" from the SHA-256 of the NUL-separated
- * parts (NULL-terminated list): a URL or a secret never appears in a name.
+ * parts (NULL-terminated list, ended by (const char *)NULL: a bare NULL
+ * may be an int in a variadic call): a URL or a secret never appears in a
+ * name.
  */
 void cache_name(char *out, size_t len, const char *prefix, ...);
 

@@ -62,6 +62,29 @@ check_iss(const kinde_config_t *cfg, const json_t *claims, kinde_verdict_t *v)
 	return 0;
 }
 
+/*
+ * RFC 7519 §4.1.2 and §4.1.7: sub and jti are strings; typ, when a
+ * payload carries it, is one too (jwcrypto refuses it otherwise).
+ * Recorded only when one fails: nothing to explain otherwise.
+ */
+static int
+check_string_claims(const json_t *claims, kinde_verdict_t *v)
+{
+	static const char *const names[] = { "sub", "jti", "typ" };
+	const json_t *j;
+	size_t i;
+
+	for (i = 0; i < KINDE_ARRAY_SIZE(names); i++) {
+		j = json_object_get(claims, names[i]);
+		if (j != NULL && !json_is_string(j)) {
+			verdict_fail(v, names[i], KINDE_R_CLAIMS,
+				     "%s is not a string", names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 check_aud(const kinde_config_t *cfg, const json_t *claims, kinde_verdict_t *v)
 {
@@ -202,6 +225,9 @@ claims_check(const kinde_config_t *cfg, const json_t *claims, int64_t now,
 	int rc = 0;
 
 	rc |= check_iss(cfg, claims, v);
+	if (rc && !v->explain)
+		return -1;
+	rc |= check_string_claims(claims, v);
 	if (rc && !v->explain)
 		return -1;
 	rc |= check_aud(cfg, claims, v);

@@ -19,7 +19,8 @@
 int claim_time(const json_t *claims, const char *name, double *t);
 
 /*
- * Checks iss (byte-exact), aud (when audiences are configured), exp
+ * Checks iss (byte-exact), that sub, jti and typ are strings when
+ * present, aud (when audiences are configured), exp
  * (required), nbf and iat against now with cfg's leeway.  In explain mode
  * every check runs; otherwise it stops at the first failure.  0 when all
  * pass.

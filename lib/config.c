@@ -532,7 +532,7 @@ set_algs(kinde_config_t *cfg, const struct kinde_option *o,
 		sym = strncasecmp(bad, "HS", 2) == 0 ||
 		      strcasecmp(bad, "none") == 0;
 		return config_error(cfg, KINDE_E_CONFIG,
-				    "algorithms: \"%s\" is %s (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA)",
+				    "algorithms: \"%s\" is %s (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA, Ed25519)",
 				    bad, sym ? "never accepted" :
 				    "not supported");
 	}

@@ -240,6 +240,7 @@ denylist_precheck_token(const kinde_config_t *cfg, const char *token,
 {
 	kinde_verdict_t *scratch;
 	json_t *claims = NULL;
+	json_error_t jerr;
 	struct jws j;
 	char why[512];
 	int rc = 0;
@@ -253,8 +254,7 @@ denylist_precheck_token(const kinde_config_t *cfg, const char *token,
 		return 0;
 	if (jws_parse(&j, token, len, cfg->algorithms, scratch) != 0)
 		goto out;
-	claims = json_loadb((const char *)j.payload, j.payload_len,
-			    JSON_REJECT_DUPLICATES, NULL);
+	claims = jws_json_load(j.payload, j.payload_len, &jerr);
 	if (token_listed(cfg->deny, j.kid, json_is_object(claims) ? claims :
 			 NULL, why, sizeof(why)) == 0) {
 		kinde_verdict_reset(v);

@@ -69,7 +69,7 @@ accept_doc(kinde_client_t *c, const char *body, size_t len)
 static void
 cache_file_name(const kinde_client_t *c, char *name, size_t len)
 {
-	cache_name(name, len, "discovery", c->origin.id, NULL);
+	cache_name(name, len, "discovery", c->origin.id, (const char *)NULL);
 }
 
 /* cache_get of an entry recorded for this client's origin, else e is
@@ -132,7 +132,7 @@ discovery_load(kinde_client_t *c)
 					 url, "origin", origin_json(&c->origin),
 					 "fetched_at", (json_int_t)stamp,
 					 "expires_at",
-					 (json_int_t)(stamp + client_ttl(&resp)),
+					 (json_int_t)stamp + client_ttl(&resp),
 					 "etag", resp.etag);
 			if (meta != NULL)
 				cache_put(&c->cache, name, meta, resp.body,

@@ -31,6 +31,11 @@ kinde_verdict_scopes(const kinde_verdict_t *v, bool is_apikey, char *buf,
 		return;
 	}
 	arr = json_object_get(claims, is_apikey ? "scopes" : "scp");
+	/* scp as one space-separated string (Entra ID) */
+	if (!is_apikey && json_is_string(arr)) {
+		kinde_fmt(buf, len, "%s", json_string_value(arr));
+		return;
+	}
 	json_array_foreach(arr, i, s)
 		if (json_is_string(s) && n < KINDE_ARRAY_SIZE(names))
 			names[n++] = json_string_value(s);

@@ -119,6 +119,8 @@ keyset_parse(const kinde_config_t *cfg, const char *text, size_t len,
 	ks = calloc(1, sizeof(*ks));
 	if (ks == NULL ||
 	    (ks->keys = calloc(json_array_size(keys) + 1,
+			       /* an array of pointers:
+				* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 			       sizeof(*ks->keys))) == NULL) {
 		rc = KINDE_E_NOMEM;
 		goto out;
@@ -198,7 +200,7 @@ keyset_select(const kinde_keyset_t *ks, const char *kid, enum jws_alg alg,
 			}
 		}
 		if (k == NULL || v->explain || !jwk_fits_alg(k, alg) ||
-		    (k->alg >= 0 && k->alg != (int)alg))
+		    (k->alg >= 0 && !alg_same(k->alg, alg)))
 			kinde_escape(kid, esc, sizeof(esc));
 		if (k == NULL) {
 			verdict_fail(v, "kid", KINDE_R_KID,
@@ -229,7 +231,7 @@ keyset_select(const kinde_keyset_t *ks, const char *kid, enum jws_alg alg,
 			     k->curve ? " " : "", k->curve ? k->curve : "");
 		return NULL;
 	}
-	if (k->alg >= 0 && k->alg != (int)alg) {
+	if (k->alg >= 0 && !alg_same(k->alg, alg)) {
 		verdict_fail(v, "alg", KINDE_R_ALG,
 			     "token alg %s but key \"%s\" is for %s", d->name,
 			     esc, k->alg_name);

@@ -33,7 +33,7 @@
 static void
 cache_file_name(const kinde_client_t *c, char *name, size_t len)
 {
-	cache_name(name, len, "jwks", c->origin.id, NULL);
+	cache_name(name, len, "jwks", c->origin.id, (const char *)NULL);
 }
 
 static int64_t
@@ -193,7 +193,7 @@ fetch(kinde_client_t *c, const char *name, struct cache_entry *prev,
 	fresh.meta = json_pack("{s:s, s:o, s:I, s:I, s:s, s:I}", "url", url,
 			       "origin", origin_json(&c->origin),
 			       "fetched_at", (json_int_t)now, "expires_at",
-			       (json_int_t)(now + ttl), "etag",
+			       (json_int_t)now + ttl, "etag",
 			       resp.status == 304 ? req.if_none_match : resp.etag,
 			       "last_refetch",
 			       (json_int_t)(refetch ? now :

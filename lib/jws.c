@@ -149,6 +149,18 @@ check_header(struct jws *j, unsigned algs, kinde_verdict_t *v)
 	return 0;
 }
 
+json_t *
+jws_json_load(const void *buf, size_t len, json_error_t *err)
+{
+	json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, err);
+
+	if (doc == NULL && json_error_code(err) == json_error_numeric_overflow)
+		doc = json_loadb(buf, len,
+				 JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL,
+				 err);
+	return doc;
+}
+
 int
 jws_parse(struct jws *j, const char *token, size_t len, unsigned algs,
 	  kinde_verdict_t *v)
@@ -202,8 +214,7 @@ jws_parse(struct jws *j, const char *token, size_t len, unsigned algs,
 	}
 	if (b64url_decode(token, hlen, hbuf, &n, &bad) != 0)
 		return fail_b64(v, "header", bad, hlen);
-	j->header = json_loadb((const char *)hbuf, n, JSON_REJECT_DUPLICATES,
-			       &jerr);
+	j->header = jws_json_load(hbuf, n, &jerr);
 	if (j->header == NULL) {
 		verdict_fail(v, "format", KINDE_R_MALFORMED,
 			     "header is not valid JSON: %s", jerr.text);
@@ -411,8 +422,7 @@ kinde_token_decode(const char *token, size_t len, struct json_t **header,
 	kinde_verdict_reset(v);
 	if (jws_parse(&j, token, len, 0, v) != 0)
 		goto out;
-	*claims = json_loadb((const char *)j.payload, j.payload_len,
-			     JSON_REJECT_DUPLICATES, &jerr);
+	*claims = jws_json_load(j.payload, j.payload_len, &jerr);
 	if (*claims == NULL || !json_is_object(*claims)) {
 		verdict_fail(v, "payload", KINDE_R_MALFORMED,
 			     *claims ? "payload is not a JSON object" :

@@ -47,4 +47,14 @@ int jws_verify_raw(const struct jwk *k, enum jws_alg alg,
 
 void jws_release(struct jws *j);
 
+/*
+ * A token's header or payload as JSON: duplicate keys refused.  An
+ * integer beyond int64 (a long numeric id in a custom claim) is not an
+ * error: such a document is read again with every integer as a real, so
+ * a claim the checks read (exp, nbf, iat) is judged as a number and one
+ * they do not read does not matter.  A number beyond a double's range
+ * stays an error.  NULL with *err on failure; caller decrefs.
+ */
+json_t *jws_json_load(const void *buf, size_t len, json_error_t *err);
+
 #endif

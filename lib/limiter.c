@@ -177,6 +177,7 @@ entry_remove(struct ltable *tb, size_t i)
 {
 	free(tb->e[i].t);
 	tb->e[i] = tb->e[--tb->n];
+	tb->e[tb->n].t = NULL;	/* no second copy of a live (or freed) pointer */
 }
 
 static struct lentry *
@@ -200,7 +201,12 @@ entry_add(struct ltable *tb, const char *key, const char *label)
 	return e;
 }
 
-/* Appends now, keeping the last max stamps. */
+/*
+ * Appends now, keeping the last max stamps.  After the clock went back,
+ * the latest stamp stands in for now: the log stays in order (a table
+ * out of order reads as corrupt, and is wiped) and the attempt still
+ * counts, for longer rather than shorter.
+ */
 static kinde_err_t
 entry_push(struct lentry *e, long max, int64_t now)
 {
@@ -213,6 +219,8 @@ entry_push(struct lentry *e, long max, int64_t now)
 		memmove(e->t, e->t + 1, (e->n - 1) * sizeof(*t));
 		e->n--;
 	}
+	if (e->n > 0 && e->t[e->n - 1] > now)
+		now = e->t[e->n - 1];
 	e->t[e->n++] = now;
 	e->used = now;
 	return KINDE_OK;
@@ -415,6 +423,8 @@ table_write(struct kinde_limiter *l, const char *name, const json_t *meta,
 	}
 	memcpy(buf, line, llen);
 	buf[llen] = '\n';
+	/* bytes written with their length, not a string:
+	 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(buf + llen + 1, body, blen);
 	fd = table_open_rw(l, name);
 	if (fd < 0)

@@ -268,7 +268,7 @@ resolve(kinde_client_t *c, const char *const *audiences,
 	 * for which audiences and scopes. */
 	cache_name(r->name, sizeof(r->name), "m2m", c->origin.id,
 		   cfg->client_id ? cfg->client_id : "", r->auds, r->scope,
-		   NULL);
+		   (const char *)NULL);
 	return KINDE_OK;
 }
 
@@ -371,7 +371,7 @@ m2m_token(kinde_client_t *c, const char *const *audiences,
 			 cfg->client_id : "", "audience", r.auds, "scope",
 			 r.scope, "expires_at", (json_int_t)exp, "refresh_at",
 			 (json_int_t)refresh_at(now, exp));
-	if (meta == NULL ||
+	if (meta == NULL || *token == NULL ||
 	    cache_put(&c->cache, r.name, meta, *token, strlen(*token)) !=
 	    KINDE_OK)
 		kinde_log(cfg, LOG_DEBUG, "M2M token not cached");

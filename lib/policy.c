@@ -87,58 +87,79 @@ add_string_array(const json_t *arr, struct strlist *out)
 	return 0;
 }
 
+/* RFC 6749 §3.3: space-delimited; a comma belongs to a name. */
+static int
+add_scope_words(const char *p, struct strlist *out)
+{
+	const char *sp;
+	char word[512];
+	size_t n;
+
+	for (; *p != '\0'; p = sp) {
+		sp = strchr(p, ' ');
+		if (sp == NULL)
+			sp = p + strlen(p);
+		n = (size_t)(sp - p);
+		if (n >= sizeof(word))
+			return -1;
+		if (n > 0) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (strlist_add(out, word) != 0)
+				return -1;
+		}
+		if (*sp == ' ')
+			sp++;
+	}
+	return 0;
+}
+
 int
 policy_token_scopes(const json_t *claims, struct strlist *out)
 {
 	const json_t *scope = json_object_get(claims, "scope");
 	const json_t *scp = json_object_get(claims, "scp");
 
-	if (scope != NULL) {
-		const char *p, *sp;
-		char word[512];
-		size_t n;
-
-		if (!json_is_string(scope))
-			return -1;
-		/* RFC 6749 §3.3: space-delimited; a comma belongs to a name. */
-		for (p = json_string_value(scope); *p != '\0'; p = sp) {
-			sp = strchr(p, ' ');
-			if (sp == NULL)
-				sp = p + strlen(p);
-			n = (size_t)(sp - p);
-			if (n >= sizeof(word))
-				return -1;
-			if (n > 0) {
-				memcpy(word, p, n);
-				word[n] = '\0';
-				if (strlist_add(out, word) != 0)
-					return -1;
-			}
-			if (*sp == ' ')
-				sp++;
-		}
-		return 0;
-	}
+	if (scope != NULL)
+		return json_is_string(scope) ?
+		       add_scope_words(json_string_value(scope), out) : -1;
 	if (scp == NULL || json_is_null(scp))
 		return 0;
+	/* Entra ID (and others) send scp as one string, like scope. */
+	if (json_is_string(scp))
+		return add_scope_words(json_string_value(scp), out);
 	if (!json_is_array(scp))
 		return -1;
 	return add_string_array(scp, out);
+}
+
+/* Kinde's "client_credentials", and the '-' spelling some issuers use. */
+static bool
+is_cc_grant(const json_t *g)
+{
+	return json_is_string(g) &&
+	       (strcmp(json_string_value(g), "client_credentials") == 0 ||
+		strcmp(json_string_value(g), "client-credentials") == 0);
 }
 
 unsigned
 policy_token_type(const json_t *claims)
 {
 	const json_t *gty = json_object_get(claims, "gty"), *g;
+	const json_t *sub = json_object_get(claims, "sub");
+	const json_t *cid = json_object_get(claims, "client_id");
 	size_t i;
 
-	if (json_is_string(gty) &&
-	    strcmp(json_string_value(gty), "client_credentials") == 0)
+	if (is_cc_grant(gty))
 		return KINDE_TOKEN_M2M;
 	json_array_foreach(gty, i, g)
-		if (json_is_string(g) &&
-		    strcmp(json_string_value(g), "client_credentials") == 0)
+		if (is_cc_grant(g))
 			return KINDE_TOKEN_M2M;
+	/* RFC 9068 §2.2: with no resource owner (client credentials) the
+	 * subject is the client itself. */
+	if (json_is_string(sub) && json_is_string(cid) &&
+	    json_string_length(sub) > 0 && json_equal(sub, cid))
+		return KINDE_TOKEN_M2M;
 	return KINDE_TOKEN_USER;
 }
 

@@ -26,11 +26,16 @@ int policy_allow_any(kinde_verdict_t *v, const char *check, kinde_reason_t r,
 
 /*
  * The scopes a token grants: the `scope` string when present (an M2M
- * token's granted scopes), else the `scp` array.  -1 on a type error.
+ * token's granted scopes), else `scp`: an array, or one space-delimited
+ * string (as Entra ID sends it).  -1 on a type error.
  */
 int policy_token_scopes(const json_t *claims, struct strlist *out);
 
-/* KINDE_TOKEN_M2M when gty holds "client_credentials", else USER. */
+/*
+ * KINDE_TOKEN_M2M when gty is or holds "client_credentials" (or
+ * "client-credentials"), or when sub equals client_id (RFC 9068's
+ * client-credentials shape: the subject is the client); else USER.
+ */
 unsigned policy_token_type(const json_t *claims);
 
 /*

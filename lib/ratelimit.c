@@ -106,7 +106,7 @@ ratelimit_endpoint(const char *url)
 static void
 entry_name(const struct origin *o, const char *base, char *name, size_t len)
 {
-	cache_name(name, len, RATELIMIT_PREFIX, o->id, base, NULL);
+	cache_name(name, len, RATELIMIT_PREFIX, o->id, base, (const char *)NULL);
 }
 
 int64_t

@@ -66,8 +66,7 @@ parse_payload(const struct jws *j, kinde_verdict_t *v)
 	json_error_t jerr;
 	json_t *claims;
 
-	claims = json_loadb((const char *)j->payload, j->payload_len,
-			    JSON_REJECT_DUPLICATES, &jerr);
+	claims = jws_json_load(j->payload, j->payload_len, &jerr);
 	if (claims == NULL) {
 		verdict_fail(v, "payload", KINDE_R_MALFORMED,
 			     "payload is not valid JSON: %s", jerr.text);

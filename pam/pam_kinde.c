@@ -244,6 +244,8 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 			   why);
 		return PAM_SUCCESS;
 	}
+	/* a prefix; authmac_seal writes the rest and the NUL:
+	 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(env, "KINDE_AUTH_MAC=", 15);
 	rc = kinde_authmac_seal(key, &r, env + 15, sizeof(env) - 15);
 	kinde_wipe(key, sizeof(key));

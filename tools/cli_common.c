@@ -36,6 +36,9 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 
 	fprintf(stderr, PROG ": %s%s", cmd ? cmd : "", cmd ? ": " : "");
 	va_start(ap, fmt);
+	/* ap is started on the line above: a false positive of clang 14's
+	 * valist checker after the ?: branches of the fprintf
+	 * NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");

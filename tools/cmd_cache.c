@@ -85,8 +85,10 @@ flush_config(const struct cli_opts *o, kinde_config_t **out)
 	kinde_err_t rc = KINDE_OK;
 
 	*out = NULL;
-	if (cfg == NULL)
-		return cli_usage_error("cache", "out of memory");
+	if (cfg == NULL) {
+		cli_usage_error("cache", "out of memory");
+		return EXIT_USAGE;
+	}
 	if (!o->no_config)
 		rc = kinde_config_load_file(cfg, o->config_path ?
 					    o->config_path : KINDE_CONF_FILE,

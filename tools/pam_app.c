@@ -74,9 +74,11 @@ syslog(int pri, const char *fmt, ...)
 	va_end(ap);
 }
 
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
+/* glibc's fortified syslog(), replaced on purpose: the reserved name is
+ * the one -D_FORTIFY_SOURCE builds call. */
+void __syslog_chk(int pri, int flag, const char *fmt, ...); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 void
-__syslog_chk(int pri, int flag, const char *fmt, ...)
+__syslog_chk(int pri, int flag, const char *fmt, ...) /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 {
 	va_list ap;
 

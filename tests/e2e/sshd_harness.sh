@@ -72,6 +72,8 @@
 #   SSHD_NOFILE            soft RLIMIT_NOFILE for sshd (1024); pam_exec
 #                          close()s every fd up to it, once per call
 #   SSH_LOGIN_TIMEOUT      seconds before ssh_login kills the client (30)
+#   SSHD_WRAP              array: a command sshd runs under, e.g. valgrind
+#                          and its options (sshd_start)
 #   SSH_LOGIN_OPTS         bash array of extra ssh options, e.g. (-v); they
 #                          come first, so they win over the defaults (ssh
 #                          keeps the first value of an option), e.g.
@@ -618,7 +620,9 @@ EOF
 		chmod 0644 "$SSHD_LOG"
 		sshd_own "$SSHD_LOG"
 
-		cmd=(env -i "${env_vars[@]}" "$SSHD_DIR/bin/$svc" -D -E "$SSHD_LOG" -f "$cfg")
+		cmd=(env -i "${env_vars[@]}")
+		declare -p SSHD_WRAP >/dev/null 2>&1 && cmd+=("${SSHD_WRAP[@]}")
+		cmd+=("$SSHD_DIR/bin/$svc" -D -E "$SSHD_LOG" -f "$cfg")
 		if [ "$SSHD_MODE" = unpriv ] && [ "$(id -u)" = 0 ]; then
 			cmd=(setpriv --reuid="$SSHD_UID" --regid="$SSHD_GID" \
 				--clear-groups --inh-caps=-all -- "${cmd[@]}")

@@ -44,6 +44,31 @@ if [ -n "${ASAN_PRELOAD:-}" ]; then
 	SSHD_ENV=(ASAN_OPTIONS=detect_leaks=0 PAM_WRAPPER_DISABLE_DEEPBIND=1)
 fi
 
+# KINDE_VALGRIND (as in tests/pam/lib.sh): sshd, and the sshd it
+# re-executes for each connection (where the module runs), under valgrind's
+# memcheck.  Leak checking is off here (sshd's own allocations are not
+# ours; the pam_harness runs check the module's leaks); any other error
+# fails the last case.
+VG=0
+if [ -n "${KINDE_VALGRIND:-}" ]; then
+	if [ "$ASAN" = 1 ] || ! command -v valgrind >/dev/null; then
+		echo "1..0 # SKIP valgrind runs on the plain build, when installed"
+		exit 0
+	fi
+	VG=1
+	mkdir -m 1777 "$SSHD_DIR/vg"
+	SSHD_WRAP=(valgrind -q --tool=memcheck --trace-children=yes
+		"--trace-children-skip=*/sh,*/bash,*/dash,*/env,/usr/bin/*"
+		--leak-check=no --error-exitcode=97 --num-callers=30
+		"--suppressions=$top_srcdir/tests/valgrind.supp"
+		"--log-file=$SSHD_DIR/vg/sshd.%p")
+	# (OpenSSH's pre-auth sandbox cannot run under valgrind: the shim
+	# makes it a no-op in this mode only.)
+	SSHD_PRELOAD_FIRST=$top_builddir/tests/lib/.libs/nosandbox_shim.so
+	SSHD_START_TIMEOUT=120
+	SSH_LOGIN_TIMEOUT=180
+fi
+
 # The module runs as sshd's uid ($SSHD_UID; 65534 when run as root):
 # it must reach the module, the plugin and everything the config names.
 if ! _sshdh_as_sshd test -r "$PK_MODULE" || ! _sshdh_as_sshd test -r "$PK_NET"; then
@@ -347,5 +372,10 @@ done <"$T/secrets"
 is "$leaks" 0 "no token, API key or client secret in the sshd log (DEBUG3)"
 is "$(pk_san_errors "$SSHD_LOG" | grep -c .)" 0 "no ASan/UBSan report in the sshd log" ||
 	diag "$(pk_san_errors "$SSHD_LOG" | head -5)"
+if [ "$VG" = 1 ]; then
+	vgerr=$(cat "$SSHD_DIR"/vg/sshd.* 2>/dev/null | grep -c '^==[0-9]*== [A-Z]')
+	is "$vgerr" 0 "valgrind: no memory error in sshd and the module ($(ls "$SSHD_DIR"/vg | wc -l) processes)" ||
+		diag "$(cat "$SSHD_DIR"/vg/sshd.* | head -40)"
+fi
 
 tap_done

@@ -41,12 +41,14 @@ DEFAULT_M2M_EXPIRES_IN = 86399
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 FAULT_KINDS = {"500", "429", "slow", "huge", "badjson", "reset",
                "redirect-http", "redirect-https", "redirect-307",
-               "redirect-308", "hang", "close", "close-silent"}
+               "redirect-308", "hang", "close", "close-silent",
+               # the fault matrix's (tests/net/test_fault_matrix.sh)
+               "503", "429-bare", "trickle", "html", "reset-mid"}
 # Faults answered before the endpoint runs (no side effects happen);
 # the others rewrite the endpoint's real response.
 PRE_ROUTE_FAULTS = {"500", "429", "reset", "redirect-http",
                     "redirect-https", "redirect-307", "redirect-308",
-                    "hang"}
+                    "hang", "503", "429-bare", "html"}
 # Status of each redirect fault: 307 and 308 tell a client to repeat the
 # request as it was, a POST with its body (RFC 9110 15.4.8, 15.4.9).
 REDIRECT_STATUS = {"redirect-http": 302, "redirect-https": 302,
@@ -1105,6 +1107,15 @@ def fault_response(fault, req, app):
                 {"errors": [{"code": "INTERNAL_SERVER_ERROR",
                              "message": "injected fault"}]})
         return Response(500, body)
+    if fault.kind == "503":
+        return Response(503, {"errors": [{"code": "SERVICE_UNAVAILABLE",
+                                          "message": "injected fault"}]})
+    if fault.kind == "429-bare":
+        return Response(429, {"errors": [{"code": "TOO_MANY_REQUESTS",
+                                          "message": "no reset given"}]})
+    if fault.kind == "html":
+        return Response(200, b"<html><body>Proxy error</body></html>",
+                        content_type="text/html")
     if fault.kind == "429":
         n = str(fault.reset_after)
         body = ({"error": "rate_limited",
@@ -1226,6 +1237,9 @@ class Handler(BaseHTTPRequestHandler):
             resp.body = huge_body(resp, fault.size)
         elif fault is not None and fault.kind == "badjson":
             resp.body = resp.body[:max(1, len(resp.body) // 2)]
+        if fault is not None and fault.kind in ("trickle", "reset-mid"):
+            self.send_partial(fault, resp, req)
+            return
         if fault is not None and fault.kind == "close":
             self.close_connection = True  # says "Connection: close"
         self.send(resp, req, slow=fault.delay if fault is not None and
@@ -1234,6 +1248,34 @@ class Handler(BaseHTTPRequestHandler):
             # Closed after the answer without a word, as a server whose
             # keep-alive timeout ran out does.
             self.close_connection = True
+
+    def send_partial(self, fault, resp, req):
+        """"trickle": the real answer one byte a second; "reset-mid":
+        its headers and half its body, then RST."""
+        self.close_connection = True
+        self.app.log(req.method, req.path, fault.kind)
+        try:
+            self.send_response(resp.status)
+            for name, value in resp.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(resp.body)))
+            self.end_headers()
+            self.wfile.flush()
+            if fault.kind == "trickle":
+                released = self.app.wakeup     # set by fault/clear
+                for i in range(len(resp.body)):
+                    if released.wait(1.0):
+                        break
+                    self.wfile.write(resp.body[i:i + 1])
+                    self.wfile.flush()
+                return
+            self.wfile.write(resp.body[:len(resp.body) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+        except (OSError, ssl.SSLError):
+            pass
 
     def drop_connection(self, fault, req):
         """"reset": RST without an answer; "hang": hold, then close."""
@@ -1328,6 +1370,8 @@ def parse_args(argv):
     p.add_argument("--port", type=int, default=0, help="0 = pick a free one")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--tls-name", help="serve a certificate for DNS:NAME only")
+    p.add_argument("--tls-cert", choices=["expired", "self-signed"],
+                   help="serve a bad certificate: expired, or self-signed")
     p.add_argument("--clock-offset", type=float, default=0.0,
                    help="seconds added to the issuer's clock (Date, iat)")
     p.add_argument("--jwks-max-age", type=int, default=3600)
@@ -1366,7 +1410,8 @@ def remove_runtime_files(state_dir, port):
 def main(argv):
     args = parse_args(argv)
     os.makedirs(args.state_dir, exist_ok=True)
-    cert, key = kinde_keys.ensure_tls(args.state_dir, args.tls_name)
+    cert, key = kinde_keys.ensure_tls(args.state_dir, args.tls_name,
+                                      args.tls_cert)
     app = FakeKinde(args)
     server = make_server(app, args.host, args.port, cert, key)
     port = server.server_address[1]

@@ -313,12 +313,27 @@ def make_ca(common_name):
     return builder.sign(key, hashes.SHA256()), key
 
 
-def make_server_cert(ca_cert, ca_key, sans):
-    """Server certificate for the given SAN entries, signed by the CA."""
+def _self_ca(key):
+    """A stand-in issuer whose subject is the server's own (self-signed)."""
+    class _Self:
+        subject = _name("fake kinde")
+    return _Self()
+
+
+def make_server_cert(ca_cert, ca_key, sans, expired=False):
+    """Server certificate for the given SAN entries, signed by the CA
+    (expired: valid from ten days ago until yesterday)."""
     key = ec.generate_private_key(ec.SECP256R1())
     cn = next((s.value for s in sans if isinstance(s, x509.DNSName)),
               "fake kinde")
-    builder = _validity(x509.CertificateBuilder()
+    if ca_cert.subject == _name("fake kinde"):
+        cn = "fake kinde"           # self-signed: subject = issuer
+    validity = _validity if not expired else (
+        lambda b: b.not_valid_before(datetime.datetime.now(datetime.timezone.utc) -
+                                     datetime.timedelta(days=10))
+        .not_valid_after(datetime.datetime.now(datetime.timezone.utc) -
+                         datetime.timedelta(days=1)))
+    builder = validity(x509.CertificateBuilder()
                         .subject_name(_name(cn))
                         .issuer_name(ca_cert.subject)
                         .public_key(key.public_key())
@@ -355,9 +370,11 @@ def safe_file_part(name):
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
-def ensure_tls(state_dir, tls_name=None):
+def ensure_tls(state_dir, tls_name=None, tls_cert=None):
     """Create (or reuse) the CA, the wrong CA and the server certificate.
-    Returns (cert_path, key_path) of the certificate the server presents."""
+    Returns (cert_path, key_path) of the certificate the server presents.
+    tls_cert "expired" (by the CA, expired a day ago) or "self-signed"
+    (signed by its own key) makes a bad one instead (fault tests)."""
     ca_pem = os.path.join(state_dir, "ca.pem")
     ca_key_path = os.path.join(state_dir, "ca.key")
     if not (os.path.exists(ca_pem) and os.path.exists(ca_key_path)):
@@ -379,8 +396,17 @@ def ensure_tls(state_dir, tls_name=None):
         base = "server"
         sans = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                 x509.DNSName("localhost")]
+    if tls_cert:
+        base += "-" + safe_file_part(tls_cert)
     cert_path = os.path.join(state_dir, base + ".pem")
     key_path = os.path.join(state_dir, base + ".key")
+    if tls_cert == "self-signed" and not os.path.exists(cert_path):
+        self_key = ec.generate_private_key(ec.SECP256R1())
+        cert, key = make_server_cert(_self_ca(self_key), self_key, sans)
+        _write_cert_pair(cert_path, key_path, cert, key)
+    if tls_cert == "expired" and not os.path.exists(cert_path):
+        cert, key = make_server_cert(ca_cert, ca_key, sans, expired=True)
+        _write_cert_pair(cert_path, key_path, cert, key)
     if not (os.path.exists(cert_path) and os.path.exists(key_path)):
         cert, key = make_server_cert(ca_cert, ca_key, sans)
         _write_cert_pair(cert_path, key_path, cert, key)

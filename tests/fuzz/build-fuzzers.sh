@@ -1,10 +1,10 @@
 #!/bin/sh
 # build-fuzzers.sh - builds the libFuzzer binaries of tests/fuzz.
 #
-#   tests/fuzz/build-fuzzers.sh BUILDDIR
+#   tests/fuzz/build-fuzzers.sh BUILDDIR [TARGET...]
 #
-# gives BUILDDIR/fuzz/fuzz_token, fuzz_jwks, fuzz_config, fuzz_b64url and
-# fuzz_denylist.
+# gives BUILDDIR/fuzz/fuzz_<target> for every tests/fuzz/fuzz_*.c (or the
+# TARGETs named: token, jwks, apikey...).
 # BUILDDIR is a configured build directory (for kinde-build.h); when it
 # has none, the script runs configure there first.  The core (lib/*.c but
 # the libcurl transport) is compiled into BUILDDIR/fuzz/libkinde-fuzz.a
@@ -14,14 +14,22 @@
 # SANITIZERS (default address,undefined), CFLAGS (default -g -O1).
 set -eu
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 BUILDDIR" >&2
+if [ $# -lt 1 ]; then
+	echo "usage: $0 BUILDDIR [TARGET...]" >&2
 	exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 mkdir -p "$1"
 build=$(cd "$1" && pwd)
+shift
+targets="$*"
+if [ -z "$targets" ]; then
+	for f in "$here"/fuzz_*.c; do
+		f=${f##*/fuzz_}
+		targets="$targets ${f%.c}"
+	done
+fi
 out=$build/fuzz
 
 CC=${CC:-clang}
@@ -51,7 +59,7 @@ for src in "$top"/lib/*.c; do
 done
 ar rcs "$out/libkinde-fuzz.a" "$out"/obj/*.o
 
-for target in token jwks config b64url denylist; do
+for target in $targets; do
 	echo "building $out/fuzz_$target"
 	$CC $CFLAGS $san -fsanitize=fuzzer $cppflags \
 		"$here/fuzz_$target.c" "$out/libkinde-fuzz.a" \

@@ -51,6 +51,21 @@ PK_GROUP=$T/group
 : "${PK_TIMEOUT:=60}"
 PK_LOGIN_N=0
 PK_HENV=()
+# KINDE_VALGRIND=N (.ci/quickstart check sets it for a second run of the
+# module and sshd tests): every Nth pam_harness run (N=1: all) under
+# valgrind's memcheck, besides ASan/UBSan in the sanitizer build; a login
+# with a memory error or a definite leak fails its own TAP case and shows
+# the report.
+PK_VALGRIND=()
+PK_VG_EVERY=${KINDE_VALGRIND:-0}
+case $PK_VG_EVERY in '' | *[!0-9]*) PK_VG_EVERY=1 ;; esac
+if [ "$PK_VG_EVERY" -gt 0 ]; then
+	PK_TIMEOUT=300
+	PK_VALGRIND=(valgrind -q --tool=memcheck --error-exitcode=97
+		--leak-check=full --errors-for-leak-kinds=definite
+		--show-leak-kinds=definite --num-callers=30
+		"--suppressions=$top_srcdir/tests/valgrind.supp")
+fi
 
 # pk_asan: true when the module or the harness is built with ASan.
 pk_asan() {
@@ -64,6 +79,12 @@ pk_require() {
 	for f in "$PK_MODULE" "$PK_NET" "$PK_HARNESS"; do
 		[ -e "$f" ] || { echo "Bail out! $f is not built (make && make tests/pam/pam_harness)"; exit 99; }
 	done
+	if [ ${#PK_VALGRIND[@]} -gt 0 ]; then
+		command -v valgrind >/dev/null ||
+			{ echo "1..0 # SKIP valgrind is not installed (Debian: valgrind)"; exit 0; }
+		! pk_asan ||
+			{ echo "1..0 # SKIP valgrind runs on the plain build, not under ASan"; exit 0; }
+	fi
 	# A tool that is not installed skips the test, saying which.
 	PK_NSSW=$(find_system_lib libnss_wrapper.so) ||
 		{ echo "1..0 # SKIP libnss_wrapper.so is not installed (Debian: libnss-wrapper)"; exit 0; }
@@ -164,11 +185,21 @@ pk_login() {
 	(umask 077 && printf '%s' "$3" >"$dir/secret")
 	[ ${#PK_HENV[@]} -gt 0 ] || mapfile -t PK_HENV < <(pk_harness_env)
 	henv=("${PK_HENV[@]}")
+	local vg=()
+	[ ${#PK_VALGRIND[@]} -gt 0 ] &&
+		[ $((PK_LOGIN_N % PK_VG_EVERY)) -eq 0 ] &&
+		vg=("${PK_VALGRIND[@]}" "--log-file=$dir/valgrind")
 	timeout -k 5 "$PK_TIMEOUT" env "${henv[@]}" "${extra_env[@]}" \
+		"${vg[@]}" \
 		"$PK_HARNESS" --confdir "$PK_PAMD" --log "$dir/log" \
 		--secret-file "$dir/secret" "${hargs[@]}" "$1" "$2" \
 		>"$dir/out" 2>"$dir/err"
 	PK_RC=$?
+	if [ ${#vg[@]} -gt 0 ]; then
+		[ "$PK_RC" -ne 97 ] && ! grep -q '^==[0-9]*== [A-Z]' "$dir/valgrind"
+		_tap_result $? "valgrind: login $PK_LOGIN_N ($1 $2): no memory error"
+		[ "$PK_RC" -ne 97 ] || sed 's/^/#   /' "$dir/valgrind" | head -40
+	fi
 	PK_OUT=$(cat "$dir/out")
 	PK_ERR=$(cat "$dir/err")
 	PK_LOG=$(cat "$dir/log" 2>/dev/null)

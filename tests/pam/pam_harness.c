@@ -24,7 +24,8 @@
  * shown on stderr as "prompt[echo-on]: ..." or "prompt[echo-off]: ...".
  *
  * Output (stdout): "auth PAM_xxx", "auth_us N" (microseconds that
- * pam_authenticate took), "acct PAM_xxx", "env NAME=value";
+ * pam_authenticate took), "acct PAM_xxx", "acct_us N" (pam_acct_mgmt),
+ * "env NAME=value";
  * with --rounds N also "rss_kb_start/end" and "fds_start/end" measured
  * after a warm-up, for the leak test.  Exit status: 0 when every stage
  * succeeded, 1 otherwise, 2 on a usage error.
@@ -213,9 +214,15 @@ transaction(const char *confdir, const char *service, const char *user,
 			pam_putenv(pamh, putenv_list[i]);
 		if (acct_user != NULL)
 			pam_set_item(pamh, PAM_USER, acct_user);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		arc = pam_acct_mgmt(pamh, 0);
-		if (verbose)
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (verbose) {
 			printf("acct %s\n", pam_rc_name(arc));
+			printf("acct_us %ld\n",
+			       (long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+			       (t1.tv_nsec - t0.tv_nsec) / 1000);
+		}
 	}
 	if (verbose) {
 		env = pam_getenvlist(pamh);

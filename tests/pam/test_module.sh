@@ -51,10 +51,10 @@ newline    --claim 'sub="alice\nstage=auth result=success pam=PAM_SUCCESS"'
 esc        --claim 'sub="kp_esc\u001b[31m"'
 json       --sub alice --org org_json
 expired2   --sub alice --ttl -7200
-graceexp   --sub alice --ttl -30
 perm       --sub alice --permission ssh:login
 otheriss   --sub alice --issuer https://evil.example
 nbf        --sub alice --nbf 4102444800
+scpstr     --sub alice --claim 'scp="openid ssh:login"'
 EOF_MINT
 
 svc() {	# svc NAME [ARG...]: pam_kinde with the main config and ARGs
@@ -92,6 +92,11 @@ tok=${TOK[m2m]}
 pk_login plain alice "$tok"
 auth_is PAM_SUCCESS "m2m token: auth PAM_SUCCESS"
 env_is KINDE_SCOPES "ssh:login admin" "m2m token: KINDE_SCOPES is the granted scope string"
+
+# scp as one space-separated string (Entra ID's shape)
+pk_login plain alice "${TOK[scpstr]}"
+auth_is PAM_SUCCESS "scp a string: auth PAM_SUCCESS"
+env_is KINDE_SCOPES "openid ssh:login" "scp a string: KINDE_SCOPES is that string"
 
 # ---------------------------------------------------------------------
 # API keys (verified by the issuer through an M2M token with read:api_keys)
@@ -300,7 +305,11 @@ auth_is PAM_SUCCESS "require_permissions, token with it: PAM_SUCCESS"
 # re-checks KINDE_EXP: sshd may sit between the two stages).
 pk_service acctexp "auth required $PK_MODULE config=$MAIN" \
 	"account required $PK_MODULE config=$MAIN leeway=0"
-pk_login acctexp alice "${TOK[graceexp]}"
+# (minted here, not with the batch: a slow run, e.g. under valgrind, must
+# not carry it past the leeway)
+graceexp=$(fk_mint --sub alice --ttl -30)
+note_secret "$graceexp"
+pk_login acctexp alice "$graceexp"
 auth_is PAM_SUCCESS "token expired 30 s ago, leeway 60: auth PAM_SUCCESS"
 acct_is PAM_PERM_DENIED "the same, account with leeway=0: PAM_PERM_DENIED"
 like "$(pk_decision account)" 'reason=expired' "account expiry: logged with reason=expired" || pk_context

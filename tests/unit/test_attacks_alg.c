@@ -233,11 +233,53 @@ attacks_alg(void)
 	       "RS512 header, RS256 signature");
 }
 
+/*
+ * alg Ed25519 (RFC 9864), the fully specified name of EdDSA over
+ * Ed25519: independent verifiers accept it where EdDSA is (issue 14).
+ */
+static void
+alg_ed25519(void)
+{
+	kinde_config_t *ed_only = mkcfg("algorithms", "Ed25519", NULL);
+	kinde_keyset_t *ks_ed;
+
+	/* wherever EdDSA is allowed */
+	accept_tok(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", "ed1"),
+				 payload()),
+		   "alg Ed25519, a key of alg EdDSA, EdDSA allowed");
+	accept_tok(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", NULL),
+				 payload()),
+		   "alg Ed25519, no kid");
+	accept_tok(ed_only, sign(ed, "Ed25519", hdr("Ed25519", "ed1"),
+				 payload()),
+		   "alg Ed25519 when only Ed25519 is allowed");
+	attack(ed_only, sign(ed, "EdDSA", hdr("EdDSA", "ed1"), payload()),
+	       "alg", "alg EdDSA when only Ed25519 is allowed");
+	attack(cfg_rs, sign(ed, "Ed25519", hdr("Ed25519", "ed1"), payload()),
+	       "alg", "alg Ed25519, only RS256 allowed");
+	attack(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", "rsa2"), payload()),
+	       "alg", "alg Ed25519 naming an RSA key");
+	attack(cfg_all, sign(ed, "Ed25519", hdr("Ed25519", "ec1"), payload()),
+	       "alg", "alg Ed25519 naming a P-256 key");
+	attack(cfg_all, sign(ed, "Ed25519", hdr("ed25519", "ed1"), payload()),
+	       "alg", "alg ed25519 (names are case-sensitive)");
+	ks_ed = parse_set(tk_jwks(jwk_with(ed, "ed9", "Ed25519", NULL, NULL),
+				  NULL));
+	accept_full(cfg_all, ks_ed, sign(ed, "Ed25519", hdr("Ed25519", "ed9"),
+					 payload()),
+		    "a key of alg Ed25519, alg Ed25519");
+	accept_full(cfg_all, ks_ed, sign(ed, "EdDSA", hdr("EdDSA", "ed9"),
+					 payload()),
+		    "a key of alg Ed25519, alg EdDSA");
+	kinde_keyset_free(ks_ed);
+}
+
 int
 main(void)
 {
 	attacks_setup();
 	controls_accept();
 	attacks_alg();
-	return attacks_done(42, 30);
+	alg_ed25519();
+	return attacks_done(47, 35);
 }

@@ -149,8 +149,10 @@ attacks_policy(void)
 	       "scope", "the other required scope missing");
 	attack(scope, tok_claim("scp", NULL), "scope", "no scp at all");
 	attack(scope, tok_claim("scp", json_null()), "scope", "scp null");
-	attack(scope, tok_claim("scp", json_string("openid ssh:login")),
-	       "claims", "scp a string, not an array");
+	attack(scope, tok_claim("scp", json_string("openid")),
+	       "scope", "scp a string without ssh:login");
+	attack(scope, tok_claim("scp", json_integer(1)),
+	       "claims", "scp a number");
 	attack(scope, tok_claim("scp", json_pack("[s,s]", "openid",
 						 "ssh:login x")), "scope",
 	       "scp element \"ssh:login x\" is one scope, not two");
@@ -270,11 +272,112 @@ attacks_policy(void)
 	       "expired and missing a scope: expired");
 }
 
+/*
+ * What comparisons with independent verifiers found (issue 14): tokens
+ * they accept that pam_kinde refused, with no reason of its own to.
+ */
+static void
+references_found(void)
+{
+	kinde_config_t *scope = mkcfg("require_scopes", "Files.Read", NULL);
+	kinde_config_t *user_only = mkcfg("token_types", "user", NULL);
+	const char *h = hdr("RS256", "rsa1");
+	json_t *c;
+	char *pl;
+
+	/* scp as one space-delimited string (Entra ID) */
+	accept_tok(cfg_rs, tok_claim("scp", json_string("User.Read Files.Read")),
+		   "scp a string, no scope required");
+	accept_tok(scope, tok_claim("scp", json_string("User.Read Files.Read")),
+		   "scp a string holding the required scope");
+	attack(scope, tok_claim("scp", json_string("User.Read Files.ReadWrite")),
+	       "scope", "scp a string without the required scope");
+
+	/* integers beyond int64 in claims the policy does not read */
+	c = claims();
+	pl = dump(c);
+	accept_tok(cfg_rs, sign(rsa1, "RS256", h,
+				kfmt("{\"oid\":123456789012345678901234567890,%s",
+				     pl + 1)),
+		   "a custom claim of 30 digits");
+	accept_tok(cfg_rs, sign(rsa1, "RS256", h,
+				kfmt("{\"n\":[-18446744073709551617,{\"m\":18446744073709551616}],%s",
+				     pl + 1)),
+		   "integers beyond 2^64, negative and nested");
+	accept_tok(cfg_rs, sign(rsa1, "RS256",
+				"{\"alg\":\"RS256\",\"kid\":\"rsa1\",\"x-serial\":99999999999999999999}",
+				pl),
+		   "an integer beyond int64 in the header");
+	accept_tok(cfg_rs, sign(rsa1, "RS256", h,
+				kfmt("{\"big\":9223372036854775808,%s",
+				     pl + 1)),
+		   "2^63 exactly in a custom claim");
+	/* ... and still refused clearly where the policy reads them */
+	c = claims();
+	json_object_del(c, "exp");
+	pl = dump(c);
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"exp\":18446744073709551616,%s", pl + 1)),
+	       "claims", "exp 2^64");
+	ok(strstr(last_detail, "exp is not a number of seconds in range") !=
+	   NULL, "  the detail names exp: %s", tap_vis(last_detail));
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"exp\":-18446744073709551616,%s",
+				 pl + 1)),
+	       "claims", "exp -2^64");
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"nbf\":99999999999999999999,%s",
+				 payload() + 1)),
+	       "claims", "nbf beyond int64");
+	c = claims();
+	json_object_del(c, "iat");
+	attack(cfg_rs, sign(rsa1, "RS256", h,
+			    kfmt("{\"iat\":99999999999999999999,%s",
+				 dump(c) + 1)),
+	       "claims", "iat beyond int64");
+
+	/* ... and the other way: RFC 7519 says sub and jti are strings (and
+	 * jwcrypto refuses a typ claim that is not one) */
+	attack(cfg_rs, tok_claim("sub", json_integer(5)), "claims",
+	       "sub a number");
+	ok(strstr(last_detail, "sub is not a string") != NULL, "  detail: %s",
+	   tap_vis(last_detail));
+	attack(cfg_rs, tok_claim("sub", json_pack("[s]", "kp_1")), "claims",
+	       "sub an array");
+	attack(cfg_rs, tok_claim("jti", json_integer(5)), "claims",
+	       "jti a number");
+	attack(cfg_rs, tok_claim("typ", json_integer(5)), "claims",
+	       "a typ claim, a number");
+	accept_tok(cfg_rs, tok_claim("typ", json_string("Bearer")),
+		   "a typ claim, a string");
+	accept_tok(cfg_rs, tok_claim("jti", NULL), "no jti");
+
+	/* M2M by RFC 9068's client-credentials shape, and gty spelt '-' */
+	c = claims();
+	json_object_set_new(c, "client_id", json_string("cli_m2m"));
+	json_object_set_new(c, "sub", json_string("cli_m2m"));
+	attack(user_only, sign(rsa1, "RS256", h, dump(c)), "token-type",
+	       "sub == client_id when token_types=user");
+	c = claims();
+	json_object_set_new(c, "gty", json_string("client-credentials"));
+	attack(user_only, sign(rsa1, "RS256", h, dump(c)), "token-type",
+	       "gty client-credentials when token_types=user");
+	c = claims();
+	json_object_set_new(c, "gty", json_pack("[s]", "client-credentials"));
+	attack(user_only, sign(rsa1, "RS256", h, dump(c)), "token-type",
+	       "gty [client-credentials] when token_types=user");
+	c = claims();
+	json_object_set_new(c, "client_id", json_string("cli_m2m"));
+	accept_tok(user_only, sign(rsa1, "RS256", h, dump(c)),
+		   "a user token carrying client_id");
+}
+
 int
 main(void)
 {
 	attacks_setup();
 	attacks_claims();
 	attacks_policy();
-	return attacks_done(81, 1);
+	references_found();
+	return attacks_done(94, 10);
 }

@@ -331,14 +331,20 @@ algorithms(void)
 	ok(set1(cfg, "algorithms", "PS256,PS384,PS512,EdDSA", err,
 		sizeof(err)) == KINDE_OK &&
 	   cfg->algorithms == (ALG_BIT(ALG_PS256) | ALG_BIT(ALG_PS384) |
-			       ALG_BIT(ALG_PS512) | ALG_BIT(ALG_EDDSA)),
+			       ALG_BIT(ALG_PS512) | ALG_BIT(ALG_EDDSA) |
+			       ALG_BIT(ALG_ED25519)),
 	   "a comma-separated list replaces the set");
+	ok(set1(cfg, "algorithms", "EdDSA", err, sizeof(err)) == KINDE_OK &&
+	   cfg->algorithms == (ALG_BIT(ALG_EDDSA) | ALG_BIT(ALG_ED25519)),
+	   "EdDSA allows Ed25519 too (RFC 9864's name for it)");
+	ok(set1(cfg, "algorithms", "Ed25519", err, sizeof(err)) == KINDE_OK &&
+	   cfg->algorithms == ALG_BIT(ALG_ED25519), "Ed25519 alone");
 	ok(set1(cfg, "algorithms", "RS256", err, sizeof(err)) == KINDE_OK &&
 	   cfg->algorithms == ALG_BIT(ALG_RS256), "back to RS256");
 	is_int(set1(cfg, "algorithms", "HS256", err, sizeof(err)),
 	       KINDE_E_CONFIG, "HS256 refused");
 	is_str(err,
-	       "algorithms: \"HS256\" is never accepted (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA)",
+	       "algorithms: \"HS256\" is never accepted (supported: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA, Ed25519)",
 	       "  message says never");
 	is_int(cfg->algorithms, ALG_BIT(ALG_RS256),
 	       "  a refused value leaves the algorithms unchanged");

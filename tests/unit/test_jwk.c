@@ -390,6 +390,8 @@ member_rules(void)
 static void
 alg_rules(void)
 {
+	struct jwk *k;
+
 	refused(J(rsa, "r", "ES256"), "key alg ES256 does not fit a RSA key",
 		1, "RSA key with alg ES256");
 	refused(J(rsa, "r", "EdDSA"), "key alg EdDSA does not fit a RSA key",
@@ -412,8 +414,12 @@ alg_rules(void)
 		"alg names are exact");
 	refused(J(rsa, "r", "RSA-OAEP"), "unsupported key alg \"RSA-OAEP\"", 1,
 		"RSA key with an encryption alg");
-	refused(J(ed, "e", "Ed25519"), "unsupported key alg \"Ed25519\"", 1,
-		"alg Ed25519 (the JOSE name is EdDSA)");
+	k = accepted(J(ed, "d2", "Ed25519"), "Ed25519 key of alg Ed25519");
+	if (k != NULL)
+		is_int(k->alg, ALG_ED25519, "  alg Ed25519 (RFC 9864)");
+	jwk_free(k);
+	refused(J(rsa, "r", "Ed25519"), "key alg Ed25519 does not fit a RSA key",
+		1, "RSA key with alg Ed25519");
 }
 
 static void
@@ -421,10 +427,10 @@ fits_matrix(void)
 {
 	/* rows: RSA, P-256, P-384, Ed25519; columns: enum jws_alg */
 	static const int want[4][ALG__COUNT] = {
-		{ 1, 1, 1, 1, 1, 1, 0, 0, 0 },
-		{ 0, 0, 0, 0, 0, 0, 1, 0, 0 },
-		{ 0, 0, 0, 0, 0, 0, 0, 1, 0 },
-		{ 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+		{ 1, 1, 1, 1, 1, 1, 0, 0, 0, 0 },
+		{ 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 },
+		{ 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 },
+		{ 0, 0, 0, 0, 0, 0, 0, 0, 1, 1 },
 	};
 	EVP_PKEY *pks[4];
 	struct jwk *k;
@@ -449,7 +455,7 @@ fits_matrix(void)
 		}
 		jwk_free(k);
 	}
-	is_int(bad, 0, "jwk_fits_alg: 4 key types x 9 algorithms");
+	is_int(bad, 0, "jwk_fits_alg: 4 key types x 10 algorithms");
 	jwk_free(NULL);
 	ok(1, "jwk_free(NULL) is a no-op");
 }

@@ -384,6 +384,10 @@ header_rules(void)
 		  "alg RS512 is not allowed (allowed: RS256,ES256)",
 		  "RS512 not allowed");
 	parsed_h("{\"alg\":\"EdDSA\"}", ALL, "EdDSA when allowed");
+	parsed_h("{\"alg\":\"Ed25519\"}", ALL, "Ed25519 (RFC 9864) when allowed");
+	refused_h("{\"alg\":\"EdDSA\"}", ALG_BIT(ALG_ED25519), KINDE_R_ALG,
+		  "alg EdDSA is not allowed (allowed: Ed25519)",
+		  "EdDSA when only Ed25519 is allowed");
 
 	refused_h("{\"alg\":\"RS256\",\"jwk\":{}}", RS, KINDE_R_HEADER,
 		  "header parameter \"jwk\" names a key or URL; keys come only from the configured key set",

@@ -301,7 +301,12 @@ token_scopes(void)
 	scopes("{\"scope\":5}", NULL, "scope a number");
 	scopes("{\"scope\":null,\"scp\":[\"x\"]}", NULL, "scope null");
 	scopes("{\"scope\":[\"a\"]}", NULL, "scope an array");
-	scopes("{\"scp\":\"a b\"}", NULL, "scp a string");
+	/* Entra ID issues scp as one space-delimited string, like scope. */
+	scopes("{\"scp\":\"User.Read Files.Read\"}", "User.Read|Files.Read",
+	       "scp a string is split on spaces");
+	scopes("{\"scp\":\" a  b \"}", "a|b", "scp string, extra spaces");
+	scopes("{\"scp\":\"\"}", "", "scp an empty string");
+	scopes("{\"scp\":5}", NULL, "scp a number");
 	scopes("{\"scp\":[\"a\",1]}", NULL, "scp with a number");
 	scopes("{\"scp\":{}}", NULL, "scp an object");
 	/* RFC 6749 §3.3: scope is a list of space-delimited scope tokens, and
@@ -336,7 +341,25 @@ types(void)
 		{ "{\"gty\":[\"client_credentials \"]}", KINDE_TOKEN_USER,
 		  "gty with a trailing space" },
 		{ "{\"grant_type\":\"client_credentials\"}", KINDE_TOKEN_USER,
-		  "only gty counts" },
+		  "grant_type is not gty" },
+		/* RFC 9068 §2.2: a client-credentials token's sub is the
+		 * client's own id; some issuers spell the grant with '-'. */
+		{ "{\"gty\":\"client-credentials\"}", KINDE_TOKEN_M2M,
+		  "gty string client-credentials" },
+		{ "{\"gty\":[\"client-credentials\"]}", KINDE_TOKEN_M2M,
+		  "gty [client-credentials]" },
+		{ "{\"sub\":\"c1\",\"client_id\":\"c1\"}", KINDE_TOKEN_M2M,
+		  "sub == client_id (RFC 9068 client credentials)" },
+		{ "{\"sub\":\"kp_1\",\"client_id\":\"c1\"}", KINDE_TOKEN_USER,
+		  "sub != client_id" },
+		{ "{\"sub\":\"c1\",\"azp\":\"c1\"}", KINDE_TOKEN_USER,
+		  "sub == azp only: client_id counts" },
+		{ "{\"sub\":\"\",\"client_id\":\"\"}", KINDE_TOKEN_USER,
+		  "sub and client_id both empty" },
+		{ "{\"sub\":1,\"client_id\":1}", KINDE_TOKEN_USER,
+		  "sub and client_id numbers" },
+		{ "{\"client_id\":\"c1\"}", KINDE_TOKEN_USER,
+		  "client_id without sub" },
 	};
 	size_t i;
 	json_t *c;
@@ -454,8 +477,13 @@ check_token(void)
 	pol(scope, "{\"scope\":[\"ssh:login\"]}", KINDE_R_CLAIMS,
 	    "scope is not a string or scp not an array of strings",
 	    "scope an array");
-	pol(none, "{\"scp\":\"ssh:login\"}", KINDE_R_CLAIMS, NULL,
-	    "scp a string even when no scope is required");
+	pol(none, "{\"scp\":\"User.Read Files.Read\"}", KINDE_R_NONE, NULL,
+	    "scp a string when no scope is required");
+	pol(scope, "{\"scp\":\"openid ssh:login\"}", KINDE_R_NONE, NULL,
+	    "scp a string holding the scope");
+	pol(scope, "{\"scp\":\"openid ssh:loginx\"}", KINDE_R_SCOPE,
+	    "missing scope ssh:login; token has openid, ssh:loginx",
+	    "scp a string without the scope");
 
 	pol(perm, USER_TOK, KINDE_R_NONE, NULL, "permission held");
 	pol(perm, M2M_TOK, KINDE_R_PERMISSION,

@@ -204,7 +204,8 @@ tk_sig(EVP_PKEY *pk, const char *alg, const unsigned char *msg, size_t len,
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
-	const char *md = strcmp(alg, "EdDSA") == 0 ? NULL : md_of(alg);
+	const char *md = strcmp(alg, "EdDSA") == 0 ||
+			 strcmp(alg, "Ed25519") == 0 ? NULL : md_of(alg);
 	unsigned char *sig, *raw;
 	size_t n = 0;
 
