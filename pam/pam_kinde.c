@@ -244,7 +244,7 @@ record_auth(pam_handle_t *pamh, const kinde_config_t *cfg,
 			   why);
 		return PAM_SUCCESS;
 	}
-	/* a prefix; authmac_seal writes the rest and the NUL:
+	/* a prefix; kinde_authmac_seal writes the rest and the NUL:
 	 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(env, "KINDE_AUTH_MAC=", 15);
 	rc = kinde_authmac_seal(key, &r, env + 15, sizeof(env) - 15);

@@ -32,23 +32,23 @@ sink(void *ctx, int priority, const char *message)
 }
 
 static void
-count(void *ctx, const struct limit_entry *e)
+count(void *ctx, const struct kinde_limit_entry *e)
 {
 	unsigned *n = ctx;
 
-	FUZZ_ASSERT((unsigned)e->table < LIMIT__COUNT);
+	FUZZ_ASSERT((unsigned)e->table < KINDE_LIMIT__COUNT);
 	FUZZ_ASSERT(e->key != NULL && e->label != NULL);
 	n[e->table]++;
 }
 
 static void
-list(struct limiter *l)
+list(struct kinde_limiter *l)
 {
-	unsigned n[LIMIT__COUNT] = { 0 };
+	unsigned n[KINDE_LIMIT__COUNT] = { 0 };
 	size_t t;
 
-	FUZZ_ASSERT(limiter_list(l, NF_NOW, count, n) == KINDE_OK);
-	for (t = 0; t < LIMIT__COUNT; t++)
+	FUZZ_ASSERT(kinde_limiter_list(l, NF_NOW, count, n) == KINDE_OK);
+	for (t = 0; t < KINDE_LIMIT__COUNT; t++)
 		FUZZ_ASSERT(n[t] <= LIMIT_MAX_ENTRIES);
 }
 
@@ -58,15 +58,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static kinde_config_t *cfg;
 	static const char *const names[] = { "apikey", "rhost", "user",
 					      "verify", "lockout" };
-	const struct limit_key keys[] = {
-		{ LIMIT_APIKEY, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "k_live_...cdef" },
-		{ LIMIT_RHOST, "192.0.2.1", NULL },
-		{ LIMIT_USER, "alice", NULL },
-		{ LIMIT_VERIFY, "", NULL },
+	const struct kinde_limit_key keys[] = {
+		{ KINDE_LIMIT_APIKEY,
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab"
+		  "cdef",
+		  "k_live_...cdef" },
+		{ KINDE_LIMIT_RHOST, "192.0.2.1", NULL },
+		{ KINDE_LIMIT_USER, "alice", NULL },
+		{ KINDE_LIMIT_VERIFY, "", NULL },
 	};
 	char state[256], file[32];
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 	kinde_err_t rc;
 	size_t i;
 
@@ -85,9 +88,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    kinde_config_set(cfg, "lockout_deny", "3") != KINDE_OK ||
 		    kinde_config_finish(cfg) != KINDE_OK)
 			setup_fail(kinde_config_error(cfg));
-		if (limiter_open(cfg, &l) != KINDE_OK)
-			setup_fail("limiter_open");
-		limiter_free(l);
+		if (kinde_limiter_open(cfg, &l) != KINDE_OK)
+			setup_fail("kinde_limiter_open");
+		kinde_limiter_free(l);
 	}
 	if (size == 0)
 		return 0;
@@ -103,20 +106,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nf_write(file, data + 1, size - 1, NULL, 0);
 
 	rebuilt = false;
-	FUZZ_ASSERT(limiter_open(cfg, &l) == KINDE_OK);
+	FUZZ_ASSERT(kinde_limiter_open(cfg, &l) == KINDE_OK);
 	list(l);
-	rc = limiter_take(l, keys, KINDE_ARRAY_SIZE(keys), NF_NOW, &hit);
+	rc = kinde_limiter_take(l, keys, KINDE_ARRAY_SIZE(keys), NF_NOW, &hit);
 	FUZZ_ASSERT(rc == KINDE_OK || rc == KINDE_E_RATELIMITED);
-	rc = limiter_locked(l, "alice", NF_NOW, &hit);
+	rc = kinde_limiter_locked(l, "alice", NF_NOW, &hit);
 	FUZZ_ASSERT(rc == KINDE_OK || rc == KINDE_E_RATELIMITED);
-	FUZZ_ASSERT(limiter_fail(l, "alice", NF_NOW) == KINDE_OK);
-	limiter_free(l);
+	FUZZ_ASSERT(kinde_limiter_fail(l, "alice", NF_NOW) == KINDE_OK);
+	kinde_limiter_free(l);
 
 	/* what was written back must read again cleanly */
 	rebuilt = false;
-	FUZZ_ASSERT(limiter_open(cfg, &l) == KINDE_OK);
+	FUZZ_ASSERT(kinde_limiter_open(cfg, &l) == KINDE_OK);
 	list(l);
 	FUZZ_ASSERT(!rebuilt);
-	limiter_free(l);
+	kinde_limiter_free(l);
 	return 0;
 }

@@ -105,7 +105,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += nl ? head + 1 : head;
 	nf_write("user_map", data, size, NULL, 0);
 	why[0] = '\0';
-	r = usermap_check_identity(cfg, value, false, user, why, sizeof(why));
+	r = kinde_usermap_check_identity(cfg, value, false, user, why,
+					 sizeof(why));
 	FUZZ_ASSERT(r == 0 || r == -1 || r == -2);
 	FUZZ_ASSERT(strlen(why) < sizeof(why) - 1);
 	if (r != -2) {

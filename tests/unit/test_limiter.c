@@ -526,31 +526,33 @@ test_clock_back(void)
 {
 	static const char *const kv[] = { "ratelimit_rhost", "3/60", NULL };
 	kinde_config_t *cfg = cfg_with("b", kv);
-	struct limiter *l = NULL;
-	struct limit_hit hit;
+	struct kinde_limiter *l = NULL;
+	struct kinde_limit_hit hit;
 	int i;
 
-	limiter_open(cfg, &l);
+	kinde_limiter_open(cfg, &l);
 	for (i = 0; i < 3; i++)
-		take1(l, LIMIT_RHOST, "h2", 2000, &hit);
-	is_int(take1(l, LIMIT_RHOST, "h", 2000, &hit), KINDE_OK,
+		take1(l, KINDE_LIMIT_RHOST, "h2", 2000, &hit);
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h", 2000, &hit), KINDE_OK,
 	       "clock back: an attempt at 2000");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	logs_clear();
-	limiter_open(cfg, &l);
-	is_int(take1(l, LIMIT_RHOST, "h", 1000, &hit), KINDE_OK,
+	kinde_limiter_open(cfg, &l);
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h", 1000, &hit), KINDE_OK,
 	       "  then one at 1000 (the clock went back)");
-	limiter_free(l);
-	limiter_open(cfg, &l);
-	is_int(take1(l, LIMIT_RHOST, "h", 1001, &hit), KINDE_OK,
+	kinde_limiter_free(l);
+	kinde_limiter_open(cfg, &l);
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h", 1001, &hit), KINDE_OK,
 	       "  and one at 1001");
-	is_int(take1(l, LIMIT_RHOST, "h", 1002, &hit), KINDE_E_RATELIMITED,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h", 1002, &hit),
+	       KINDE_E_RATELIMITED,
 	       "  the fourth is refused: all three still count");
-	is_int(take1(l, LIMIT_RHOST, "h2", 1002, &hit), KINDE_E_RATELIMITED,
+	is_int(take1(l, KINDE_LIMIT_RHOST, "h2", 1002, &hit),
+	       KINDE_E_RATELIMITED,
 	       "  and the other entries of the table are kept");
 	ok(logs_matching("rebuilt empty") == 0,
 	   "  the state file is never judged corrupt");
-	limiter_free(l);
+	kinde_limiter_free(l);
 	kinde_config_free(cfg);
 }
 
