@@ -59,6 +59,7 @@ POL=("require_scopes = ssh:login" "user_map_file = $MAP" "allowed_orgs = org_a")
 C1=$T/acct.conf
 acct_conf "$C1" "${POL[@]}" "require_roles = admin" "account_cache_ttl = 3600"
 key_service key "$C1"
+C1_CACHE=$FK_CACHE C1_CLIENT=$FK_CLIENT_ID C1_SECRET=$FK_SECRET_FILE
 
 # ---------------------------------------------------------- outcomes --
 
@@ -83,6 +84,30 @@ pk_login key alice x
 acct_is PAM_SUCCESS "cache hit: the cached decision decides"
 like "$(acct_field detail)" 'cache' "cache hit: the line says so"
 is "$(fk_total)" 0 "cache hit: no request to Kinde"
+# Other configurations write the same cache directory: their decisions
+# are not this one's.  C1's "allowed" for alice stands (alice is suspended
+# now); a configuration over the same cache_dir with another M2M client,
+# or with the same client and another policy, must ask Kinde itself and
+# be told she is suspended.
+other_conf_refused() {	# other_conf_refused NAME WHAT LINE...
+	local name=$1 what=$2
+	shift 2
+	acct_conf "$T/$name.conf" "${POL[@]}" "account_cache_ttl = 3600" \
+		"cache_dir = $C1_CACHE" "$@"
+	key_service "$name" "$T/$name.conf"
+	fk_reset_counts
+	pk_login "$name" alice x
+	acct_is PAM_PERM_DENIED "$what, same cache_dir: the first's cached 'allowed' is not used"
+	acct_reason_is suspended "$what, same cache_dir: Kinde says suspended"
+	cmp_num "$(fk_count /api/v1/user)" -ge 1 "$what, same cache_dir: Kinde was asked"
+}
+other_conf_refused other_client "another M2M client" "require_roles = admin"
+other_conf_refused other_policy "another policy" "require_roles = ops" \
+	"client_id = $C1_CLIENT" "client_secret_file = $C1_SECRET"
+fk_reset_counts
+pk_login key alice x
+acct_is PAM_SUCCESS "the first configuration's own decision still decides it"
+is "$(fk_total)" 0 "... from the cache, with no request"
 fk_ctl POST users/suspend '{"id":"kp_alice","suspended":false}' >/dev/null
 
 fk_ctl POST users/suspend '{"id":"kp_bob"}' >/dev/null
