@@ -294,6 +294,33 @@ sshd_unusable() {
 	return 1
 }
 
+# sshd_test_start: the common start of an sshd test script: the module and
+# the HTTPS plugin are built (Bail out! otherwise), python3-cryptography
+# and a usable sshd are there (a TAP skip saying why otherwise), then the
+# fake issuer and sshd run and sshd's user can read the module (Bail out!
+# otherwise).
+sshd_test_start() {
+	local f why
+	for f in "$PK_MODULE" "$PK_NET"; do
+		[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 99; }
+	done
+	"$PYTHON3" -c 'import cryptography' 2>/dev/null ||
+		{ echo "1..0 # SKIP $PYTHON3 lacks the cryptography module (Debian: python3-cryptography)"; exit 0; }
+	if why=$(sshd_unusable); then
+		echo "1..0 # SKIP $why"
+		exit 0
+	fi
+	fk_start || { echo "Bail out! fake Kinde server did not start"; exit 99; }
+	# After fake_kinde.sh's trap: sshd_setup chains its cleanup before it.
+	sshd_setup || { echo "Bail out! sshd_setup failed"; exit 99; }
+	# sshd's unprivileged user must reach the module and the plugin.
+	if ! _sshdh_as_sshd test -r "$PK_MODULE" ||
+	   ! _sshdh_as_sshd test -r "$PK_NET"; then
+		echo "Bail out! uid $SSHD_UID cannot read $PK_MODULE (build in a directory others can reach)"
+		exit 99
+	fi
+}
+
 # sshd_setup [WORKDIR]
 #   Prepare a harness directory and export SSHD_DIR.  WORKDIR must be empty
 #   or absent; without it a fresh mktemp -d directory is used (and removed

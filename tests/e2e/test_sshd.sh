@@ -22,19 +22,7 @@ fi
 . "${top_srcdir:?}/tests/pam/lib.sh"
 . "$top_srcdir/tests/e2e/sshd_harness.sh"
 
-for f in "$PK_MODULE" "$PK_NET"; do
-	[ -e "$f" ] || { echo "Bail out! $f is not built"; exit 99; }
-done
-"$PYTHON3" -c 'import cryptography' 2>/dev/null ||
-	{ echo "1..0 # SKIP $PYTHON3 lacks the cryptography module (Debian: python3-cryptography)"; exit 0; }
-
-if why=$(sshd_unusable); then
-	echo "1..0 # SKIP $why"
-	exit 0
-fi
-fk_start || { echo "Bail out! fake Kinde server did not start"; exit 99; }
-# After fake_kinde.sh's trap: sshd_setup chains its cleanup before it.
-sshd_setup || { echo "Bail out! sshd_setup failed"; exit 99; }
+sshd_test_start
 
 ASAN=0
 if [ -n "${ASAN_PRELOAD:-}" ]; then
@@ -71,10 +59,6 @@ fi
 
 # The module runs as sshd's uid ($SSHD_UID; 65534 when run as root):
 # it must reach the module, the plugin and everything the config names.
-if ! _sshdh_as_sshd test -r "$PK_MODULE" || ! _sshdh_as_sshd test -r "$PK_NET"; then
-	echo "Bail out! uid $SSHD_UID cannot read $PK_MODULE (build in a directory others can reach)"
-	exit 99
-fi
 
 # ---------------------------------------------------------------------
 # The module's configuration, in the harness dir (reachable by sshd's uid)
