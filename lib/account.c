@@ -432,14 +432,6 @@ struct cached {
 	char org[MGMT_ID_MAX + 1];
 };
 
-static bool
-meta_is(const json_t *meta, const char *key, const char *want)
-{
-	const char *v = json_string_value(json_object_get(meta, key));
-
-	return v != NULL && strcmp(v, want) == 0;
-}
-
 static kinde_reason_t
 reason_by_name(const char *name)
 {
@@ -469,10 +461,10 @@ cache_read(kinde_client_t *c, const struct entry_key *k, const char *id,
 	out->reason = reason_by_name(json_string_value(json_object_get(e.meta,
 								       "reason")));
 	if (client_origin_check(c, e.meta, "account decision") != 0 ||
-	    !meta_is(e.meta, "client_id", client_id) ||
-	    !meta_is(e.meta, "user_id", id) ||
-	    !meta_is(e.meta, "org_hint", hint ? hint : "") ||
-	    !meta_is(e.meta, "policy", k->policy) || !json_is_integer(at) ||
+	    !cache_meta_is(e.meta, "client_id", client_id) ||
+	    !cache_meta_is(e.meta, "user_id", id) ||
+	    !cache_meta_is(e.meta, "org_hint", hint ? hint : "") ||
+	    !cache_meta_is(e.meta, "policy", k->policy) || !json_is_integer(at) ||
 	    !json_is_string(detail) || !json_is_string(org) ||
 	    out->reason == KINDE_R__COUNT ||
 	    json_integer_value(at) > client_now(c) + ACCOUNT_FUTURE_SKEW)

@@ -96,6 +96,14 @@ cache_name(char *out, size_t len, const char *prefix, ...)
 	kinde_fmt(out, len, "%s-%s", prefix, h);
 }
 
+bool
+cache_meta_is(const json_t *meta, const char *key, const char *want)
+{
+	const char *v = json_string_value(json_object_get(meta, key));
+
+	return v != NULL && strcmp(v, want) == 0;
+}
+
 void
 cache_entry_clear(struct cache_entry *e)
 {

@@ -58,6 +58,9 @@ kinde_err_t cache_get(struct kcache *c, const char *name,
 kinde_err_t cache_put(struct kcache *c, const char *name, const json_t *meta,
 		      const char *body, size_t body_len);
 void cache_entry_clear(struct cache_entry *e);
+/* Whether an entry's meta holds the string want under key (what an entry
+ * is bound to: its client id, user, policy ...). */
+bool cache_meta_is(const json_t *meta, const char *key, const char *want);
 void cache_remove(struct kcache *c, const char *name);
 
 /*

@@ -272,14 +272,6 @@ resolve(kinde_client_t *c, const char *const *audiences,
 	return KINDE_OK;
 }
 
-static bool
-meta_is(const json_t *meta, const char *key, const char *want)
-{
-	const char *v = json_string_value(json_object_get(meta, key));
-
-	return v != NULL && strcmp(v, want) == 0;
-}
-
 /* A cached token still short of its refresh time, or NULL. */
 static char *
 cached_token(kinde_client_t *c, const struct m2m_req *req,
@@ -296,9 +288,9 @@ cached_token(kinde_client_t *c, const struct m2m_req *req,
 	 * origin's token for this request. */
 	if (client_origin_check(c, e.meta, "M2M token") != 0)
 		goto out;
-	if (!meta_is(e.meta, "client_id", client_id) ||
-	    !meta_is(e.meta, "audience", req->auds) ||
-	    !meta_is(e.meta, "scope", req->scope)) {
+	if (!cache_meta_is(e.meta, "client_id", client_id) ||
+	    !cache_meta_is(e.meta, "audience", req->auds) ||
+	    !cache_meta_is(e.meta, "scope", req->scope)) {
 		kinde_log(c->cfg, LOG_INFO,
 			  "the cached M2M token was requested by another client or for other audiences or scopes; not used");
 		goto out;
